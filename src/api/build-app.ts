@@ -1,0 +1,75 @@
+// Builds Herald's HTTP application. It never listens: the `serve` command owns the process.
+import swagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import { HeraldError } from '../domain/errors.ts';
+import { registerAuth } from './auth-hook.ts';
+import { handleError } from './errors.ts';
+import { registerIdempotency } from './idempotency.ts';
+import { applicationRoutes } from './routes/applications.ts';
+import { healthRoutes } from './routes/health.ts';
+import { HttpErrorOut, ValidationErrorOut } from './schemas/common.ts';
+import type { AppDeps, HeraldFastify } from './types.ts';
+import { validatorCompiler } from './validation.ts';
+
+export const apiPrefix = '/api/v1';
+
+export const routeGroups = [healthRoutes, applicationRoutes];
+
+export async function buildApp(
+  deps: AppDeps,
+  options: { logger?: FastifyServerOptions['logger'] } = {},
+) {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    routerOptions: { ignoreDuplicateSlashes: true, ignoreTrailingSlash: true },
+    bodyLimit: deps.config.maxPayloadBytes * 2 + 65_536,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler());
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Herald API',
+        version: '1.0.0',
+        description:
+          "A self-hosted webhook sending service. The API follows Svix's, so Svix SDKs work with it.",
+      },
+      components: {
+        securitySchemes: { HTTPBearer: { type: 'http', scheme: 'bearer' } },
+      },
+      security: [{ HTTPBearer: [] }],
+    },
+  });
+  app.addSchema(HttpErrorOut);
+  app.addSchema(ValidationErrorOut);
+
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((request, reply) =>
+    handleError(
+      new HeraldError('not_found', `no route for ${request.method} ${request.url.split('?')[0]}`),
+      request,
+      reply,
+    ),
+  );
+  registerAuth(app, deps.authenticator);
+  registerIdempotency(app, {
+    store: deps.store,
+    clock: deps.clock,
+    ttlSeconds: deps.config.idempotencyTtlSeconds,
+  });
+
+  await app.register(
+    async (api) => {
+      for (const routes of routeGroups) routes(api as HeraldFastify, deps);
+      api.get('/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () =>
+        app.swagger(),
+      );
+    },
+    { prefix: apiPrefix },
+  );
+  return app;
+}
+
+export type HeraldApp = Awaited<ReturnType<typeof buildApp>>;

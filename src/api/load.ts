@@ -1,0 +1,47 @@
+// Loading the resources a path names, with the access check and a coded 404.
+import type { FastifyRequest } from 'fastify';
+import type { Application } from '../domain/application.ts';
+import type { Endpoint } from '../domain/endpoint.ts';
+import { notFound } from '../domain/errors.ts';
+import type { Message } from '../domain/message.ts';
+import type { Store } from '../store/store.ts';
+import { assertAppAccess } from './auth-hook.ts';
+
+export async function loadApp(
+  store: Store,
+  request: FastifyRequest,
+  idOrUid: string,
+): Promise<Application> {
+  const app = await store.applications.find(idOrUid);
+  if (!app) {
+    // A scoped token learns nothing about other applications, not even whether they exist.
+    if (request.principal?.kind === 'app') assertAppAccess(request, idOrUid);
+    throw notFound('application');
+  }
+  assertAppAccess(request, app.id);
+  return app;
+}
+
+export async function loadEndpoint(
+  store: Store,
+  request: FastifyRequest,
+  appIdOrUid: string,
+  endpointIdOrUid: string,
+): Promise<{ app: Application; endpoint: Endpoint }> {
+  const app = await loadApp(store, request, appIdOrUid);
+  const endpoint = await store.endpoints.find(app.id, endpointIdOrUid);
+  if (!endpoint) throw notFound('endpoint');
+  return { app, endpoint };
+}
+
+export async function loadMessage(
+  store: Store,
+  request: FastifyRequest,
+  appIdOrUid: string,
+  msgIdOrEventId: string,
+): Promise<{ app: Application; message: Message }> {
+  const app = await loadApp(store, request, appIdOrUid);
+  const message = await store.messages.find(app.id, msgIdOrEventId);
+  if (!message) throw notFound('message');
+  return { app, message };
+}

@@ -1,0 +1,43 @@
+import { Type } from '@sinclair/typebox';
+import type { Application } from '../../domain/application.ts';
+import { DateTime, iso, Metadata, Nullable, Uid } from './common.ts';
+
+const RateLimit = Nullable(Type.Integer({ minimum: 0, maximum: 65535 }));
+
+export const ApplicationIn = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 256 }),
+    uid: Type.Optional(Nullable(Uid)),
+    rateLimit: Type.Optional(RateLimit),
+    throttleRate: Type.Optional(RateLimit),
+    metadata: Type.Optional(Metadata),
+  },
+  { title: 'ApplicationIn' },
+);
+
+export const ApplicationPatch = Type.Partial(ApplicationIn, { title: 'ApplicationPatch' });
+
+export const ApplicationOut = Type.Object(
+  {
+    id: Type.String(),
+    uid: Nullable(Type.String()),
+    name: Type.String(),
+    rateLimit: Nullable(Type.Integer()),
+    throttleRate: Nullable(Type.Integer()),
+    metadata: Metadata,
+    createdAt: DateTime,
+    updatedAt: DateTime,
+  },
+  { title: 'ApplicationOut' },
+);
+
+export const applicationOut = (a: Application) => ({
+  id: a.id,
+  uid: a.uid,
+  name: a.name,
+  rateLimit: a.rateLimit,
+  throttleRate: a.rateLimit,
+  metadata: a.metadata,
+  createdAt: iso(a.createdAt),
+  updatedAt: iso(a.updatedAt),
+});

@@ -1,0 +1,37 @@
+// The Fastify instance type Herald's routes are written against, and what routes receive.
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type {
+  FastifyBaseLogger,
+  FastifyInstance,
+  RawReplyDefaultExpression,
+  RawRequestDefaultExpression,
+  RawServerDefault,
+} from 'fastify';
+import type { Config } from '../config/config.ts';
+import type { Clock, Random } from '../domain/clock.ts';
+import type { IdGenerator } from '../domain/ids.ts';
+import type { Authenticator } from '../services/auth.ts';
+import type { Store } from '../store/store.ts';
+
+export type HeraldFastify = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
+
+/** Hooks other parts of Herald give the API, e.g. to wake the dispatcher on publish. */
+export type ApiEvents = {
+  deliveriesQueued?: () => void;
+};
+
+export type AppDeps = {
+  config: Config;
+  store: Store;
+  clock: Clock;
+  random: Random;
+  newId: IdGenerator;
+  authenticator: Authenticator;
+  events?: ApiEvents;
+};

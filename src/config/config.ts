@@ -1,0 +1,146 @@
+// Herald's settings: built-in defaults < optional JSON config file < HERALD_* environment
+// variables, checked by one schema. This is the only module that reads process.env.
+import { readFileSync } from 'node:fs';
+import { type Static, Type } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+
+export const ConfigSchema = Type.Object(
+  {
+    host: Type.String({ minLength: 1, default: '127.0.0.1' }),
+    port: Type.Integer({ minimum: 0, maximum: 65535, default: 8071 }),
+    databaseUrl: Type.String({
+      pattern: '^(sqlite:|postgres(ql)?://)',
+      default: 'sqlite:./.herald/herald.db',
+    }),
+    dataDir: Type.String({ minLength: 1, default: './.herald' }),
+    adminToken: Type.Optional(Type.String({ minLength: 16 })),
+    publicUrl: Type.Optional(Type.String({ pattern: '^https?://' })),
+    role: Type.Union([Type.Literal('all'), Type.Literal('api'), Type.Literal('worker')], {
+      default: 'all',
+    }),
+    logLevel: Type.Union(
+      ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+      { default: 'info' },
+    ),
+    allowedSubnets: Type.Array(Type.String({ minLength: 1 }), { default: [] }),
+    retrySchedule: Type.Array(Type.Integer({ minimum: 0 }), {
+      minItems: 0,
+      default: [5, 300, 1800, 7200, 18000, 36000, 36000],
+    }),
+    maxPayloadBytes: Type.Integer({ minimum: 1024, default: 1_048_576 }),
+    portalTokenTtlSeconds: Type.Integer({ minimum: 60, default: 3600 }),
+    retentionDays: Type.Integer({ minimum: 1, default: 30 }),
+    idempotencyTtlSeconds: Type.Integer({ minimum: 60, default: 43_200 }),
+  },
+  { additionalProperties: false },
+);
+
+export type Config = Static<typeof ConfigSchema>;
+
+type EnvSetting = { key: keyof Config; kind: 'string' | 'integer' | 'list' | 'integer-list' };
+
+/** The environment variables Herald reads, by setting. */
+export const environmentVariables: Record<string, EnvSetting> = {
+  HERALD_HOST: { key: 'host', kind: 'string' },
+  HERALD_PORT: { key: 'port', kind: 'integer' },
+  HERALD_DATABASE_URL: { key: 'databaseUrl', kind: 'string' },
+  HERALD_DATA_DIR: { key: 'dataDir', kind: 'string' },
+  HERALD_ADMIN_TOKEN: { key: 'adminToken', kind: 'string' },
+  HERALD_PUBLIC_URL: { key: 'publicUrl', kind: 'string' },
+  HERALD_ROLE: { key: 'role', kind: 'string' },
+  HERALD_LOG_LEVEL: { key: 'logLevel', kind: 'string' },
+  HERALD_ALLOWED_SUBNETS: { key: 'allowedSubnets', kind: 'list' },
+  HERALD_RETRY_SCHEDULE: { key: 'retrySchedule', kind: 'integer-list' },
+  HERALD_MAX_PAYLOAD_BYTES: { key: 'maxPayloadBytes', kind: 'integer' },
+  HERALD_PORTAL_TOKEN_TTL_SECONDS: { key: 'portalTokenTtlSeconds', kind: 'integer' },
+  HERALD_RETENTION_DAYS: { key: 'retentionDays', kind: 'integer' },
+  HERALD_IDEMPOTENCY_TTL_SECONDS: { key: 'idempotencyTtlSeconds', kind: 'integer' },
+};
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+export type ConfigSources = {
+  env?: Record<string, string | undefined>;
+  /** Path of a JSON config file; `HERALD_CONFIG` names one when this is not given. */
+  file?: string;
+  /** Settings given in code (tests), applied last. */
+  overrides?: Partial<Config>;
+};
+
+export function loadConfig(sources: ConfigSources = {}): Config {
+  const env = sources.env ?? process.env;
+  const filePath = sources.file ?? env.HERALD_CONFIG;
+  const fromFile = filePath ? readConfigFile(filePath) : {};
+  const fromEnv = readEnvironment(env);
+  const merged: Record<string, unknown> = { ...fromFile, ...fromEnv, ...sources.overrides };
+  const withDefaults = Value.Default(ConfigSchema, merged);
+  const firstError = Value.Errors(ConfigSchema, withDefaults).First();
+  if (firstError) {
+    throw new ConfigError(
+      `invalid setting ${describeSetting(firstError.path)}: ${firstError.message}`,
+    );
+  }
+  return withDefaults as Config;
+}
+
+function describeSetting(path: string): string {
+  const key = path.split('/')[1] ?? path;
+  const envName = Object.entries(environmentVariables).find(([, s]) => s.key === key)?.[0];
+  return envName ? `${key} (${envName})` : key || '(root)';
+}
+
+function readConfigFile(path: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`cannot read config file ${path}: ${(error as Error).message}`);
+  }
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      throw new Error('expected a JSON object');
+    }
+    return parsed as Record<string, unknown>;
+  } catch (error) {
+    throw new ConfigError(`config file ${path} is not valid: ${(error as Error).message}`);
+  }
+}
+
+function readEnvironment(env: Record<string, string | undefined>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, setting] of Object.entries(environmentVariables)) {
+    const raw = env[name];
+    if (raw === undefined || raw === '') continue;
+    out[setting.key] = convert(name, raw, setting.kind);
+  }
+  return out;
+}
+
+function convert(name: string, raw: string, kind: EnvSetting['kind']): unknown {
+  const list = () =>
+    raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '');
+  const integer = (text: string) => {
+    if (!/^\d+$/.test(text))
+      throw new ConfigError(`invalid setting ${name}: "${raw}" is not a whole number`);
+    return Number(text);
+  };
+  switch (kind) {
+    case 'string':
+      return raw;
+    case 'integer':
+      return integer(raw.trim());
+    case 'list':
+      return list();
+    case 'integer-list':
+      return list().map(integer);
+  }
+}

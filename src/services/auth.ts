@@ -1,0 +1,82 @@
+// Who is calling: the operator (admin token) or a customer's portal session (a token scoped
+// to one application). Only SHA-256 hashes of tokens are kept.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Clock, Random } from '../domain/clock.ts';
+import type { IdGenerator } from '../domain/ids.ts';
+import type { Store } from '../store/store.ts';
+
+export type Principal = { kind: 'admin' } | { kind: 'app'; appId: string; tokenId: string };
+
+const adminHashKey = 'admin_token_hash';
+
+export const hashToken = (token: string): string =>
+  createHash('sha256').update(token).digest('hex');
+
+function newToken(random: Random, kind: 'admin' | 'app'): string {
+  return `hrld_${kind}_${random.bytes(32).toString('base64url')}`;
+}
+
+/**
+ * Makes sure an operator token exists. A configured token wins; otherwise the stored hash is
+ * used, and on the very first start a token is generated and returned (to be shown once).
+ */
+export async function ensureAdminToken(
+  store: Store,
+  configured: string | undefined,
+  random: Random,
+): Promise<{ hash: string; generated: string | null }> {
+  if (configured) return { hash: hashToken(configured), generated: null };
+  const stored = await store.settings.get(adminHashKey);
+  if (stored) return { hash: stored, generated: null };
+  const token = newToken(random, 'admin');
+  const hash = hashToken(token);
+  await store.settings.set(adminHashKey, hash);
+  return { hash, generated: token };
+}
+
+export type Authenticator = ReturnType<typeof createAuthenticator>;
+
+export function createAuthenticator(deps: {
+  store: Store;
+  adminTokenHash: string;
+  clock: Clock;
+  random: Random;
+  newId: IdGenerator;
+}) {
+  const adminHash = Buffer.from(deps.adminTokenHash, 'hex');
+  return {
+    async authenticate(token: string): Promise<Principal | null> {
+      const hash = hashToken(token);
+      const hashBytes = Buffer.from(hash, 'hex');
+      if (hashBytes.length === adminHash.length && timingSafeEqual(hashBytes, adminHash)) {
+        return { kind: 'admin' };
+      }
+      const record = await deps.store.tokens.findByHash(hash);
+      if (!record || record.appId === null || record.revokedAt !== null) return null;
+      if (record.expiresAt !== null && record.expiresAt <= deps.clock.now()) return null;
+      return { kind: 'app', appId: record.appId, tokenId: record.id };
+    },
+
+    /** Issues a token that can act on one application only, for `ttlSeconds`. */
+    async issueAppToken(
+      appId: string,
+      ttlSeconds: number,
+    ): Promise<{ token: string; expiresAt: number }> {
+      const token = newToken(deps.random, 'app');
+      const now = deps.clock.now();
+      const expiresAt = now + ttlSeconds * 1000;
+      await deps.store.tokens.create({
+        id: deps.newId('token'),
+        hash: hashToken(token),
+        appId,
+        createdAt: now,
+        expiresAt,
+        revokedAt: null,
+      });
+      return { token, expiresAt };
+    },
+
+    revoke: (tokenId: string) => deps.store.tokens.revoke(tokenId, deps.clock.now()),
+    revokeAllForApp: (appId: string) => deps.store.tokens.revokeAllForApp(appId, deps.clock.now()),
+  };
+}

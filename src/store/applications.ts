@@ -1,0 +1,97 @@
+// Applications in the store.
+import type { Application, ApplicationFields } from '../domain/application.ts';
+import { conflict } from '../domain/errors.ts';
+import type { Database, SqlExecutor } from './database.ts';
+import { parseJson } from './json-columns.ts';
+import { type Page, type PageQuery, paginate } from './pagination.ts';
+
+type Row = {
+  id: string;
+  uid: string | null;
+  name: string;
+  rate_limit: number | null;
+  metadata: string;
+  created_at: number;
+  updated_at: number;
+};
+
+const toApplication = (r: Row): Application => ({
+  id: r.id,
+  uid: r.uid,
+  name: r.name,
+  rateLimit: r.rate_limit,
+  metadata: parseJson(r.metadata, {}),
+  createdAt: Number(r.created_at),
+  updatedAt: Number(r.updated_at),
+});
+
+export function applicationRepository(db: Database) {
+  const uniqueUid = async <T>(uid: string | null, fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await fn();
+    } catch (error) {
+      if (db.capabilities.isUniqueViolation(error)) {
+        throw conflict(`an application with uid "${uid}" already exists`);
+      }
+      throw error;
+    }
+  };
+
+  return {
+    async create(app: Application, tx: SqlExecutor = db): Promise<Application> {
+      await uniqueUid(app.uid, () =>
+        tx.run(
+          'INSERT INTO applications (id, uid, name, rate_limit, metadata, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+          [
+            app.id,
+            app.uid,
+            app.name,
+            app.rateLimit,
+            JSON.stringify(app.metadata),
+            app.createdAt,
+            app.updatedAt,
+          ],
+        ),
+      );
+      return app;
+    },
+
+    /** Finds an application by id or by uid. */
+    async find(idOrUid: string, tx: SqlExecutor = db): Promise<Application | null> {
+      const row = await tx.get<Row>(
+        'SELECT * FROM applications WHERE id = ? OR uid = ? ORDER BY id = ? DESC LIMIT 1',
+        [idOrUid, idOrUid, idOrUid],
+      );
+      return row ? toApplication(row) : null;
+    },
+
+    list(page: PageQuery): Promise<Page<Application>> {
+      return paginate(db, {
+        from: 'SELECT * FROM applications',
+        where: [],
+        params: [],
+        key: 'id',
+        page,
+        map: toApplication,
+        keyOf: (a) => a.id,
+      });
+    },
+
+    async update(id: string, fields: ApplicationFields, now: number): Promise<Application | null> {
+      await uniqueUid(fields.uid, () =>
+        db.run(
+          'UPDATE applications SET uid = ?, name = ?, rate_limit = ?, metadata = ?, updated_at = ? WHERE id = ?',
+          [fields.uid, fields.name, fields.rateLimit, JSON.stringify(fields.metadata), now, id],
+        ),
+      );
+      return this.find(id);
+    },
+
+    async delete(id: string): Promise<boolean> {
+      const result = await db.run('DELETE FROM applications WHERE id = ?', [id]);
+      return result.changes > 0;
+    },
+  };
+}
+
+export type ApplicationRepository = ReturnType<typeof applicationRepository>;

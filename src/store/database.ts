@@ -1,0 +1,39 @@
+// The SQL port under the store. Statements are written once, with `?` placeholders, and each
+// adapter declares how its dialect differs (capabilities) instead of callers branching.
+
+export type SqlValue = string | number | bigint | null | Uint8Array;
+
+export type RunResult = { changes: number };
+
+export interface SqlExecutor {
+  all<T = Record<string, unknown>>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
+  get<T = Record<string, unknown>>(
+    sql: string,
+    params?: readonly SqlValue[],
+  ): Promise<T | undefined>;
+  run(sql: string, params?: readonly SqlValue[]): Promise<RunResult>;
+}
+
+export type DialectName = 'sqlite' | 'postgres';
+
+/** What differs between the SQL engines, declared once per adapter. */
+export type Capabilities = {
+  dialect: DialectName;
+  /** `FOR UPDATE SKIP LOCKED` on claims (several workers on one database). */
+  skipLocked: boolean;
+  /** The store can wake idle workers across processes (LISTEN/NOTIFY). */
+  crossProcessNotify: boolean;
+  /** Whether an error is a unique-constraint violation. */
+  isUniqueViolation(error: unknown): boolean;
+};
+
+export interface Database extends SqlExecutor {
+  readonly capabilities: Capabilities;
+  /** Runs `fn` in one transaction; nothing else runs on the connection it holds meanwhile. */
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /** Applies every migration not yet applied; safe to call at each start. */
+  migrate(): Promise<string[]>;
+  /** True when the database answers. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}

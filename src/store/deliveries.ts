@@ -1,0 +1,256 @@
+// Deliveries (message × endpoint) and their attempts, as the API lists them.
+import type { Endpoint } from '../domain/endpoint.ts';
+import {
+  type Delivery,
+  type Message,
+  type MessageAttempt,
+  type MessageStatus,
+  MessageStatus as Status,
+  type TriggerType,
+} from '../domain/message.ts';
+import type { Database, SqlValue } from './database.ts';
+import { toEndpoint } from './endpoints.ts';
+import { type MessageFilter, type MessageRow, messageConditions, toMessage } from './messages.ts';
+import { type Page, type PageQuery, paginate } from './pagination.ts';
+
+type DeliveryRow = {
+  msg_id: string;
+  endpoint_id: string;
+  app_id: string;
+  status: number;
+  attempt_count: number;
+  next_attempt_at: number | null;
+  trigger_type: number;
+  created_at: number;
+  updated_at: number;
+};
+
+const toDelivery = (r: DeliveryRow): Delivery => ({
+  msgId: r.msg_id,
+  endpointId: r.endpoint_id,
+  appId: r.app_id,
+  status: Number(r.status) as MessageStatus,
+  attemptCount: Number(r.attempt_count),
+  nextAttemptAt: r.next_attempt_at === null ? null : Number(r.next_attempt_at),
+  triggerType: Number(r.trigger_type) as TriggerType,
+  createdAt: Number(r.created_at),
+  updatedAt: Number(r.updated_at),
+});
+
+type AttemptRow = {
+  id: string;
+  msg_id: string;
+  endpoint_id: string;
+  app_id: string;
+  url: string;
+  status: number;
+  response_status_code: number;
+  response: string | null;
+  response_duration_ms: number;
+  trigger_type: number;
+  created_at: number;
+};
+
+const toAttempt = (r: AttemptRow): MessageAttempt => ({
+  id: r.id,
+  msgId: r.msg_id,
+  endpointId: r.endpoint_id,
+  appId: r.app_id,
+  url: r.url,
+  status: Number(r.status) as MessageStatus,
+  responseStatusCode: Number(r.response_status_code),
+  response: r.response,
+  responseDurationMs: Number(r.response_duration_ms),
+  triggerType: Number(r.trigger_type) as TriggerType,
+  createdAt: Number(r.created_at),
+});
+
+export type AttemptFilter = MessageFilter & {
+  status?: MessageStatus;
+  statusCodeClass?: number;
+  endpointId?: string;
+};
+
+/** The delivery's columns, renamed `d_*` so they can sit beside a message's or an endpoint's. */
+const deliveryColumns = [
+  'msg_id',
+  'endpoint_id',
+  'app_id',
+  'status',
+  'attempt_count',
+  'next_attempt_at',
+  'trigger_type',
+  'created_at',
+  'updated_at',
+]
+  .map((c) => `d.${c} AS d_${c}`)
+  .join(', ');
+
+function attemptConditions(filter: AttemptFilter, where: string[], params: SqlValue[]) {
+  messageConditions(filter, where, params);
+  if (filter.status !== undefined) {
+    where.push('a.status = ?');
+    params.push(filter.status);
+  }
+  if (filter.statusCodeClass !== undefined) {
+    if (filter.statusCodeClass === 0) {
+      where.push('(a.response_status_code < 100 OR a.response_status_code >= 600)');
+    } else {
+      where.push('a.response_status_code >= ? AND a.response_status_code < ?');
+      params.push(filter.statusCodeClass, filter.statusCodeClass + 100);
+    }
+  }
+  if (filter.endpointId !== undefined) {
+    where.push('a.endpoint_id = ?');
+    params.push(filter.endpointId);
+  }
+}
+
+export function deliveryRepository(db: Database) {
+  return {
+    listAttemptsByEndpoint(endpointId: string, filter: AttemptFilter, page: PageQuery) {
+      const where = ['a.endpoint_id = ?'];
+      const params: SqlValue[] = [endpointId];
+      attemptConditions(filter, where, params);
+      return paginate(db, {
+        from: 'SELECT a.* FROM attempts a JOIN messages m ON m.id = a.msg_id',
+        where,
+        params,
+        key: 'a.id',
+        page,
+        map: toAttempt,
+        keyOf: (a) => a.id,
+      });
+    },
+
+    listAttemptsByMessage(msgId: string, filter: AttemptFilter, page: PageQuery) {
+      const where = ['a.msg_id = ?'];
+      const params: SqlValue[] = [msgId];
+      attemptConditions(filter, where, params);
+      return paginate(db, {
+        from: 'SELECT a.* FROM attempts a JOIN messages m ON m.id = a.msg_id',
+        where,
+        params,
+        key: 'a.id',
+        page,
+        map: toAttempt,
+        keyOf: (a) => a.id,
+      });
+    },
+
+    async findAttempt(msgId: string, attemptId: string): Promise<MessageAttempt | null> {
+      const row = await db.get<AttemptRow>('SELECT * FROM attempts WHERE msg_id = ? AND id = ?', [
+        msgId,
+        attemptId,
+      ]);
+      return row ? toAttempt(row) : null;
+    },
+
+    async expungeAttemptContent(attemptId: string): Promise<void> {
+      await db.run('UPDATE attempts SET response = NULL WHERE id = ?', [attemptId]);
+    },
+
+    /** The messages sent (or to be sent) to one endpoint, each with its delivery. */
+    listByEndpoint(
+      endpointId: string,
+      filter: MessageFilter & { status?: MessageStatus },
+      page: PageQuery,
+    ): Promise<Page<{ message: Message; delivery: Delivery }>> {
+      const where = ['d.endpoint_id = ?'];
+      const params: SqlValue[] = [endpointId];
+      messageConditions(filter, where, params);
+      if (filter.status !== undefined) {
+        where.push('d.status = ?');
+        params.push(filter.status);
+      }
+      return paginate(db, {
+        from: `SELECT m.*, ${deliveryColumns} FROM deliveries d JOIN messages m ON m.id = d.msg_id`,
+        where,
+        params,
+        key: 'd.msg_id',
+        page,
+        map: (row: MessageRow & Record<string, unknown>) => ({
+          message: toMessage(row),
+          delivery: toDelivery(unprefix(row)),
+        }),
+        keyOf: (x) => x.message.id,
+      });
+    },
+
+    /** The endpoints one message goes to, each with its delivery. */
+    listByMessage(
+      msgId: string,
+      page: PageQuery,
+    ): Promise<Page<{ endpoint: Endpoint; delivery: Delivery }>> {
+      return paginate(db, {
+        from: `SELECT e.*, ${deliveryColumns} FROM deliveries d JOIN endpoints e ON e.id = d.endpoint_id`,
+        where: ['d.msg_id = ?'],
+        params: [msgId],
+        key: 'd.endpoint_id',
+        page,
+        map: (row: Parameters<typeof toEndpoint>[0] & Record<string, unknown>) => ({
+          endpoint: toEndpoint(row),
+          delivery: toDelivery(unprefix(row)),
+        }),
+        keyOf: (x) => x.endpoint.id,
+      });
+    },
+
+    async find(msgId: string, endpointId: string): Promise<Delivery | null> {
+      const row = await db.get<DeliveryRow>(
+        'SELECT * FROM deliveries WHERE msg_id = ? AND endpoint_id = ?',
+        [msgId, endpointId],
+      );
+      return row ? toDelivery(row) : null;
+    },
+
+    /** Queues one more try of a message to an endpoint, by hand (manual trigger). */
+    async queueManual(
+      msgId: string,
+      endpointId: string,
+      appId: string,
+      now: number,
+    ): Promise<void> {
+      await db.run(
+        `INSERT INTO deliveries (msg_id, endpoint_id, app_id, status, attempt_count, next_attempt_at, trigger_type, created_at, updated_at)
+         VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?)
+         ON CONFLICT (msg_id, endpoint_id) DO UPDATE SET status = excluded.status, next_attempt_at = excluded.next_attempt_at,
+           trigger_type = excluded.trigger_type, lease_until = NULL, updated_at = excluded.updated_at`,
+        [msgId, endpointId, appId, Status.pending, now, 1, now, now],
+      );
+    },
+
+    /** Counts of an endpoint's deliveries by status, optionally within a time window. */
+    async countByStatus(
+      endpointId: string,
+      since?: number,
+      until?: number,
+    ): Promise<Record<MessageStatus, number>> {
+      const where = ['endpoint_id = ?'];
+      const params: SqlValue[] = [endpointId];
+      if (since !== undefined) {
+        where.push('created_at >= ?');
+        params.push(since);
+      }
+      if (until !== undefined) {
+        where.push('created_at < ?');
+        params.push(until);
+      }
+      const rows = await db.all<{ status: number; n: number }>(
+        `SELECT status, COUNT(*) AS n FROM deliveries WHERE ${where.join(' AND ')} GROUP BY status`,
+        params,
+      );
+      const counts: Record<number, number> = { 0: 0, 1: 0, 2: 0, 3: 0 };
+      for (const r of rows) counts[Number(r.status)] = Number(r.n);
+      return counts as Record<MessageStatus, number>;
+    },
+  };
+}
+
+function unprefix(row: Record<string, unknown>): DeliveryRow {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(row)) if (k.startsWith('d_')) out[k.slice(2)] = v;
+  return out as DeliveryRow;
+}
+
+export type DeliveryRepository = ReturnType<typeof deliveryRepository>;

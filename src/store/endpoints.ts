@@ -1,0 +1,132 @@
+// Endpoints in the store. Lookups are always within one application.
+import type { Endpoint } from '../domain/endpoint.ts';
+import { conflict } from '../domain/errors.ts';
+import type { Database, SqlExecutor } from './database.ts';
+import { parseJson, toJson } from './json-columns.ts';
+import { type Page, type PageQuery, paginate } from './pagination.ts';
+
+type Row = {
+  id: string;
+  app_id: string;
+  uid: string | null;
+  url: string;
+  description: string;
+  version: number;
+  rate_limit: number | null;
+  disabled: number;
+  filter_types: string | null;
+  channels: string | null;
+  metadata: string;
+  headers: string;
+  secrets: string;
+  created_at: number;
+  updated_at: number;
+};
+
+export const toEndpoint = (r: Row): Endpoint => ({
+  id: r.id,
+  appId: r.app_id,
+  uid: r.uid,
+  url: r.url,
+  description: r.description,
+  version: Number(r.version),
+  rateLimit: r.rate_limit === null ? null : Number(r.rate_limit),
+  disabled: Boolean(r.disabled),
+  filterTypes: parseJson(r.filter_types, null),
+  channels: parseJson(r.channels, null),
+  metadata: parseJson(r.metadata, {}),
+  headers: parseJson(r.headers, {}),
+  secrets: parseJson(r.secrets, []),
+  createdAt: Number(r.created_at),
+  updatedAt: Number(r.updated_at),
+});
+
+const columns = (e: Endpoint) => [
+  e.uid,
+  e.url,
+  e.description,
+  e.version,
+  e.rateLimit,
+  e.disabled ? 1 : 0,
+  toJson(e.filterTypes),
+  toJson(e.channels),
+  JSON.stringify(e.metadata),
+  JSON.stringify(e.headers),
+  JSON.stringify(e.secrets),
+  e.updatedAt,
+];
+
+export function endpointRepository(db: Database) {
+  const uniqueUid = async <T>(uid: string | null, fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await fn();
+    } catch (error) {
+      if (db.capabilities.isUniqueViolation(error)) {
+        throw conflict(`an endpoint with uid "${uid}" already exists in this application`);
+      }
+      throw error;
+    }
+  };
+
+  return {
+    async create(e: Endpoint): Promise<Endpoint> {
+      await uniqueUid(e.uid, () =>
+        db.run(
+          'INSERT INTO endpoints (uid, url, description, version, rate_limit, disabled, filter_types, channels, metadata, headers, secrets, updated_at, id, app_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+          [...columns(e), e.id, e.appId, e.createdAt],
+        ),
+      );
+      return e;
+    },
+
+    async find(appId: string, idOrUid: string, tx: SqlExecutor = db): Promise<Endpoint | null> {
+      const row = await tx.get<Row>(
+        'SELECT * FROM endpoints WHERE app_id = ? AND (id = ? OR uid = ?) ORDER BY id = ? DESC LIMIT 1',
+        [appId, idOrUid, idOrUid, idOrUid],
+      );
+      return row ? toEndpoint(row) : null;
+    },
+
+    async findById(id: string): Promise<Endpoint | null> {
+      const row = await db.get<Row>('SELECT * FROM endpoints WHERE id = ?', [id]);
+      return row ? toEndpoint(row) : null;
+    },
+
+    list(appId: string, page: PageQuery): Promise<Page<Endpoint>> {
+      return paginate(db, {
+        from: 'SELECT * FROM endpoints',
+        where: ['app_id = ?'],
+        params: [appId],
+        key: 'id',
+        page,
+        map: toEndpoint,
+        keyOf: (e) => e.id,
+      });
+    },
+
+    /** Every enabled endpoint of an application, for fan-out. */
+    async listEnabled(appId: string, tx: SqlExecutor = db): Promise<Endpoint[]> {
+      const rows = await tx.all<Row>('SELECT * FROM endpoints WHERE app_id = ? AND disabled = 0', [
+        appId,
+      ]);
+      return rows.map(toEndpoint);
+    },
+
+    async update(e: Endpoint): Promise<Endpoint> {
+      await uniqueUid(e.uid, () =>
+        db.run(
+          'UPDATE endpoints SET uid = ?, url = ?, description = ?, version = ?, rate_limit = ?, disabled = ?, filter_types = ?, channels = ?, metadata = ?, headers = ?, secrets = ?, updated_at = ? WHERE id = ?',
+          [...columns(e), e.id],
+        ),
+      );
+      return e;
+    },
+
+    async delete(id: string): Promise<boolean> {
+      const result = await db.run('DELETE FROM endpoints WHERE id = ?', [id]);
+      return result.changes > 0;
+    },
+  };
+}
+
+export type EndpointRepository = ReturnType<typeof endpointRepository>;

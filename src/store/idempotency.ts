@@ -1,0 +1,56 @@
+// Idempotency keys: the first request with a key claims it; its 2xx response is kept and
+// replayed to later requests with the same key until the entry expires.
+import type { Database } from './database.ts';
+
+export type IdempotencyEntry =
+  | { state: 'claimed' }
+  | { state: 'in-progress' }
+  | { state: 'done'; statusCode: number; body: string };
+
+export function idempotencyRepository(db: Database) {
+  return {
+    /** Claims the key, or tells what an earlier request with it left. */
+    async claim(keyHash: string, now: number, expiresAt: number): Promise<IdempotencyEntry> {
+      return db.transaction(async (tx) => {
+        const row = await tx.get<{
+          state: number;
+          status_code: number | null;
+          body: string | null;
+          expires_at: number;
+        }>('SELECT state, status_code, body, expires_at FROM idempotency_keys WHERE key_hash = ?', [
+          keyHash,
+        ]);
+        if (row && Number(row.expires_at) > now) {
+          if (Number(row.state) === 1) {
+            return { state: 'done', statusCode: Number(row.status_code), body: row.body ?? '' };
+          }
+          return { state: 'in-progress' };
+        }
+        if (row) await tx.run('DELETE FROM idempotency_keys WHERE key_hash = ?', [keyHash]);
+        await tx.run(
+          'INSERT INTO idempotency_keys (key_hash, state, expires_at) VALUES (?, 0, ?)',
+          [keyHash, expiresAt],
+        );
+        return { state: 'claimed' };
+      });
+    },
+
+    async complete(keyHash: string, statusCode: number, body: string): Promise<void> {
+      await db.run(
+        'UPDATE idempotency_keys SET state = 1, status_code = ?, body = ? WHERE key_hash = ?',
+        [statusCode, body, keyHash],
+      );
+    },
+
+    async release(keyHash: string): Promise<void> {
+      await db.run('DELETE FROM idempotency_keys WHERE key_hash = ? AND state = 0', [keyHash]);
+    },
+
+    async purgeExpired(now: number): Promise<number> {
+      const result = await db.run('DELETE FROM idempotency_keys WHERE expires_at < ?', [now]);
+      return result.changes;
+    },
+  };
+}
+
+export type IdempotencyRepository = ReturnType<typeof idempotencyRepository>;

@@ -1,0 +1,156 @@
+// Messages in the store. Publishing writes the message and one pending delivery per matching
+// endpoint in one transaction: once acknowledged, nothing is lost.
+import { endpointMatches } from '../domain/endpoint.ts';
+import { conflict } from '../domain/errors.ts';
+import { type Message, MessageStatus, TriggerType } from '../domain/message.ts';
+import type { Database, SqlExecutor, SqlValue } from './database.ts';
+import type { EndpointRepository } from './endpoints.ts';
+import { parseJson, toJson } from './json-columns.ts';
+import { type Page, type PageQuery, paginate } from './pagination.ts';
+
+export type MessageRow = {
+  id: string;
+  app_id: string;
+  event_id: string | null;
+  event_type: string;
+  payload: string | null;
+  channels: string | null;
+  tags: string | null;
+  created_at: number;
+  deliver_at: number | null;
+};
+
+export const toMessage = (r: MessageRow): Message => ({
+  id: r.id,
+  appId: r.app_id,
+  eventId: r.event_id,
+  eventType: r.event_type,
+  payload: r.payload,
+  channels: parseJson(r.channels, null),
+  tags: parseJson(r.tags, null),
+  createdAt: Number(r.created_at),
+  deliverAt: r.deliver_at === null ? null : Number(r.deliver_at),
+});
+
+export type MessageFilter = {
+  before?: number;
+  after?: number;
+  eventTypes?: string[];
+  channel?: string;
+  tag?: string;
+};
+
+/** SQL conditions for the filters shared by message and attempt listings (`m` is messages). */
+export function messageConditions(
+  filter: MessageFilter,
+  where: string[],
+  params: SqlValue[],
+): void {
+  if (filter.before !== undefined) {
+    where.push('m.created_at < ?');
+    params.push(filter.before);
+  }
+  if (filter.after !== undefined) {
+    where.push('m.created_at > ?');
+    params.push(filter.after);
+  }
+  if (filter.eventTypes && filter.eventTypes.length > 0) {
+    where.push(`m.event_type IN (${filter.eventTypes.map(() => '?').join(', ')})`);
+    params.push(...filter.eventTypes);
+  }
+  if (filter.channel !== undefined) {
+    where.push("m.channels LIKE ? ESCAPE '\\'");
+    params.push(`%${JSON.stringify(filter.channel).replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  }
+  if (filter.tag !== undefined) {
+    where.push("m.tags LIKE ? ESCAPE '\\'");
+    params.push(`%${JSON.stringify(filter.tag).replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  }
+}
+
+export function messageRepository(db: Database, endpoints: EndpointRepository) {
+  return {
+    /** Stores the message and its deliveries; returns how many deliveries were created. */
+    async publish(message: Message): Promise<number> {
+      try {
+        return await db.transaction(async (tx) => {
+          await insertMessage(tx, message);
+          const targets = (await endpoints.listEnabled(message.appId, tx)).filter((e) =>
+            endpointMatches(e, message),
+          );
+          const due = message.deliverAt ?? message.createdAt;
+          for (const endpoint of targets) {
+            await tx.run(
+              'INSERT INTO deliveries (msg_id, endpoint_id, app_id, status, attempt_count, next_attempt_at, trigger_type, created_at, updated_at) VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?)',
+              [
+                message.id,
+                endpoint.id,
+                message.appId,
+                MessageStatus.pending,
+                due,
+                TriggerType.scheduled,
+                message.createdAt,
+                message.createdAt,
+              ],
+            );
+          }
+          return targets.length;
+        });
+      } catch (error) {
+        if (db.capabilities.isUniqueViolation(error)) {
+          throw conflict(
+            `a message with eventId "${message.eventId}" already exists in this application`,
+          );
+        }
+        throw error;
+      }
+    },
+
+    /** Finds a message of an application by id or eventId. */
+    async find(appId: string, idOrEventId: string): Promise<Message | null> {
+      const row = await db.get<MessageRow>(
+        'SELECT * FROM messages WHERE app_id = ? AND (id = ? OR event_id = ?) ORDER BY id = ? DESC LIMIT 1',
+        [appId, idOrEventId, idOrEventId, idOrEventId],
+      );
+      return row ? toMessage(row) : null;
+    },
+
+    list(appId: string, filter: MessageFilter, page: PageQuery): Promise<Page<Message>> {
+      const where = ['m.app_id = ?'];
+      const params: SqlValue[] = [appId];
+      messageConditions(filter, where, params);
+      return paginate(db, {
+        from: 'SELECT m.* FROM messages m',
+        where,
+        params,
+        key: 'm.id',
+        page,
+        map: toMessage,
+        keyOf: (m) => m.id,
+      });
+    },
+
+    async expungeContent(id: string): Promise<void> {
+      await db.run('UPDATE messages SET payload = NULL WHERE id = ?', [id]);
+    },
+  };
+}
+
+async function insertMessage(tx: SqlExecutor, m: Message): Promise<void> {
+  await tx.run(
+    'INSERT INTO messages (id, app_id, event_id, event_type, payload, channels, tags, created_at, deliver_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    [
+      m.id,
+      m.appId,
+      m.eventId,
+      m.eventType,
+      m.payload,
+      toJson(m.channels),
+      toJson(m.tags),
+      m.createdAt,
+      m.deliverAt,
+    ],
+  );
+}
+
+export type MessageRepository = ReturnType<typeof messageRepository>;

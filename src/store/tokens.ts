@@ -1,0 +1,66 @@
+// API tokens: only their SHA-256 hashes are stored. A token with an app_id is scoped to it.
+import type { Database } from './database.ts';
+
+export type TokenRecord = {
+  id: string;
+  appId: string | null;
+  expiresAt: number | null;
+  revokedAt: number | null;
+};
+
+type Row = {
+  id: string;
+  app_id: string | null;
+  expires_at: number | null;
+  revoked_at: number | null;
+};
+
+export function tokenRepository(db: Database) {
+  return {
+    async create(token: TokenRecord & { hash: string; createdAt: number }): Promise<void> {
+      await db.run(
+        'INSERT INTO tokens (id, token_hash, app_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?)',
+        [token.id, token.hash, token.appId, token.createdAt, token.expiresAt],
+      );
+    },
+
+    async findByHash(hash: string): Promise<TokenRecord | null> {
+      const row = await db.get<Row>(
+        'SELECT id, app_id, expires_at, revoked_at FROM tokens WHERE token_hash = ?',
+        [hash],
+      );
+      if (!row) return null;
+      return {
+        id: row.id,
+        appId: row.app_id,
+        expiresAt: row.expires_at === null ? null : Number(row.expires_at),
+        revokedAt: row.revoked_at === null ? null : Number(row.revoked_at),
+      };
+    },
+
+    async revoke(id: string, now: number): Promise<void> {
+      await db.run('UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL', [
+        now,
+        id,
+      ]);
+    },
+
+    async revokeAllForApp(appId: string, now: number): Promise<number> {
+      const result = await db.run(
+        'UPDATE tokens SET revoked_at = ? WHERE app_id = ? AND revoked_at IS NULL',
+        [now, appId],
+      );
+      return result.changes;
+    },
+
+    async purgeExpired(now: number): Promise<number> {
+      const result = await db.run(
+        'DELETE FROM tokens WHERE expires_at IS NOT NULL AND expires_at < ?',
+        [now],
+      );
+      return result.changes;
+    },
+  };
+}
+
+export type TokenRepository = ReturnType<typeof tokenRepository>;
