@@ -7,14 +7,29 @@ import { registerAuth } from './auth-hook.ts';
 import { handleError } from './errors.ts';
 import { registerIdempotency } from './idempotency.ts';
 import { applicationRoutes } from './routes/applications.ts';
+import { attemptRoutes } from './routes/attempts.ts';
+import { authRoutes } from './routes/auth.ts';
+import { backgroundTaskRoutes } from './routes/background-tasks.ts';
+import { endpointRoutes } from './routes/endpoints.ts';
+import { eventTypeRoutes } from './routes/event-types.ts';
 import { healthRoutes } from './routes/health.ts';
+import { messageRoutes } from './routes/messages.ts';
 import { HttpErrorOut, ValidationErrorOut } from './schemas/common.ts';
 import type { AppDeps, HeraldFastify } from './types.ts';
 import { validatorCompiler } from './validation.ts';
 
 export const apiPrefix = '/api/v1';
 
-export const routeGroups = [healthRoutes, applicationRoutes];
+export const routeGroups = [
+  healthRoutes,
+  authRoutes,
+  applicationRoutes,
+  eventTypeRoutes,
+  endpointRoutes,
+  messageRoutes,
+  attemptRoutes,
+  backgroundTaskRoutes,
+];
 
 export async function buildApp(
   deps: AppDeps,

@@ -220,6 +220,20 @@ export function deliveryRepository(db: Database) {
       );
     },
 
+    /** Queues again every failed delivery of an endpoint created in [since, until). */
+    async requeueFailed(
+      endpointId: string,
+      since: number,
+      until: number,
+      now: number,
+    ): Promise<number> {
+      const result = await db.run(
+        'UPDATE deliveries SET status = ?, next_attempt_at = ?, lease_until = NULL, trigger_type = ?, updated_at = ? WHERE endpoint_id = ? AND status = ? AND created_at >= ? AND created_at < ?',
+        [Status.pending, now, 1, now, endpointId, Status.fail, since, until],
+      );
+      return result.changes;
+    },
+
     /** Counts of an endpoint's deliveries by status, optionally within a time window. */
     async countByStatus(
       endpointId: string,

@@ -70,14 +70,18 @@ export function messageConditions(
 
 export function messageRepository(db: Database, endpoints: EndpointRepository) {
   return {
-    /** Stores the message and its deliveries; returns how many deliveries were created. */
-    async publish(message: Message): Promise<number> {
+    /**
+     * Stores the message and its deliveries; returns how many deliveries were created. With
+     * `onlyEndpointId`, the message goes to that endpoint alone, whatever its filters.
+     */
+    async publish(message: Message, onlyEndpointId?: string): Promise<number> {
       try {
         return await db.transaction(async (tx) => {
           await insertMessage(tx, message);
-          const targets = (await endpoints.listEnabled(message.appId, tx)).filter((e) =>
-            endpointMatches(e, message),
-          );
+          const enabled = await endpoints.listEnabled(message.appId, tx);
+          const targets = onlyEndpointId
+            ? enabled.filter((e) => e.id === onlyEndpointId)
+            : enabled.filter((e) => endpointMatches(e, message));
           const due = message.deliverAt ?? message.createdAt;
           for (const endpoint of targets) {
             await tx.run(

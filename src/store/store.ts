@@ -2,6 +2,7 @@
 // the adapter underneath (SQLite or PostgreSQL) is chosen by the database URL.
 
 import { applicationRepository } from './applications.ts';
+import { backgroundTaskRepository } from './background-tasks.ts';
 import type { Database } from './database.ts';
 import { deliveryRepository } from './deliveries.ts';
 import { endpointRepository } from './endpoints.ts';
@@ -22,6 +23,7 @@ export function createStore(db: Database) {
     messages: messageRepository(db, endpoints),
     deliveries: deliveryRepository(db),
     tokens: tokenRepository(db),
+    backgroundTasks: backgroundTaskRepository(db),
     idempotency: idempotencyRepository(db),
     settings: settingRepository(db),
     close: () => db.close(),

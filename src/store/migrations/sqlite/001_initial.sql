@@ -112,3 +112,14 @@ CREATE TABLE idempotency_keys (
   body TEXT,
   expires_at INTEGER NOT NULL
 );
+
+-- Long operations (recover, replay) run as background tasks whose progress the API shows.
+CREATE TABLE background_tasks (
+  id TEXT PRIMARY KEY,
+  app_id TEXT REFERENCES applications (id) ON DELETE CASCADE,
+  task TEXT NOT NULL,
+  status TEXT NOT NULL,
+  data TEXT NOT NULL DEFAULT '{}',
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);

@@ -1,0 +1,109 @@
+// /api/v1/auth: tokens for the customer portal, scoped to one application.
+import { Type } from '@sinclair/typebox';
+import { loadApp } from '../load.ts';
+import { errorResponses, IdOrUid } from '../schemas/common.ts';
+import type { AppDeps, HeraldFastify } from '../types.ts';
+
+const tags = ['Authentication'];
+const AppPortalAccessOut = Type.Object(
+  { url: Type.String(), token: Type.String() },
+  { title: 'AppPortalAccessOut' },
+);
+
+export function authRoutes(api: HeraldFastify, deps: AppDeps): void {
+  const { store, authenticator, config } = deps;
+  const baseUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
+
+  const portalAccess = async (
+    appIdOrUid: string,
+    request: Parameters<typeof loadApp>[1],
+    expiry?: number,
+  ) => {
+    const application = await loadApp(store, request, appIdOrUid);
+    const ttl = expiry ?? config.portalTokenTtlSeconds;
+    const { token } = await authenticator.issueAppToken(application.id, ttl);
+    return { url: `${baseUrl.replace(/\/$/, '')}/portal/#key=${encodeURIComponent(token)}`, token };
+  };
+
+  const Body = Type.Optional(
+    Type.Object({
+      expiry: Type.Optional(
+        Type.Union([Type.Integer({ minimum: 60, maximum: 604_800 }), Type.Null()]),
+      ),
+      featureFlags: Type.Optional(Type.Array(Type.String())),
+      readOnly: Type.Optional(Type.Boolean()),
+    }),
+  );
+
+  api.post(
+    '/auth/app-portal-access/:app_id',
+    {
+      schema: {
+        tags,
+        operationId: 'v1.authentication.app-portal-access',
+        summary: "Get a short-lived link to an application's portal",
+        description:
+          'The token in the answer can act on this application only, until it expires (`expiry` seconds).',
+        params: Type.Object({ app_id: IdOrUid }),
+        body: Body,
+        response: { 200: AppPortalAccessOut, ...errorResponses },
+      },
+    },
+    async (request) =>
+      portalAccess(request.params.app_id, request, request.body?.expiry ?? undefined),
+  );
+
+  api.post(
+    '/auth/dashboard-access/:app_id',
+    {
+      schema: {
+        tags,
+        operationId: 'v1.authentication.dashboard-access',
+        summary: 'Older name of app-portal-access',
+        deprecated: true,
+        params: Type.Object({ app_id: IdOrUid }),
+        response: { 200: AppPortalAccessOut, ...errorResponses },
+      },
+    },
+    async (request) => portalAccess(request.params.app_id, request),
+  );
+
+  api.post(
+    '/auth/logout',
+    {
+      config: { auth: 'any' },
+      schema: {
+        tags,
+        operationId: 'v1.authentication.logout',
+        summary: 'Revoke the application-scoped token this request carries',
+        response: { 204: Type.Null(), ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const principal = request.principal;
+      if (principal?.kind === 'app') await authenticator.revoke(principal.tokenId);
+      return reply.code(204).send(null);
+    },
+  );
+
+  api.post(
+    '/auth/app/:app_id/expire-all',
+    {
+      schema: {
+        tags,
+        operationId: 'v1.authentication.expire-all',
+        summary: 'Revoke every portal token of an application',
+        params: Type.Object({ app_id: IdOrUid }),
+        body: Type.Optional(
+          Type.Object({ expiry: Type.Optional(Type.Union([Type.Integer(), Type.Null()])) }),
+        ),
+        response: { 204: Type.Null(), ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const application = await loadApp(store, request, request.params.app_id);
+      await authenticator.revokeAllForApp(application.id);
+      return reply.code(204).send(null);
+    },
+  );
+}

@@ -1,0 +1,344 @@
+// /api/v1/app/{app_id}/endpoint: where an application's webhooks go.
+import { Type } from '@sinclair/typebox';
+import { invalid, notFound } from '../../domain/errors.ts';
+import { isId } from '../../domain/ids.ts';
+import { endpointService } from '../../services/endpoints.ts';
+import { loadApp, loadEndpoint } from '../load.ts';
+import { DateTime, errorResponses, IdOrUid, ListQuery, ListResponse } from '../schemas/common.ts';
+import {
+  EndpointHeadersIn,
+  EndpointHeadersOut,
+  EndpointHeadersPatchIn,
+  EndpointIn,
+  EndpointOut,
+  EndpointPatch,
+  EndpointSecretOut,
+  EndpointSecretRotateIn,
+  EndpointStats,
+  EndpointUpdate,
+  endpointHeadersOut,
+  endpointOut,
+} from '../schemas/endpoint.ts';
+import type { AppDeps, HeraldFastify } from '../types.ts';
+
+const AppParams = Type.Object({ app_id: IdOrUid });
+const EndpointParams = Type.Object({ app_id: IdOrUid, endpoint_id: IdOrUid });
+const tags = ['Endpoint'];
+const app = { auth: 'app' as const };
+
+export function endpointRoutes(api: HeraldFastify, deps: AppDeps): void {
+  const { store, clock } = deps;
+  const endpoints = endpointService(deps);
+
+  api.get(
+    '/app/:app_id/endpoint',
+    {
+      config: app,
+      schema: {
+        tags,
+        operationId: 'v1.endpoint.list',
+        summary: 'List the endpoints of an application',
+        params: AppParams,
+        querystring: ListQuery,
+        response: { 200: ListResponse(EndpointOut, 'EndpointOut'), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const application = await loadApp(store, request, request.params.app_id);
+      const { limit, iterator, order } = request.query;
+      const page = await store.endpoints.list(application.id, {
+        limit,
+        iterator: iterator ?? null,
+        order: order ?? 'ascending',
+      });
+      return { ...page, data: page.data.map(endpointOut) };
+    },
+  );
+
+  api.post(
+    '/app/:app_id/endpoint',
+    {
+      config: app,
+      schema: {
+        tags,
+        operationId: 'v1.endpoint.create',
+        summary: 'Create an endpoint',
+        description: 'Without `secret`, a `whsec_` secret is generated.',
+        params: AppParams,
+        body: EndpointIn,
+        response: { 201: EndpointOut, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const application = await loadApp(store, request, request.params.app_id);
+      const created = await endpoints.create(application.id, request.body);
+      return reply.code(201).send(endpointOut(created));
+    },
+  );
+
+  api.get(
+    '/app/:app_id/endpoint/:endpoint_id',
+    {
+      config: app,
+      schema: {
+        tags,
+        operationId: 'v1.endpoint.get',
+        summary: 'Get an endpoint',
+        params: EndpointParams,
+        response: { 200: EndpointOut, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { endpoint } = await loadEndpoint(
+        store,
+        request,
+        request.params.app_id,
+        request.params.endpoint_id,
+      );
+      return endpointOut(endpoint);
+    },
+  );
+
+  api.put(
+    '/app/:app_id/endpoint/:endpoint_id',
+    {
+      config: app,
+      schema: {
+        tags,
+        operationId: 'v1.endpoint.update',
+        summary: 'Update an endpoint, or create it with this uid (201)',
+        params: EndpointParams,
+        body: EndpointUpdate,
+        response: { 200: EndpointOut, 201: EndpointOut, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const { app_id, endpoint_id } = request.params;
+      const application = await loadApp(store, request, app_id);
+      const existing = await store.endpoints.find(application.id, endpoint_id);
+      if (existing)
+        return reply.code(200).send(endpointOut(await endpoints.update(existing, request.body)));
+      if (isId('endpoint', endpoint_id)) throw notFound('endpoint');
+      const created = await endpoints.create(application.id, { uid: endpoint_id, ...request.body });
+      return reply.code(201).send(endpointOut(created));
+    },
+  );
+
+  api.patch(
+    '/app/:app_id/endpoint/:endpoint_id',
+    {
+      config: app,
+      schema: {
+        tags,
+        operationId: 'v1.endpoint.patch',
+        summary: 'Change some fields of an endpoint; `disabled: false` re-enables it',
+        params: EndpointParams,
+        body: EndpointPatch,
+        response: { 200: EndpointOut, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { endpoint } = await loadEndpoint(
+        store,
+        request,
+        request.params.app_id,
+        request.params.endpoint_id,
+      );
+      return endpointOut(await endpoints.update(endpoint, request.body));
+    },
+  );
+
+  api.delete(
+    '/app/:app_id/endpoint/:endpoint_id',
+    {
+      config: app,
+      schema: {
+        tags,
+        operationId: 'v1.endpoint.delete',
+        summary: 'Delete an endpoint',
+        params: EndpointParams,
+        response: { 204: Type.Null(), ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const { endpoint } = await loadEndpoint(
+        store,
+        request,
+        request.params.app_id,
+        request.params.endpoint_id,
+      );
+      await store.endpoints.delete(endpoint.id);
+      return reply.code(204).send(null);
+    },
+  );
+
+  api.get(
+    '/app/:app_id/endpoint/:endpoint_id/secret',
+    {
+      config: app,
+      schema: {
+        tags,
+        operationId: 'v1.endpoint.get-secret',
+        summary: "Get the endpoint's current signing secret",
+        params: EndpointParams,
+        response: { 200: EndpointSecretOut, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { endpoint } = await loadEndpoint(
+        store,
+        request,
+        request.params.app_id,
+        request.params.endpoint_id,
+      );
+      const current = endpoint.secrets.find((s) => s.expiresAt === null) ?? endpoint.secrets[0];
+      return { key: current?.key ?? '' };
+    },
+  );
+
+  api.post(
+    '/app/:app_id/endpoint/:endpoint_id/secret/rotate',
+    {
+      config: app,
+      schema: {
+        tags,
+        operationId: 'v1.endpoint.rotate-secret',
+        summary: 'Rotate the signing secret',
+        description:
+          'The previous secret keeps signing for `gracePeriodSeconds` (default 86400, at most 604800); at most 10 secrets sign at once.',
+        params: EndpointParams,
+        body: Type.Optional(EndpointSecretRotateIn),
+        response: { 204: Type.Null(), ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const { endpoint } = await loadEndpoint(
+        store,
+        request,
+        request.params.app_id,
+        request.params.endpoint_id,
+      );
+      const body = request.body ?? {};
+      await endpoints.rotateSecret(endpoint, body.key, body.gracePeriodSeconds ?? 86_400);
+      return reply.code(204).send(null);
+    },
+  );
+
+  api.get(
+    '/app/:app_id/endpoint/:endpoint_id/headers',
+    {
+      config: app,
+      schema: {
+        tags,
+        operationId: 'v1.endpoint.get-headers',
+        summary: 'Get the custom headers sent to the endpoint',
+        description:
+          'Values of sensitive headers (authorization, keys, tokens) are not returned; their names are listed in `sensitive`.',
+        params: EndpointParams,
+        response: { 200: EndpointHeadersOut, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { endpoint } = await loadEndpoint(
+        store,
+        request,
+        request.params.app_id,
+        request.params.endpoint_id,
+      );
+      return endpointHeadersOut(endpoint.headers);
+    },
+  );
+
+  api.put(
+    '/app/:app_id/endpoint/:endpoint_id/headers',
+    {
+      config: app,
+      schema: {
+        tags,
+        operationId: 'v1.endpoint.update-headers',
+        summary: 'Replace the custom headers',
+        params: EndpointParams,
+        body: EndpointHeadersIn,
+        response: { 204: Type.Null(), ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const { endpoint } = await loadEndpoint(
+        store,
+        request,
+        request.params.app_id,
+        request.params.endpoint_id,
+      );
+      await endpoints.setHeaders(endpoint, request.body.headers);
+      return reply.code(204).send(null);
+    },
+  );
+
+  api.patch(
+    '/app/:app_id/endpoint/:endpoint_id/headers',
+    {
+      config: app,
+      schema: {
+        tags,
+        operationId: 'v1.endpoint.patch-headers',
+        summary: 'Add, change or remove (value null) custom headers',
+        params: EndpointParams,
+        body: EndpointHeadersPatchIn,
+        response: { 204: Type.Null(), ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const { endpoint } = await loadEndpoint(
+        store,
+        request,
+        request.params.app_id,
+        request.params.endpoint_id,
+      );
+      await endpoints.patchHeaders(endpoint, request.body.headers, request.body.deleteHeaders);
+      return reply.code(204).send(null);
+    },
+  );
+
+  api.get(
+    '/app/:app_id/endpoint/:endpoint_id/stats',
+    {
+      config: app,
+      schema: {
+        tags,
+        operationId: 'v1.endpoint.get-stats',
+        summary: "Count the endpoint's deliveries by status",
+        params: EndpointParams,
+        querystring: Type.Object({
+          since: Type.Optional(DateTime),
+          until: Type.Optional(DateTime),
+        }),
+        response: { 200: EndpointStats, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { endpoint } = await loadEndpoint(
+        store,
+        request,
+        request.params.app_id,
+        request.params.endpoint_id,
+      );
+      const since = request.query.since ? Date.parse(request.query.since) : undefined;
+      const until = request.query.until ? Date.parse(request.query.until) : undefined;
+      if (since !== undefined && until !== undefined && since > until) {
+        throw invalid(['query', 'since'], 'since must not be after until');
+      }
+      const counts = await store.deliveries.countByStatus(
+        endpoint.id,
+        since,
+        until ?? clock.now() + 1,
+      );
+      return {
+        success: counts[0],
+        pending: counts[1],
+        fail: counts[2],
+        sending: counts[3],
+        canceled: 0,
+      };
+    },
+  );
+}

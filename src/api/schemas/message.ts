@@ -1,0 +1,136 @@
+import { Type } from '@sinclair/typebox';
+import {
+  type Delivery,
+  type Message,
+  type MessageAttempt,
+  MessageStatus,
+} from '../../domain/message.ts';
+import { DateTime, iso, isoOrNull, Nullable, Uid } from './common.ts';
+
+export const EventTypeName = Type.String({
+  minLength: 1,
+  maxLength: 256,
+  pattern: '^[a-zA-Z0-9\\-_.]+$',
+});
+
+export const Payload = Type.Object(
+  {},
+  { additionalProperties: true, description: 'Any JSON object.' },
+);
+
+const Channels = Nullable(
+  Type.Array(Type.String({ minLength: 1, maxLength: 128 }), {
+    minItems: 1,
+    maxItems: 10,
+    uniqueItems: true,
+  }),
+);
+
+export const MessageIn = Type.Object(
+  {
+    eventType: EventTypeName,
+    eventId: Type.Optional(Nullable(Uid)),
+    payload: Payload,
+    channels: Type.Optional(Channels),
+    tags: Type.Optional(
+      Nullable(
+        Type.Array(Type.String({ minLength: 1, maxLength: 128 }), {
+          maxItems: 5,
+          uniqueItems: true,
+        }),
+      ),
+    ),
+    deliverAt: Type.Optional(Nullable(Type.String({ format: 'date-time' }))),
+    payloadRetentionPeriod: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 90 }))),
+    payloadRetentionHours: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 2160 }))),
+    application: Type.Optional(Nullable(Type.Object({}, { additionalProperties: true }))),
+  },
+  { title: 'MessageIn' },
+);
+
+const messageFields = {
+  id: Type.String(),
+  eventId: Nullable(Type.String()),
+  eventType: Type.String(),
+  payload: Type.Object({}, { additionalProperties: true }),
+  channels: Nullable(Type.Array(Type.String())),
+  tags: Nullable(Type.Array(Type.String())),
+  timestamp: DateTime,
+  deliverAt: Nullable(DateTime),
+};
+
+export const MessageOut = Type.Object(messageFields, { title: 'MessageOut' });
+
+export const EndpointMessageOut = Type.Object(
+  {
+    ...messageFields,
+    status: Type.Integer({ minimum: 0, maximum: 3 }),
+    statusText: Type.String(),
+    nextAttempt: Nullable(DateTime),
+  },
+  { title: 'EndpointMessageOut' },
+);
+
+export const MessageAttemptOut = Type.Object(
+  {
+    id: Type.String(),
+    msgId: Type.String(),
+    endpointId: Type.String(),
+    url: Type.String(),
+    response: Type.String(),
+    responseStatusCode: Type.Integer(),
+    responseDurationMs: Type.Integer(),
+    status: Type.Integer({ minimum: 0, maximum: 3 }),
+    statusText: Type.String(),
+    triggerType: Type.Integer({ minimum: 0, maximum: 1 }),
+    timestamp: DateTime,
+    msg: Type.Optional(Nullable(MessageOut)),
+  },
+  { title: 'MessageAttemptOut' },
+);
+
+const statusNames: Record<number, string> = {
+  [MessageStatus.success]: 'success',
+  [MessageStatus.pending]: 'pending',
+  [MessageStatus.fail]: 'fail',
+  [MessageStatus.sending]: 'sending',
+};
+
+export const statusText = (status: number): string => statusNames[status] ?? 'pending';
+
+/** A message as the API shows it; `withContent: false` or a purged payload shows `{}`. */
+export function messageOut(m: Message, withContent = true) {
+  return {
+    id: m.id,
+    eventId: m.eventId,
+    eventType: m.eventType,
+    payload:
+      withContent && m.payload !== null ? (JSON.parse(m.payload) as Record<string, unknown>) : {},
+    channels: m.channels,
+    tags: m.tags,
+    timestamp: iso(m.createdAt),
+    deliverAt: isoOrNull(m.deliverAt),
+  };
+}
+
+export const endpointMessageOut = (m: Message, d: Delivery, withContent = true) => ({
+  ...messageOut(m, withContent),
+  status: d.status,
+  statusText: statusText(d.status),
+  nextAttempt: isoOrNull(d.nextAttemptAt),
+});
+
+export const messageAttemptOut = (a: MessageAttempt, msg?: Message | null) => ({
+  id: a.id,
+  msgId: a.msgId,
+  endpointId: a.endpointId,
+  url: a.url,
+  response: a.response ?? '',
+  responseStatusCode: a.responseStatusCode,
+  responseDurationMs: a.responseDurationMs,
+  status: a.status,
+  statusText: statusText(a.status),
+  triggerType: a.triggerType,
+  timestamp: iso(a.createdAt),
+  ...(msg === undefined ? {} : { msg: msg ? messageOut(msg) : null }),
+});

@@ -1,0 +1,123 @@
+// The `herald` command line: serve, migrate, openapi.
+import { parseArgs } from 'node:util';
+import { buildApp } from '../api/build-app.ts';
+import { type Config, ConfigError, loadConfig } from '../config/config.ts';
+import { systemClock, systemRandom } from '../domain/clock.ts';
+import { createIdGenerator } from '../domain/ids.ts';
+import { createAuthenticator } from '../services/auth.ts';
+import { openStore } from '../store/store.ts';
+import { serve } from './serve.ts';
+
+const usage = `Usage: herald <command> [options]
+
+Commands:
+  serve [--role all|api|worker]   run Herald (API, worker and portal by default)
+  migrate                         apply pending database migrations and exit
+  openapi                         print the OpenAPI document
+
+Settings come from HERALD_* environment variables or a JSON file named by --config or
+HERALD_CONFIG; see docs/configuration.md.`;
+
+export async function main(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      role: { type: 'string' },
+      config: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const command = positionals[0];
+  if (values.help || !command) {
+    console.log(usage);
+    return command || values.help ? 0 : 2;
+  }
+
+  let config: Config;
+  try {
+    config = loadConfig({
+      ...(values.config ? { file: values.config } : {}),
+      ...(values.role ? { overrides: { role: values.role as Config['role'] } } : {}),
+    });
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`herald: ${error.message}`);
+      return 2;
+    }
+    throw error;
+  }
+
+  switch (command) {
+    case 'serve': {
+      const running = await serve(config);
+      await new Promise<void>((resolve) => {
+        const onSignal = (signal: string) => {
+          console.log(`Received ${signal}, shutting down...`);
+          running.stop().then(resolve, (error: unknown) => {
+            console.error(error);
+            resolve();
+          });
+        };
+        process.once('SIGTERM', onSignal);
+        process.once('SIGINT', onSignal);
+      });
+      return 0;
+    }
+    case 'migrate': {
+      const store = await openStore(config.databaseUrl);
+      await store.close();
+      console.log('Database is up to date.');
+      return 0;
+    }
+    case 'openapi': {
+      process.stdout.write(`${await openApiDocument()}\n`);
+      return 0;
+    }
+    default:
+      console.error(`herald: unknown command "${command}"\n\n${usage}`);
+      return 2;
+  }
+}
+
+/** The OpenAPI document, built from the route schemas on a throwaway in-memory store. */
+export async function openApiDocument(): Promise<string> {
+  const config = loadConfig({ env: {}, overrides: { adminToken: 'x'.repeat(32) } });
+  const store = await openStore('sqlite::memory:');
+  const newId = createIdGenerator(systemClock, systemRandom);
+  const authenticator = createAuthenticator({
+    store,
+    adminTokenHash: '00',
+    clock: systemClock,
+    random: systemRandom,
+    newId,
+  });
+  const app = await buildApp({
+    config,
+    store,
+    clock: systemClock,
+    random: systemRandom,
+    newId,
+    authenticator,
+  });
+  await app.ready();
+  const document = JSON.stringify(app.swagger(), null, 2);
+  await app.close();
+  await store.close();
+  return document;
+}
+
+/** Runs the command line and sets the exit code. */
+export function run(argv: string[]): void {
+  main(argv).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      console.error(error);
+      process.exitCode = 1;
+    },
+  );
+}
+
+if (import.meta.main) run(process.argv.slice(2));

@@ -1,0 +1,79 @@
+// `herald serve`: owns the process. Reads the config, opens the store, starts the API (and,
+// by role, the worker), prints where it listens, and shuts down gracefully on a signal.
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { buildApp, type HeraldApp } from '../api/build-app.ts';
+import type { Config } from '../config/config.ts';
+import { systemClock, systemRandom } from '../domain/clock.ts';
+import { createIdGenerator } from '../domain/ids.ts';
+import { createAuthenticator, ensureAdminToken } from '../services/auth.ts';
+import { openStore, type Store } from '../store/store.ts';
+
+export type RunningHerald = {
+  url: string;
+  app: HeraldApp;
+  store: Store;
+  stop(): Promise<void>;
+};
+
+export async function serve(
+  config: Config,
+  out: (line: string) => void = console.log,
+): Promise<RunningHerald> {
+  const dataDir = resolve(config.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  const store = await openStore(config.databaseUrl);
+  const clock = systemClock;
+  const random = systemRandom;
+  const newId = createIdGenerator(clock, random);
+
+  const admin = await ensureAdminToken(store, config.adminToken, random);
+  const tokenFile = join(dataDir, 'admin-token');
+  if (admin.generated) {
+    writeFileSync(tokenFile, `${admin.generated}\n`, { mode: 0o600 });
+    chmodSync(tokenFile, 0o600);
+  }
+  const authenticator = createAuthenticator({
+    store,
+    adminTokenHash: admin.hash,
+    clock,
+    random,
+    newId,
+  });
+
+  const app = await buildApp(
+    { config, store, clock, random, newId, authenticator },
+    {
+      logger: {
+        level: config.logLevel,
+        redact: ['req.headers.authorization', 'req.headers["idempotency-key"]'],
+      },
+    },
+  );
+  await app.listen({ host: config.host, port: config.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+
+  out(`Herald listening on ${url} (API at ${url}/api/v1, role ${config.role})`);
+  out(`Data directory: ${dataDir}`);
+  out(`Database: ${config.databaseUrl.replace(/\/\/[^@/]*@/, '//***@')}`);
+  if (admin.generated) {
+    out(`Operator token (shown once, also saved to ${tokenFile}):`);
+    out(`  ${admin.generated}`);
+  } else if (config.adminToken) {
+    out('Operator token: the one set in HERALD_ADMIN_TOKEN');
+  } else {
+    out(`Operator token: generated on first start, saved in ${tokenFile}`);
+  }
+
+  let stopping: Promise<void> | null = null;
+  const stop = () => {
+    stopping ??= (async () => {
+      await app.close();
+      await store.close();
+    })();
+    return stopping;
+  };
+  return { url, app, store, stop };
+}

@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { ConfigError, loadConfig } from './config.ts';
+
+test('defaults match the documented interface points', () => {
+  const config = loadConfig({ env: {} });
+  assert.equal(config.port, 8071);
+  assert.equal(config.host, '127.0.0.1');
+  assert.equal(config.databaseUrl, 'sqlite:./.herald/herald.db');
+  assert.deepEqual(config.retrySchedule, [5, 300, 1800, 7200, 18000, 36000, 36000]);
+  assert.equal(config.adminToken, undefined);
+});
+
+test('environment overrides the file, which overrides defaults', () => {
+  const file = join(tmpdir(), `herald-config-${process.pid}.json`);
+  writeFileSync(file, JSON.stringify({ port: 9000, host: '0.0.0.0', retentionDays: 7 }));
+  const config = loadConfig({
+    env: {
+      HERALD_CONFIG: file,
+      HERALD_PORT: '9100',
+      HERALD_ALLOWED_SUBNETS: '127.0.0.0/8, ::1/128',
+    },
+  });
+  assert.equal(config.port, 9100);
+  assert.equal(config.host, '0.0.0.0');
+  assert.equal(config.retentionDays, 7);
+  assert.deepEqual(config.allowedSubnets, ['127.0.0.0/8', '::1/128']);
+});
+
+test('a bad setting fails with an error naming it', () => {
+  assert.throws(
+    () => loadConfig({ env: { HERALD_PORT: 'eighty' } }),
+    (e: Error) => {
+      assert.ok(e instanceof ConfigError);
+      assert.match(e.message, /HERALD_PORT/);
+      return true;
+    },
+  );
+  assert.throws(() => loadConfig({ env: { HERALD_PORT: '70000' } }), /port \(HERALD_PORT\)/);
+  assert.throws(
+    () => loadConfig({ env: { HERALD_RETRY_SCHEDULE: '5,x' } }),
+    /HERALD_RETRY_SCHEDULE/,
+  );
+  assert.throws(
+    () => loadConfig({ env: { HERALD_DATABASE_URL: 'mysql://db' } }),
+    /HERALD_DATABASE_URL/,
+  );
+  assert.throws(
+    () => loadConfig({ env: {}, file: '/nonexistent/herald.json' }),
+    /cannot read config file/,
+  );
+});

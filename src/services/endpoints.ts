@@ -1,0 +1,171 @@
+// Creating and changing endpoints: the checks and defaults shared by every way in (the Svix
+// API, the portal, the simple webhooks API).
+import type { Clock, Random } from '../domain/clock.ts';
+import {
+  activeSecrets,
+  type Endpoint,
+  type EndpointSecret,
+  maxActiveSecrets,
+  reservedHeaderNames,
+} from '../domain/endpoint.ts';
+import { invalid } from '../domain/errors.ts';
+import type { IdGenerator } from '../domain/ids.ts';
+import type { Store } from '../store/store.ts';
+
+export type EndpointInput = {
+  url?: string;
+  description?: string;
+  uid?: string | null;
+  version?: number | null;
+  rateLimit?: number | null;
+  throttleRate?: number | null;
+  disabled?: boolean;
+  filterTypes?: string[] | null;
+  eventTypes?: string[] | null;
+  channels?: string[] | null;
+  metadata?: Record<string, string>;
+  secret?: string | null;
+  headers?: Record<string, string> | null;
+};
+
+export function endpointService(deps: {
+  store: Store;
+  clock: Clock;
+  random: Random;
+  newId: IdGenerator;
+}) {
+  const { store, clock } = deps;
+  /** A Standard Webhooks secret: `whsec_` and 24 random bytes in base64. */
+  const generateHmacSecret = () => `whsec_${deps.random.bytes(24).toString('base64')}`;
+
+  /** Unknown event types in a filter are a 422, as a typo would silently drop every event. */
+  async function checkFilter(filter: string[] | null | undefined, field: string): Promise<void> {
+    if (!filter) return;
+    for (const [i, name] of filter.entries()) {
+      if (!(await store.eventTypes.find(name)))
+        throw invalid(['body', field, i], `event type "${name}" does not exist`);
+    }
+  }
+
+  function checkHeaders(
+    headers: Record<string, string | null> | null | undefined,
+    loc: string[],
+  ): void {
+    for (const name of Object.keys(headers ?? {})) {
+      if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name))
+        throw invalid([...loc, name], 'not a valid header name');
+      if (reservedHeaderNames.includes(name.toLowerCase())) {
+        throw invalid(
+          [...loc, name],
+          `the ${name} header is set by Herald and cannot be overridden`,
+        );
+      }
+    }
+  }
+
+  /** Applies input fields over an endpoint (or over defaults when creating). */
+  async function merge(base: Endpoint, input: EndpointInput): Promise<Endpoint> {
+    const filterField = input.eventTypes !== undefined ? 'eventTypes' : 'filterTypes';
+    const filter = input.eventTypes !== undefined ? input.eventTypes : input.filterTypes;
+    await checkFilter(filter, filterField);
+    checkHeaders(input.headers, ['body', 'headers']);
+    const now = clock.now();
+    let secrets = base.secrets;
+    if (input.secret) secrets = rotate(base, input.secret, 0, now);
+    return {
+      ...base,
+      url: input.url ?? base.url,
+      description: input.description ?? base.description,
+      uid: input.uid === undefined ? base.uid : input.uid,
+      version: input.version ?? base.version,
+      rateLimit:
+        input.throttleRate !== undefined
+          ? input.throttleRate
+          : input.rateLimit !== undefined
+            ? input.rateLimit
+            : base.rateLimit,
+      disabled: input.disabled ?? base.disabled,
+      filterTypes: filter === undefined ? base.filterTypes : filter,
+      channels: input.channels === undefined ? base.channels : input.channels,
+      metadata: input.metadata ?? base.metadata,
+      headers: input.headers === undefined || input.headers === null ? base.headers : input.headers,
+      secrets,
+      updatedAt: now,
+    };
+  }
+
+  function rotate(
+    endpoint: Endpoint,
+    newKey: string,
+    graceSeconds: number,
+    now: number,
+  ): EndpointSecret[] {
+    const kept = activeSecrets(endpoint, now)
+      .filter((s) => s.key !== newKey)
+      .map((s) => (s.expiresAt === null ? { ...s, expiresAt: now + graceSeconds * 1000 } : s))
+      .filter((s) => s.expiresAt === null || s.expiresAt > now);
+    return [{ key: newKey, expiresAt: null }, ...kept].slice(0, maxActiveSecrets);
+  }
+
+  return {
+    async create(appId: string, input: EndpointInput & { url: string }): Promise<Endpoint> {
+      const now = clock.now();
+      const blank: Endpoint = {
+        id: deps.newId('endpoint'),
+        appId,
+        uid: null,
+        url: input.url,
+        description: '',
+        version: 1,
+        rateLimit: null,
+        disabled: false,
+        filterTypes: null,
+        channels: null,
+        metadata: {},
+        headers: {},
+        secrets: [{ key: input.secret ?? generateHmacSecret(), expiresAt: null }],
+        createdAt: now,
+        updatedAt: now,
+      };
+      const endpoint = await merge(blank, { ...input, secret: undefined });
+      return store.endpoints.create(endpoint);
+    },
+
+    async update(endpoint: Endpoint, input: EndpointInput): Promise<Endpoint> {
+      return store.endpoints.update(await merge(endpoint, input));
+    },
+
+    /** Replaces the signing secret; the old one keeps signing for the grace period. */
+    async rotateSecret(
+      endpoint: Endpoint,
+      key: string | null | undefined,
+      graceSeconds: number,
+    ): Promise<Endpoint> {
+      const now = clock.now();
+      const secrets = rotate(endpoint, key ?? generateHmacSecret(), graceSeconds, now);
+      return store.endpoints.update({ ...endpoint, secrets, updatedAt: now });
+    },
+
+    async setHeaders(endpoint: Endpoint, headers: Record<string, string>): Promise<Endpoint> {
+      checkHeaders(headers, ['body', 'headers']);
+      return store.endpoints.update({ ...endpoint, headers, updatedAt: clock.now() });
+    },
+
+    async patchHeaders(
+      endpoint: Endpoint,
+      changes: Record<string, string | null>,
+      remove: string[] = [],
+    ): Promise<Endpoint> {
+      checkHeaders(changes, ['body', 'headers']);
+      const headers = { ...endpoint.headers };
+      for (const [name, value] of Object.entries(changes)) {
+        if (value === null) delete headers[name];
+        else headers[name] = value;
+      }
+      for (const name of remove) delete headers[name];
+      return store.endpoints.update({ ...endpoint, headers, updatedAt: clock.now() });
+    },
+  };
+}
+
+export type EndpointService = ReturnType<typeof endpointService>;

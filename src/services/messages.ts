@@ -1,0 +1,71 @@
+// Publishing: checks a message, stores it with one pending delivery per matching endpoint,
+// and wakes the dispatcher.
+import type { Application } from '../domain/application.ts';
+import type { Clock } from '../domain/clock.ts';
+import type { Endpoint } from '../domain/endpoint.ts';
+import { HeraldError, invalid } from '../domain/errors.ts';
+import type { IdGenerator } from '../domain/ids.ts';
+import type { Message } from '../domain/message.ts';
+import type { Store } from '../store/store.ts';
+
+export type MessageInput = {
+  eventType: string;
+  eventId?: string | null;
+  payload: Record<string, unknown>;
+  channels?: string[] | null;
+  tags?: string[] | null;
+  deliverAt?: string | null;
+};
+
+export function messageService(deps: {
+  store: Store;
+  clock: Clock;
+  newId: IdGenerator;
+  maxPayloadBytes: number;
+  deliveriesQueued?: () => void;
+}) {
+  return {
+    publish: (app: Application, input: MessageInput) => publish(app, input),
+
+    /** Publishes a message to one endpoint only (examples, tests). */
+    publishTo: (app: Application, endpoint: Endpoint, input: MessageInput) =>
+      publish(app, input, endpoint.id),
+  };
+
+  async function publish(
+    app: Application,
+    input: MessageInput,
+    onlyEndpointId?: string,
+  ): Promise<Message> {
+    const payload = JSON.stringify(input.payload);
+    if (Buffer.byteLength(payload) > deps.maxPayloadBytes) {
+      throw new HeraldError(
+        'payload_too_large',
+        `the payload is ${Buffer.byteLength(payload)} bytes; the limit is ${deps.maxPayloadBytes}`,
+      );
+    }
+    const now = deps.clock.now();
+    let deliverAt: number | null = null;
+    if (input.deliverAt) {
+      deliverAt = Date.parse(input.deliverAt);
+      if (Number.isNaN(deliverAt)) throw invalid(['body', 'deliverAt'], 'not a valid date-time');
+      if (deliverAt <= now) deliverAt = null;
+    }
+    const message: Message = {
+      id: deps.newId('message'),
+      appId: app.id,
+      eventId: input.eventId ?? null,
+      eventType: input.eventType,
+      payload,
+      channels: input.channels ?? null,
+      tags: input.tags ?? null,
+      createdAt: now,
+      deliverAt,
+    };
+    const queued = await deps.store.messages.publish(message, onlyEndpointId);
+    if (queued > 0) deps.deliveriesQueued?.();
+    return message;
+  }
+}
+
+export type MessageService = ReturnType<typeof messageService>;
