@@ -56,6 +56,9 @@ export async function buildApp(
       },
       security: [{ HTTPBearer: [] }],
     },
+    refResolver: {
+      buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`),
+    },
   });
   app.addSchema(HttpErrorOut);
   app.addSchema(ValidationErrorOut);
