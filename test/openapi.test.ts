@@ -35,7 +35,7 @@ test('every error code is documented in docs/api.md', () => {
   for (const [code, { status }] of Object.entries(errorCatalog)) {
     assert.match(
       doc,
-      new RegExp(`\\| \`${code}\` \\| ${status} \\|`),
+      new RegExp(`\\|\\s*\`${code}\`\\s*\\|\\s*${status}\\s*\\|`),
       `docs/api.md does not document ${code}`,
     );
   }

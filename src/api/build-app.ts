@@ -14,6 +14,7 @@ import { endpointRoutes } from './routes/endpoints.ts';
 import { eventTypeRoutes } from './routes/event-types.ts';
 import { healthRoutes } from './routes/health.ts';
 import { messageRoutes } from './routes/messages.ts';
+import { operationalWebhookRoutes } from './routes/operational-webhooks.ts';
 import { HttpErrorOut, ValidationErrorOut } from './schemas/common.ts';
 import type { AppDeps, HeraldFastify } from './types.ts';
 import { validatorCompiler } from './validation.ts';
@@ -29,6 +30,7 @@ export const routeGroups = [
   messageRoutes,
   attemptRoutes,
   backgroundTaskRoutes,
+  operationalWebhookRoutes,
 ];
 
 export async function buildApp(

@@ -11,6 +11,7 @@ import type { Config } from '../config/config.ts';
 import type { Clock, Random } from '../domain/clock.ts';
 import type { IdGenerator } from '../domain/ids.ts';
 import type { Authenticator } from '../services/auth.ts';
+import type { OperationalEvents } from '../services/operational-events.ts';
 import type { Store } from '../store/store.ts';
 
 export type HeraldFastify = FastifyInstance<
@@ -34,4 +35,5 @@ export type AppDeps = {
   newId: IdGenerator;
   authenticator: Authenticator;
   events?: ApiEvents;
+  operationalEvents?: OperationalEvents;
 };

@@ -4,10 +4,14 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { buildApp, type HeraldApp } from '../api/build-app.ts';
 import type { Config } from '../config/config.ts';
+import { createHttpClient } from '../delivery/http-client.ts';
+import { createDispatcher } from '../dispatcher/dispatcher.ts';
 import { systemClock, systemRandom } from '../domain/clock.ts';
 import { createIdGenerator } from '../domain/ids.ts';
 import { createAuthenticator, ensureAdminToken } from '../services/auth.ts';
+import { createOperationalEvents } from '../services/operational-events.ts';
 import { openStore, type Store } from '../store/store.ts';
+import { heraldVersion } from '../version.ts';
 
 export type RunningHerald = {
   url: string;
@@ -41,8 +45,31 @@ export async function serve(
     newId,
   });
 
+  const runsWorker = config.role !== 'api';
+  const http = createHttpClient({
+    allowedSubnets: config.allowedSubnets,
+    userAgent: `Herald/${heraldVersion}`,
+  });
+  let wakeDispatcher = () => {};
+  const operationalEvents = createOperationalEvents({
+    store,
+    clock,
+    newId,
+    deliveriesQueued: () => wakeDispatcher(),
+  });
+  await operationalEvents.operationalApp();
+
   const app = await buildApp(
-    { config, store, clock, random, newId, authenticator },
+    {
+      config,
+      store,
+      clock,
+      random,
+      newId,
+      authenticator,
+      operationalEvents,
+      events: { deliveriesQueued: () => wakeDispatcher() },
+    },
     {
       logger: {
         level: config.logLevel,
@@ -50,6 +77,25 @@ export async function serve(
       },
     },
   );
+  const dispatcher = createDispatcher({
+    store,
+    clock,
+    random,
+    newId,
+    http,
+    events: operationalEvents,
+    log: app.log,
+    settings: {
+      retrySchedule: config.retrySchedule,
+      signatureHeaders: config.signatureHeaders,
+      timeoutSeconds: config.timeoutSeconds,
+      failureWindowMs: config.failureWindowHours * 3_600_000,
+    },
+  });
+  if (runsWorker) {
+    wakeDispatcher = dispatcher.wake;
+    dispatcher.start();
+  }
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -71,6 +117,8 @@ export async function serve(
   const stop = () => {
     stopping ??= (async () => {
       await app.close();
+      await dispatcher.stop();
+      await http.close();
       await store.close();
     })();
     return stopping;

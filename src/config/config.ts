@@ -27,6 +27,11 @@ export const ConfigSchema = Type.Object(
       minItems: 0,
       default: [5, 300, 1800, 7200, 18000, 36000, 36000],
     }),
+    signatureHeaders: Type.Union([Type.Literal('standard'), Type.Literal('svix')], {
+      default: 'standard',
+    }),
+    timeoutSeconds: Type.Integer({ minimum: 1, maximum: 300, default: 15 }),
+    failureWindowHours: Type.Number({ exclusiveMinimum: 0, default: 120 }),
     maxPayloadBytes: Type.Integer({ minimum: 1024, default: 1_048_576 }),
     portalTokenTtlSeconds: Type.Integer({ minimum: 60, default: 3600 }),
     retentionDays: Type.Integer({ minimum: 1, default: 30 }),
@@ -37,7 +42,10 @@ export const ConfigSchema = Type.Object(
 
 export type Config = Static<typeof ConfigSchema>;
 
-type EnvSetting = { key: keyof Config; kind: 'string' | 'integer' | 'list' | 'integer-list' };
+type EnvSetting = {
+  key: keyof Config;
+  kind: 'string' | 'integer' | 'number' | 'list' | 'integer-list';
+};
 
 /** The environment variables Herald reads, by setting. */
 export const environmentVariables: Record<string, EnvSetting> = {
@@ -51,6 +59,9 @@ export const environmentVariables: Record<string, EnvSetting> = {
   HERALD_LOG_LEVEL: { key: 'logLevel', kind: 'string' },
   HERALD_ALLOWED_SUBNETS: { key: 'allowedSubnets', kind: 'list' },
   HERALD_RETRY_SCHEDULE: { key: 'retrySchedule', kind: 'integer-list' },
+  HERALD_SIGNATURE_HEADERS: { key: 'signatureHeaders', kind: 'string' },
+  HERALD_TIMEOUT_SECONDS: { key: 'timeoutSeconds', kind: 'integer' },
+  HERALD_FAILURE_WINDOW_HOURS: { key: 'failureWindowHours', kind: 'number' },
   HERALD_MAX_PAYLOAD_BYTES: { key: 'maxPayloadBytes', kind: 'integer' },
   HERALD_PORTAL_TOKEN_TTL_SECONDS: { key: 'portalTokenTtlSeconds', kind: 'integer' },
   HERALD_RETENTION_DAYS: { key: 'retentionDays', kind: 'integer' },
@@ -138,6 +149,13 @@ function convert(name: string, raw: string, kind: EnvSetting['kind']): unknown {
       return raw;
     case 'integer':
       return integer(raw.trim());
+    case 'number': {
+      const n = Number(raw.trim());
+      if (raw.trim() === '' || !Number.isFinite(n)) {
+        throw new ConfigError(`invalid setting ${name}: "${raw}" is not a number`);
+      }
+      return n;
+    }
     case 'list':
       return list();
     case 'integer-list':

@@ -5,6 +5,19 @@ export type EndpointSecret = {
   expiresAt: number | null;
 };
 
+/**
+ * How Herald delivers to an endpoint, beyond Svix's fields (a documented extension; Svix
+ * clients ignore it). Every field falls back to the server's settings.
+ */
+export type EndpointPolicy = {
+  /** Signature header names: Standard Webhooks (`webhook-*`, default) or `svix-*`. */
+  signatureHeaders?: 'standard' | 'svix';
+  /** Per-attempt timeout. */
+  timeoutSeconds?: number;
+  /** Seconds to wait after each failed attempt (the first attempt is immediate). */
+  retrySchedule?: number[];
+};
+
 export type Endpoint = {
   id: string;
   appId: string;
@@ -19,6 +32,7 @@ export type Endpoint = {
   metadata: Record<string, string>;
   headers: Record<string, string>;
   secrets: EndpointSecret[];
+  policy?: EndpointPolicy | null;
   createdAt: number;
   updatedAt: number;
 };

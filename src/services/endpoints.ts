@@ -10,7 +10,9 @@ import {
 } from '../domain/endpoint.ts';
 import { invalid } from '../domain/errors.ts';
 import type { IdGenerator } from '../domain/ids.ts';
+import { generateHmacSecret, isValidEndpointSecret } from '../domain/signing.ts';
 import type { Store } from '../store/store.ts';
+import type { OperationalEvents } from './operational-events.ts';
 
 export type EndpointInput = {
   url?: string;
@@ -28,22 +30,55 @@ export type EndpointInput = {
   headers?: Record<string, string> | null;
 };
 
-export function endpointService(deps: {
-  store: Store;
-  clock: Clock;
-  random: Random;
-  newId: IdGenerator;
-}) {
+export function endpointService(
+  deps: {
+    store: Store;
+    clock: Clock;
+    random: Random;
+    newId: IdGenerator;
+    events?: OperationalEvents | undefined;
+    /** Wakes the dispatcher when deliveries resume. */
+    deliveriesQueued?: (() => void) | undefined;
+  },
+  options: {
+    /** The event types a filter may name; by default, those in the store. */
+    eventTypes?: readonly string[];
+  } = {},
+) {
   const { store, clock } = deps;
-  /** A Standard Webhooks secret: `whsec_` and 24 random bytes in base64. */
-  const generateHmacSecret = () => `whsec_${deps.random.bytes(24).toString('base64')}`;
+  const newSecret = () => generateHmacSecret(deps.random.bytes);
+
+  /** Sends an operational event about a customer's endpoint (never about Herald's own). */
+  async function emit(type: string, endpoint: Endpoint, extra: Record<string, unknown> = {}) {
+    if (!deps.events || deps.events.isInternalApp(endpoint.appId)) return;
+    const app = await store.applications.find(endpoint.appId);
+    await deps.events.emit(type, {
+      appId: endpoint.appId,
+      appUid: app?.uid ?? null,
+      endpointId: endpoint.id,
+      endpointUid: endpoint.uid,
+      ...extra,
+    });
+  }
+
+  function checkSecret(secret: string, loc: string[]): string {
+    if (!isValidEndpointSecret(secret)) {
+      throw invalid(
+        loc,
+        'a secret is whsec_ + base64 of 24 to 64 bytes, or whsk_ + base64 of an Ed25519 seed',
+      );
+    }
+    return secret;
+  }
 
   /** Unknown event types in a filter are a 422, as a typo would silently drop every event. */
   async function checkFilter(filter: string[] | null | undefined, field: string): Promise<void> {
     if (!filter) return;
     for (const [i, name] of filter.entries()) {
-      if (!(await store.eventTypes.find(name)))
-        throw invalid(['body', field, i], `event type "${name}" does not exist`);
+      const known = options.eventTypes
+        ? options.eventTypes.includes(name)
+        : (await store.eventTypes.find(name)) !== null;
+      if (!known) throw invalid(['body', field, i], `event type "${name}" does not exist`);
     }
   }
 
@@ -71,7 +106,10 @@ export function endpointService(deps: {
     checkHeaders(input.headers, ['body', 'headers']);
     const now = clock.now();
     let secrets = base.secrets;
-    if (input.secret) secrets = rotate(base, input.secret, 0, now);
+    if (input.secret) {
+      checkSecret(input.secret, ['body', 'secret']);
+      secrets = rotate(base, input.secret, 0, now);
+    }
     return {
       ...base,
       url: input.url ?? base.url,
@@ -123,16 +161,40 @@ export function endpointService(deps: {
         channels: null,
         metadata: {},
         headers: {},
-        secrets: [{ key: input.secret ?? generateHmacSecret(), expiresAt: null }],
+        secrets: [
+          {
+            key: input.secret ? checkSecret(input.secret, ['body', 'secret']) : newSecret(),
+            expiresAt: null,
+          },
+        ],
         createdAt: now,
         updatedAt: now,
       };
-      const endpoint = await merge(blank, { ...input, secret: undefined });
-      return store.endpoints.create(endpoint);
+      const endpoint = await store.endpoints.create(
+        await merge(blank, { ...input, secret: undefined }),
+      );
+      await emit('endpoint.created', endpoint);
+      return endpoint;
     },
 
+    /** Changes an endpoint; disabling pauses its pending deliveries and enabling resumes them. */
     async update(endpoint: Endpoint, input: EndpointInput): Promise<Endpoint> {
-      return store.endpoints.update(await merge(endpoint, input));
+      const updated = await store.endpoints.update(await merge(endpoint, input));
+      const now = clock.now();
+      if (updated.disabled && !endpoint.disabled) {
+        await store.queue.pauseEndpoint(updated.id, now);
+        await emit('endpoint.disabled', updated, { trigger: 'manual', failSince: null });
+      } else if (!updated.disabled && endpoint.disabled) {
+        if ((await store.queue.resumeEndpoint(updated.id, now)) > 0) deps.deliveriesQueued?.();
+        await emit('endpoint.enabled', updated);
+      }
+      await emit('endpoint.updated', updated);
+      return updated;
+    },
+
+    async delete(endpoint: Endpoint): Promise<void> {
+      await store.endpoints.delete(endpoint.id);
+      await emit('endpoint.deleted', endpoint);
     },
 
     /** Replaces the signing secret; the old one keeps signing for the grace period. */
@@ -142,7 +204,12 @@ export function endpointService(deps: {
       graceSeconds: number,
     ): Promise<Endpoint> {
       const now = clock.now();
-      const secrets = rotate(endpoint, key ?? generateHmacSecret(), graceSeconds, now);
+      const secrets = rotate(
+        endpoint,
+        key ? checkSecret(key, ['body', 'key']) : newSecret(),
+        graceSeconds,
+        now,
+      );
       return store.endpoints.update({ ...endpoint, secrets, updatedAt: now });
     },
 

@@ -59,7 +59,7 @@ export function applicationRepository(db: Database) {
     /** Finds an application by id or by uid. */
     async find(idOrUid: string, tx: SqlExecutor = db): Promise<Application | null> {
       const row = await tx.get<Row>(
-        'SELECT * FROM applications WHERE id = ? OR uid = ? ORDER BY id = ? DESC LIMIT 1',
+        'SELECT * FROM applications WHERE (id = ? OR uid = ?) AND internal = 0 ORDER BY id = ? DESC LIMIT 1',
         [idOrUid, idOrUid, idOrUid],
       );
       return row ? toApplication(row) : null;
@@ -68,7 +68,7 @@ export function applicationRepository(db: Database) {
     list(page: PageQuery): Promise<Page<Application>> {
       return paginate(db, {
         from: 'SELECT * FROM applications',
-        where: [],
+        where: ['internal = 0'],
         params: [],
         key: 'id',
         page,
@@ -85,6 +85,20 @@ export function applicationRepository(db: Database) {
         ),
       );
       return this.find(id);
+    },
+
+    /** Herald's own application (operational events), hidden from the API; made on first use. */
+    async ensureInternal(uid: string, name: string, id: string, now: number): Promise<Application> {
+      await db.run(
+        'INSERT INTO applications (id, uid, name, metadata, internal, created_at, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?) ON CONFLICT (uid) DO NOTHING',
+        [id, uid, name, '{}', now, now],
+      );
+      const row = await db.get<Row>('SELECT * FROM applications WHERE uid = ? AND internal = 1', [
+        uid,
+      ]);
+      if (!row)
+        throw new Error(`the internal application ${uid} clashes with a customer application`);
+      return toApplication(row);
     },
 
     async delete(id: string): Promise<boolean> {

@@ -215,7 +215,7 @@ export function deliveryRepository(db: Database) {
         `INSERT INTO deliveries (msg_id, endpoint_id, app_id, status, attempt_count, next_attempt_at, trigger_type, created_at, updated_at)
          VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?)
          ON CONFLICT (msg_id, endpoint_id) DO UPDATE SET status = excluded.status, next_attempt_at = excluded.next_attempt_at,
-           trigger_type = excluded.trigger_type, lease_until = NULL, updated_at = excluded.updated_at`,
+           trigger_type = excluded.trigger_type, updated_at = excluded.updated_at`,
         [msgId, endpointId, appId, Status.pending, now, 1, now, now],
       );
     },
@@ -228,7 +228,7 @@ export function deliveryRepository(db: Database) {
       now: number,
     ): Promise<number> {
       const result = await db.run(
-        'UPDATE deliveries SET status = ?, next_attempt_at = ?, lease_until = NULL, trigger_type = ?, updated_at = ? WHERE endpoint_id = ? AND status = ? AND created_at >= ? AND created_at < ?',
+        'UPDATE deliveries SET status = ?, next_attempt_at = ?, trigger_type = ?, updated_at = ? WHERE endpoint_id = ? AND status = ? AND created_at >= ? AND created_at < ?',
         [Status.pending, now, 1, now, endpointId, Status.fail, since, until],
       );
       return result.changes;

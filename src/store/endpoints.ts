@@ -19,6 +19,7 @@ type Row = {
   metadata: string;
   headers: string;
   secrets: string;
+  policy: string | null;
   created_at: number;
   updated_at: number;
 };
@@ -37,6 +38,7 @@ export const toEndpoint = (r: Row): Endpoint => ({
   metadata: parseJson(r.metadata, {}),
   headers: parseJson(r.headers, {}),
   secrets: parseJson(r.secrets, []),
+  policy: parseJson(r.policy, null),
   createdAt: Number(r.created_at),
   updatedAt: Number(r.updated_at),
 });
@@ -53,6 +55,7 @@ const columns = (e: Endpoint) => [
   JSON.stringify(e.metadata),
   JSON.stringify(e.headers),
   JSON.stringify(e.secrets),
+  toJson(e.policy),
   e.updatedAt,
 ];
 
@@ -72,7 +75,7 @@ export function endpointRepository(db: Database) {
     async create(e: Endpoint): Promise<Endpoint> {
       await uniqueUid(e.uid, () =>
         db.run(
-          'INSERT INTO endpoints (uid, url, description, version, rate_limit, disabled, filter_types, channels, metadata, headers, secrets, updated_at, id, app_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+          'INSERT INTO endpoints (uid, url, description, version, rate_limit, disabled, filter_types, channels, metadata, headers, secrets, policy, updated_at, id, app_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
           [...columns(e), e.id, e.appId, e.createdAt],
         ),
       );
@@ -115,11 +118,20 @@ export function endpointRepository(db: Database) {
     async update(e: Endpoint): Promise<Endpoint> {
       await uniqueUid(e.uid, () =>
         db.run(
-          'UPDATE endpoints SET uid = ?, url = ?, description = ?, version = ?, rate_limit = ?, disabled = ?, filter_types = ?, channels = ?, metadata = ?, headers = ?, secrets = ?, updated_at = ? WHERE id = ?',
+          'UPDATE endpoints SET uid = ?, url = ?, description = ?, version = ?, rate_limit = ?, disabled = ?, filter_types = ?, channels = ?, metadata = ?, headers = ?, secrets = ?, policy = ?, updated_at = ? WHERE id = ?',
           [...columns(e), e.id],
         ),
       );
       return e;
+    },
+
+    /** Sets the disabled flag; true when it changed. */
+    async setDisabled(id: string, disabled: boolean, now: number): Promise<boolean> {
+      const result = await db.run(
+        'UPDATE endpoints SET disabled = ?, updated_at = ? WHERE id = ? AND disabled = ?',
+        [disabled ? 1 : 0, now, id, disabled ? 0 : 1],
+      );
+      return result.changes > 0;
     },
 
     async delete(id: string): Promise<boolean> {

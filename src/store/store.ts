@@ -9,6 +9,7 @@ import { endpointRepository } from './endpoints.ts';
 import { eventTypeRepository } from './event-types.ts';
 import { idempotencyRepository } from './idempotency.ts';
 import { messageRepository } from './messages.ts';
+import { queueRepository } from './queue.ts';
 import { settingRepository } from './settings.ts';
 import { openSqliteDatabase } from './sqlite/sqlite-database.ts';
 import { tokenRepository } from './tokens.ts';
@@ -22,6 +23,7 @@ export function createStore(db: Database) {
     endpoints,
     messages: messageRepository(db, endpoints),
     deliveries: deliveryRepository(db),
+    queue: queueRepository(db),
     tokens: tokenRepository(db),
     backgroundTasks: backgroundTaskRepository(db),
     idempotency: idempotencyRepository(db),

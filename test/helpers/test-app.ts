@@ -5,9 +5,15 @@ import { join } from 'node:path';
 import { buildApp, type HeraldApp } from '../../src/api/build-app.ts';
 import type { ApiEvents } from '../../src/api/types.ts';
 import { type Config, loadConfig } from '../../src/config/config.ts';
-import { fakeClock, systemRandom } from '../../src/domain/clock.ts';
+import { createHttpClient, type HttpClient } from '../../src/delivery/http-client.ts';
+import { createDispatcher, type Dispatcher } from '../../src/dispatcher/dispatcher.ts';
+import { fakeClock, type Random, systemRandom } from '../../src/domain/clock.ts';
 import { createIdGenerator } from '../../src/domain/ids.ts';
 import { createAuthenticator, ensureAdminToken } from '../../src/services/auth.ts';
+import {
+  createOperationalEvents,
+  type OperationalEvents,
+} from '../../src/services/operational-events.ts';
 import { openStore, type Store } from '../../src/store/store.ts';
 
 export const adminToken = 'test_admin_token_0123456789abcdef';
@@ -19,11 +25,17 @@ export type TestApp = {
   config: Config;
   /** Headers carrying the operator token. */
   admin: Record<string, string>;
+  /** The dispatcher, driven by the test with `runDue()` under the fake clock. */
+  dispatcher: Dispatcher;
+  http: HttpClient;
+  operationalEvents: OperationalEvents;
+  /** How often publishing woke the dispatcher. */
+  wakeups: () => number;
   close(): Promise<void>;
 };
 
 export async function createTestApp(
-  options: { config?: Partial<Config>; events?: ApiEvents; start?: number } = {},
+  options: { config?: Partial<Config>; events?: ApiEvents; start?: number; random?: Random } = {},
 ): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'herald-test-'));
   const config = loadConfig({
@@ -46,6 +58,32 @@ export async function createTestApp(
     random: systemRandom,
     newId,
   });
+  let wakeups = 0;
+  const operationalEvents = createOperationalEvents({
+    store,
+    clock,
+    newId,
+    deliveriesQueued: () => wakeups++,
+  });
+  await operationalEvents.operationalApp();
+  const http = createHttpClient({
+    allowedSubnets: ['127.0.0.0/8', '::1/128'],
+    userAgent: 'Herald/test',
+  });
+  const dispatcher = createDispatcher({
+    store,
+    clock,
+    random: options.random ?? systemRandom,
+    newId,
+    http,
+    events: operationalEvents,
+    settings: {
+      retrySchedule: config.retrySchedule,
+      signatureHeaders: config.signatureHeaders,
+      timeoutSeconds: config.timeoutSeconds,
+      failureWindowMs: config.failureWindowHours * 3_600_000,
+    },
+  });
   const app = await buildApp({
     config,
     store,
@@ -53,7 +91,13 @@ export async function createTestApp(
     random: systemRandom,
     newId,
     authenticator,
-    ...(options.events ? { events: options.events } : {}),
+    operationalEvents,
+    events: {
+      deliveriesQueued: () => {
+        wakeups++;
+        options.events?.deliveriesQueued?.();
+      },
+    },
   });
   return {
     app,
@@ -61,8 +105,14 @@ export async function createTestApp(
     clock,
     config,
     admin: { authorization: `Bearer ${adminToken}` },
+    dispatcher,
+    http,
+    operationalEvents,
+    wakeups: () => wakeups,
     close: async () => {
       await app.close();
+      await dispatcher.stop();
+      await http.close();
       await store.close();
       rmSync(dir, { recursive: true, force: true });
     },

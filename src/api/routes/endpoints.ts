@@ -28,7 +28,11 @@ const app = { auth: 'app' as const };
 
 export function endpointRoutes(api: HeraldFastify, deps: AppDeps): void {
   const { store, clock } = deps;
-  const endpoints = endpointService(deps);
+  const endpoints = endpointService({
+    ...deps,
+    events: deps.operationalEvents,
+    deliveriesQueued: () => deps.events?.deliveriesQueued?.(),
+  });
 
   api.get(
     '/app/:app_id/endpoint',
@@ -167,7 +171,7 @@ export function endpointRoutes(api: HeraldFastify, deps: AppDeps): void {
         request.params.app_id,
         request.params.endpoint_id,
       );
-      await store.endpoints.delete(endpoint.id);
+      await endpoints.delete(endpoint);
       return reply.code(204).send(null);
     },
   );

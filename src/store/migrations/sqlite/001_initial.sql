@@ -12,6 +12,7 @@ CREATE TABLE applications (
   name TEXT NOT NULL,
   rate_limit INTEGER,
   metadata TEXT NOT NULL DEFAULT '{}',
+  internal INTEGER NOT NULL DEFAULT 0,
   created_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL
 );
@@ -42,6 +43,9 @@ CREATE TABLE endpoints (
   metadata TEXT NOT NULL DEFAULT '{}',
   headers TEXT NOT NULL DEFAULT '{}',
   secrets TEXT NOT NULL,
+  policy TEXT,
+  fail_since INTEGER,
+  exhausted_count INTEGER NOT NULL DEFAULT 0,
   created_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL,
   UNIQUE (app_id, uid)
@@ -54,6 +58,7 @@ CREATE TABLE messages (
   event_id TEXT,
   event_type TEXT NOT NULL,
   payload TEXT,
+  expired INTEGER NOT NULL DEFAULT 0,
   channels TEXT,
   tags TEXT,
   created_at INTEGER NOT NULL,
@@ -63,7 +68,9 @@ CREATE TABLE messages (
 CREATE INDEX messages_by_app ON messages (app_id, id);
 
 -- A delivery is the pair (message, endpoint) and is also the queue's job: a row whose
--- next_attempt_at has come is due; lease_until marks a claim by a worker.
+-- next_attempt_at has come is due. Claiming a row moves next_attempt_at to the end of the
+-- worker's lease, so a crashed worker's rows fall due again by themselves. A pending row
+-- with no next_attempt_at is paused (its endpoint is disabled).
 CREATE TABLE deliveries (
   msg_id TEXT NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
   endpoint_id TEXT NOT NULL REFERENCES endpoints (id) ON DELETE CASCADE,
@@ -71,7 +78,6 @@ CREATE TABLE deliveries (
   status INTEGER NOT NULL,
   attempt_count INTEGER NOT NULL DEFAULT 0,
   next_attempt_at INTEGER,
-  lease_until INTEGER,
   trigger_type INTEGER NOT NULL DEFAULT 0,
   created_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL,

@@ -1,0 +1,235 @@
+// The one module that sends webhook requests, with the safety rules inside it: a timeout
+// over the whole exchange, no redirects, a cap on the response body kept, and an SSRF guard
+// on the resolved address (the socket connects to the address that was checked).
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import { isIP } from 'node:net';
+import { Agent, errors as undiciErrors } from 'undici';
+import { parseSubnets, reservedReason } from './ip-range.ts';
+
+export type LookupFunction = (
+  hostname: string,
+  options: { all: true },
+  callback: (error: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void,
+) => void;
+
+export type SendErrorCode =
+  | 'invalid_url'
+  | 'https_required'
+  | 'destination_blocked'
+  | 'dns_failed'
+  | 'timeout'
+  | 'connection_failed'
+  | 'tls_error'
+  | 'redirect';
+
+export type OutboundRequest = {
+  url: string;
+  headers: Record<string, string>;
+  body: Buffer | string;
+  timeoutMs: number;
+  httpsOnly?: boolean;
+};
+
+export type SendResult = {
+  statusCode: number | null;
+  headers: Record<string, string>;
+  /** The first `maxResponseBytes` of the response body, as UTF-8. */
+  body: string;
+  durationMs: number;
+  error: null | { code: SendErrorCode; message: string };
+};
+
+export type HttpClient = {
+  send(request: OutboundRequest): Promise<SendResult>;
+  close(): Promise<void>;
+};
+
+/** A 2xx received within the timeout is the only success. */
+export function isSuccess(result: SendResult): boolean {
+  return (
+    result.error === null &&
+    result.statusCode !== null &&
+    result.statusCode >= 200 &&
+    result.statusCode < 300
+  );
+}
+
+class BlockedDestinationError extends Error {
+  readonly code = 'HERALD_DESTINATION_BLOCKED';
+}
+
+export function createHttpClient(options: {
+  allowedSubnets?: readonly string[];
+  userAgent: string;
+  maxResponseBytes?: number;
+  connections?: number;
+  lookup?: LookupFunction;
+}): HttpClient {
+  const allowed = parseSubnets(options.allowedSubnets ?? []);
+  const maxBytes = options.maxResponseBytes ?? 20_000;
+  const resolve: LookupFunction = options.lookup ?? ((host, opts, cb) => dnsLookup(host, opts, cb));
+
+  const blockedReason = (address: string): string | null => {
+    const reason = reservedReason(address);
+    if (reason === null || allowed(address)) return null;
+    return `destination ${address} is ${reason}; allow it with HERALD_ALLOWED_SUBNETS`;
+  };
+
+  // Resolves, checks every address, and hands net.connect the first allowed one.
+  const guardedLookup = (
+    hostname: string,
+    lookupOptions: { family?: number; all?: boolean },
+    callback: (
+      error: NodeJS.ErrnoException | null,
+      address: string | LookupAddress[],
+      family?: number,
+    ) => void,
+  ) => {
+    resolve(hostname, { all: true }, (error, addresses) => {
+      if (error) return callback(error, '', 0);
+      const usable = addresses.filter((a) => blockedReason(a.address) === null);
+      if (usable.length === 0) {
+        const first = addresses[0]?.address ?? hostname;
+        return callback(new BlockedDestinationError(blockedReason(first) ?? 'blocked'), '', 0);
+      }
+      if (lookupOptions.all) return callback(null, usable);
+      const chosen = usable[0] as LookupAddress;
+      callback(null, chosen.address, chosen.family);
+    });
+  };
+
+  const agent = new Agent({
+    connections: options.connections ?? 32,
+    keepAliveTimeout: 30_000,
+    connect: { lookup: guardedLookup as never, timeout: 10_000 },
+  });
+
+  return {
+    async send(request) {
+      const started = performance.now();
+      const elapsed = () => Math.round(performance.now() - started);
+      const fail = (
+        code: SendErrorCode,
+        message: string,
+        statusCode: number | null = null,
+      ): SendResult => ({
+        statusCode,
+        headers: {},
+        body: '',
+        durationMs: elapsed(),
+        error: { code, message },
+      });
+
+      let url: URL;
+      try {
+        url = new URL(request.url);
+      } catch {
+        return fail('invalid_url', `not a valid URL: ${request.url}`);
+      }
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+        return fail('invalid_url', `unsupported scheme ${url.protocol}`);
+      }
+      if (request.httpsOnly && url.protocol !== 'https:') {
+        return fail('https_required', 'this endpoint accepts https:// URLs only');
+      }
+      const host = url.hostname.replace(/^\[|\]$/g, '');
+      if (isIP(host)) {
+        const reason = blockedReason(host);
+        if (reason) return fail('destination_blocked', reason);
+      }
+
+      const headers: Record<string, string> = { ...request.headers };
+      if (!Object.keys(headers).some((h) => h.toLowerCase() === 'user-agent')) {
+        headers['user-agent'] = options.userAgent;
+      }
+      const signal = AbortSignal.timeout(request.timeoutMs);
+      try {
+        const response = await agent.request({
+          origin: url.origin,
+          path: `${url.pathname}${url.search}`,
+          method: 'POST',
+          headers,
+          body: request.body,
+          signal,
+          headersTimeout: request.timeoutMs,
+          bodyTimeout: request.timeoutMs,
+        });
+        const chunks: Buffer[] = [];
+        let kept = 0;
+        for await (const chunk of response.body as AsyncIterable<Buffer>) {
+          if (kept < maxBytes) {
+            const part = chunk.subarray(0, maxBytes - kept);
+            chunks.push(part);
+            kept += part.length;
+          }
+          if (kept >= maxBytes) {
+            response.body.destroy();
+            break;
+          }
+        }
+        const responseHeaders: Record<string, string> = {};
+        for (const [name, value] of Object.entries(response.headers)) {
+          if (value !== undefined)
+            responseHeaders[name] = Array.isArray(value) ? value.join(', ') : String(value);
+        }
+        const body = Buffer.concat(chunks).toString('utf8');
+        const code = response.statusCode;
+        if (code >= 300 && code < 400) {
+          return {
+            statusCode: code,
+            headers: responseHeaders,
+            body,
+            durationMs: elapsed(),
+            error: {
+              code: 'redirect',
+              message: `redirect (${code}) to ${responseHeaders.location ?? 'nowhere'} not followed`,
+            },
+          };
+        }
+        return {
+          statusCode: code,
+          headers: responseHeaders,
+          body,
+          durationMs: elapsed(),
+          error: null,
+        };
+      } catch (error) {
+        return classify(error, request.timeoutMs, fail);
+      }
+    },
+    close: () => agent.close(),
+  };
+}
+
+function classify(
+  error: unknown,
+  timeoutMs: number,
+  fail: (code: SendErrorCode, message: string) => SendResult,
+): SendResult {
+  const e = error as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
+  const code = e?.code ?? e?.cause?.code;
+  if (error instanceof BlockedDestinationError || e?.cause instanceof BlockedDestinationError) {
+    return fail('destination_blocked', (e.cause ?? e).message);
+  }
+  if (
+    e?.name === 'TimeoutError' ||
+    e?.name === 'AbortError' ||
+    error instanceof undiciErrors.HeadersTimeoutError ||
+    error instanceof undiciErrors.BodyTimeoutError ||
+    code === 'UND_ERR_CONNECT_TIMEOUT'
+  ) {
+    return fail('timeout', `no complete response within ${timeoutMs} ms`);
+  }
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return fail('dns_failed', `cannot resolve host: ${e.message}`);
+  if (
+    typeof code === 'string' &&
+    (code.startsWith('ERR_TLS') || code.includes('CERT') || code.startsWith('ERR_SSL'))
+  ) {
+    return fail('tls_error', `TLS failed: ${e.message}`);
+  }
+  return fail(
+    'connection_failed',
+    `connection failed: ${code ?? ''} ${e?.message ?? String(error)}`.trim(),
+  );
+}

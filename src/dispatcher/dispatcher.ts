@@ -1,0 +1,337 @@
+// The dispatcher: claims due deliveries in batches under a lease, sends them with bounded
+// concurrency (overall and per endpoint), records every attempt, plans the next try, and
+// keeps endpoint health. It wakes on publish and sleeps until the next delivery is due.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type HttpClient, isSuccess } from '../delivery/http-client.ts';
+import type { Clock, Random } from '../domain/clock.ts';
+import { activeSecrets, type Endpoint } from '../domain/endpoint.ts';
+import type { IdGenerator } from '../domain/ids.ts';
+import { type MessageAttempt, MessageStatus, TriggerType } from '../domain/message.ts';
+import {
+  type AttemptOutcome,
+  type NextAttemptPlan,
+  planNextAttempt,
+} from '../domain/retry-plan.ts';
+import { prepareSigner, type Signer } from '../domain/signing.ts';
+import type { AttemptRecord, ClaimedDelivery, QueuedMessage } from '../store/queue.ts';
+import type { Store } from '../store/store.ts';
+import { createEndpointGate } from './endpoint-gate.ts';
+import { createEndpointHealth, type OperationalEventSink } from './endpoint-health.ts';
+import { renderRequest } from './render.ts';
+
+export type DispatcherSettings = {
+  retrySchedule: readonly number[];
+  signatureHeaders: 'standard' | 'svix';
+  timeoutSeconds: number;
+  /** An endpoint failing with no success for this long is disabled. */
+  failureWindowMs: number;
+  batchSize?: number;
+  maxInFlight?: number;
+  perEndpointConcurrency?: number;
+  /** Longest sleep when nothing is due (a safety net; publishes wake the loop at once). */
+  maxIdleMs?: number;
+};
+
+export type DispatcherDeps = {
+  store: Store;
+  clock: Clock;
+  random: Random;
+  newId: IdGenerator;
+  http: HttpClient;
+  settings: DispatcherSettings;
+  events?: OperationalEventSink;
+  log?: { error(obj: unknown, msg: string): void };
+};
+
+export type Dispatcher = ReturnType<typeof createDispatcher>;
+
+export function createDispatcher(deps: DispatcherDeps) {
+  const { store, clock, settings } = deps;
+  const batchSize = settings.batchSize ?? 200;
+  const maxInFlight = settings.maxInFlight ?? 256;
+  const perEndpoint = settings.perEndpointConcurrency ?? 16;
+  const maxIdleMs = settings.maxIdleMs ?? 30_000;
+  const leaseMs = settings.timeoutSeconds * 1000 * 2 + 60_000;
+  const gate = createEndpointGate({ concurrency: perEndpoint, clock });
+  const health = createEndpointHealth({
+    store,
+    clock,
+    failureWindowMs: settings.failureWindowMs,
+    events: deps.events,
+  });
+  const signerCache = new Map<string, { version: number; validUntil: number; signers: Signer[] }>();
+
+  let inFlight = 0;
+  const running = new Set<Promise<void>>();
+  let buffer: AttemptRecord[] = [];
+  let flushing: Promise<void> | null = null;
+  let wakeUp: (() => void) | null = null;
+  let woken = false;
+  let stopping = false;
+  let loopDone: Promise<void> | null = null;
+
+  function wake(): void {
+    woken = true;
+    wakeUp?.();
+  }
+
+  function signersFor(endpoint: Endpoint, now: number): Signer[] {
+    const cached = signerCache.get(endpoint.id);
+    if (cached && cached.version === endpoint.updatedAt && cached.validUntil > now)
+      return cached.signers;
+    const active = activeSecrets(endpoint, now);
+    const validUntil = Math.min(...active.map((s) => s.expiresAt ?? Number.POSITIVE_INFINITY));
+    const signers = active.map((s) => prepareSigner(s.key));
+    signerCache.set(endpoint.id, { version: endpoint.updatedAt, validUntil, signers });
+    return signers;
+  }
+
+  /** Claims one batch and starts its deliveries; returns how many were claimed. */
+  async function pump(): Promise<number> {
+    const room = Math.min(batchSize, maxInFlight - inFlight);
+    if (room <= 0) return 0;
+    const now = clock.now();
+    const claimed = await store.queue.claim(now, now + leaseMs, room);
+    if (claimed.length === 0) return 0;
+    const [messages, endpoints] = await Promise.all([
+      store.queue.loadMessages([...new Set(claimed.map((c) => c.msgId))]),
+      store.queue.loadEndpoints([...new Set(claimed.map((c) => c.endpointId))]),
+    ]);
+    const paused: ClaimedDelivery[] = [];
+    const later = new Map<number, ClaimedDelivery[]>();
+    const deferTo = (at: number, d: ClaimedDelivery) =>
+      later.set(at, [...(later.get(at) ?? []), d]);
+    for (const delivery of claimed) {
+      const message = messages.get(delivery.msgId);
+      const endpoint = endpoints.get(delivery.endpointId);
+      if (!message || !endpoint) continue; // deleted since: its delivery row went with it
+      if (endpoint.endpoint.disabled) {
+        paused.push(delivery);
+      } else if (gate.load(endpoint.endpoint.id) >= perEndpoint * 4) {
+        deferTo(now + 1000, delivery);
+      } else {
+        const startAt = gate.reserveRate(endpoint.endpoint.id, endpoint.endpoint.rateLimit);
+        if (startAt > now) deferTo(startAt, delivery);
+        else start(delivery, message, endpoint.endpoint, endpoint.failSince);
+      }
+    }
+    if (paused.length > 0) await store.queue.defer(paused, null, now);
+    for (const [at, list] of later) await store.queue.defer(list, at, now);
+    return claimed.length;
+  }
+
+  function start(
+    delivery: ClaimedDelivery,
+    message: QueuedMessage,
+    endpoint: Endpoint,
+    failSince: number | null,
+  ) {
+    inFlight++;
+    const task = (async () => {
+      const release = await gate.acquire(endpoint.id);
+      try {
+        await attempt(delivery, message, endpoint, failSince);
+      } finally {
+        release();
+      }
+    })()
+      .catch((error: unknown) =>
+        deps.log?.error({ err: error }, 'delivery attempt failed unexpectedly'),
+      )
+      .finally(() => {
+        inFlight--;
+        running.delete(task);
+        wake();
+      });
+    running.add(task);
+  }
+
+  async function attempt(
+    delivery: ClaimedDelivery,
+    message: QueuedMessage,
+    endpoint: Endpoint,
+    failSince: number | null,
+  ) {
+    const startedAt = clock.now();
+    const base = {
+      id: deps.newId('attempt'),
+      msgId: delivery.msgId,
+      endpointId: endpoint.id,
+      appId: delivery.appId,
+      url: endpoint.url,
+      triggerType: delivery.triggerType,
+      createdAt: startedAt,
+    };
+    let outcome: AttemptOutcome;
+    let attemptRecord: MessageAttempt;
+    if (message.payload === null) {
+      outcome = { kind: 'failure' };
+      attemptRecord = {
+        ...base,
+        status: MessageStatus.fail,
+        responseStatusCode: 0,
+        response: 'the message payload has expired or was deleted; nothing was sent',
+        responseDurationMs: 0,
+      };
+    } else {
+      const request = renderRequest({
+        message,
+        endpoint,
+        signers: signersFor(endpoint, startedAt),
+        timestampSeconds: Math.floor(startedAt / 1000),
+        signatureHeaders: endpoint.policy?.signatureHeaders ?? settings.signatureHeaders,
+      });
+      const result = await deps.http.send({
+        ...request,
+        timeoutMs: (endpoint.policy?.timeoutSeconds ?? settings.timeoutSeconds) * 1000,
+      });
+      const ok = isSuccess(result);
+      outcome = ok
+        ? { kind: 'success' }
+        : {
+            kind: 'failure',
+            statusCode: result.statusCode ?? undefined,
+            retryAfter: result.headers['retry-after'],
+          };
+      attemptRecord = {
+        ...base,
+        status: ok ? MessageStatus.success : MessageStatus.fail,
+        responseStatusCode: result.statusCode ?? 0,
+        response: result.error ? result.error.message : result.body,
+        responseDurationMs: result.durationMs,
+      };
+    }
+
+    const now = clock.now();
+    const attemptNumber = delivery.attemptCount + 1;
+    const plan: NextAttemptPlan =
+      delivery.triggerType === TriggerType.manual || message.payload === null
+        ? outcome.kind === 'success'
+          ? { action: 'done' }
+          : outcome.statusCode === 410
+            ? { action: 'disable-endpoint' }
+            : { action: 'give-up' }
+        : planNextAttempt({
+            attemptNumber,
+            outcome,
+            now,
+            random: deps.random.float,
+            schedule: endpoint.policy?.retrySchedule ?? settings.retrySchedule,
+          });
+    const status =
+      plan.action === 'done'
+        ? MessageStatus.success
+        : plan.action === 'retry'
+          ? MessageStatus.pending
+          : MessageStatus.fail;
+    buffer.push({
+      delivery,
+      attempt: attemptRecord,
+      status,
+      nextAttemptAt: plan.action === 'retry' ? plan.at : null,
+    });
+    await flush();
+    await health.afterAttempt({
+      endpoint,
+      failSince,
+      delivery,
+      attempt: attemptRecord,
+      plan,
+      attemptNumber,
+    });
+  }
+
+  /** Writes buffered attempts in one transaction; concurrent callers share the write. */
+  function flush(): Promise<void> {
+    if (flushing) return flushing.then(() => (buffer.length > 0 ? flush() : undefined));
+    if (buffer.length === 0) return Promise.resolve();
+    flushing = (async () => {
+      await Promise.resolve(); // let attempts finishing in the same tick join this batch
+      const batch = buffer;
+      buffer = [];
+      try {
+        await store.queue.record(batch, clock.now());
+      } finally {
+        flushing = null;
+      }
+    })();
+    return flushing;
+  }
+
+  async function loop(): Promise<void> {
+    let failures = 0;
+    while (!stopping) {
+      try {
+        woken = false;
+        const claimed = await pump();
+        failures = 0;
+        if (claimed > 0 && inFlight < maxInFlight) continue;
+        if (inFlight >= maxInFlight) {
+          await waitForWake(maxIdleMs);
+          continue;
+        }
+        if (woken) continue;
+        const next = await store.queue.nextDueAt();
+        const delay =
+          next === null ? maxIdleMs : Math.min(Math.max(next - clock.now(), 0), maxIdleMs);
+        if (delay > 0 && !woken) await waitForWake(delay);
+      } catch (error) {
+        failures++;
+        deps.log?.error({ err: error }, 'dispatcher could not claim deliveries; retrying');
+        await sleep(Math.min(100 * 2 ** failures, 5000));
+      }
+    }
+  }
+
+  function waitForWake(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        wakeUp = null;
+        resolve();
+      }
+      wakeUp = done;
+    });
+  }
+
+  return {
+    wake,
+
+    /** Runs the dispatcher in the background until `stop()`. */
+    start(): void {
+      if (loopDone) return;
+      stopping = false;
+      loopDone = loop();
+    },
+
+    /**
+     * Stops claiming, lets attempts in flight finish within `graceMs`, and writes what they
+     * recorded. Deliveries still unfinished stay leased and fall due again after the lease.
+     */
+    async stop(graceMs = 10_000): Promise<void> {
+      stopping = true;
+      wake();
+      await loopDone;
+      loopDone = null;
+      const timeout = new AbortController();
+      const finished = Promise.allSettled([...running]);
+      await Promise.race([
+        finished,
+        sleep(graceMs, undefined, { signal: timeout.signal }).catch(() => {}),
+      ]);
+      timeout.abort();
+      await flush();
+    },
+
+    /** Delivers everything due now and waits for it (tests drive time with a fake clock). */
+    async runDue(): Promise<void> {
+      for (;;) {
+        const claimed = await pump();
+        await Promise.allSettled([...running]);
+        await flush();
+        if (claimed === 0) return;
+      }
+    },
+  };
+}

@@ -1,0 +1,61 @@
+// Per-endpoint limits inside one worker: at most `concurrency` requests in flight to an
+// endpoint, and no more than its throttle rate (messages per second). One slow or dead
+// endpoint therefore cannot hold up the others.
+import type { Clock } from '../domain/clock.ts';
+
+type Lane = {
+  inFlight: number;
+  waiting: (() => void)[];
+  /** Earliest time the next request may start under the throttle rate. */
+  nextSlotAt: number;
+};
+
+export type EndpointGate = ReturnType<typeof createEndpointGate>;
+
+export function createEndpointGate(options: { concurrency: number; clock: Clock }) {
+  const lanes = new Map<string, Lane>();
+  const lane = (id: string): Lane => {
+    let l = lanes.get(id);
+    if (!l) {
+      l = { inFlight: 0, waiting: [], nextSlotAt: 0 };
+      lanes.set(id, l);
+    }
+    return l;
+  };
+
+  return {
+    /** How many requests wait for or hold a slot of this endpoint. */
+    load(endpointId: string): number {
+      const l = lanes.get(endpointId);
+      return l ? l.inFlight + l.waiting.length : 0;
+    },
+
+    /**
+     * Reserves a throttle slot: returns when the request may start (now or later). The
+     * caller defers the delivery to that time instead of waiting when it is far off.
+     */
+    reserveRate(endpointId: string, ratePerSecond: number | null): number {
+      const now = options.clock.now();
+      if (!ratePerSecond || ratePerSecond <= 0) return now;
+      const l = lane(endpointId);
+      const at = Math.max(now, l.nextSlotAt);
+      l.nextSlotAt = at + 1000 / ratePerSecond;
+      return at;
+    },
+
+    /** Waits for a concurrency slot; call the returned function when the request is done. */
+    async acquire(endpointId: string): Promise<() => void> {
+      const l = lane(endpointId);
+      if (l.inFlight >= options.concurrency) {
+        await new Promise<void>((resolve) => l.waiting.push(resolve));
+      }
+      l.inFlight++;
+      return () => {
+        l.inFlight--;
+        const next = l.waiting.shift();
+        if (next) next();
+        else if (l.inFlight === 0 && l.nextSlotAt <= options.clock.now()) lanes.delete(endpointId);
+      };
+    },
+  };
+}

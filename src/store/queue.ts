@@ -1,0 +1,176 @@
+// The delivery queue. The queue is the store: a delivery row whose next_attempt_at has come
+// is a job. Workers claim due rows in batches under a lease and record what happened.
+import type { Endpoint } from '../domain/endpoint.ts';
+import type { MessageAttempt, MessageStatus, TriggerType } from '../domain/message.ts';
+import type { Database } from './database.ts';
+import { toEndpoint } from './endpoints.ts';
+import { parseJson } from './json-columns.ts';
+import { loadStatements } from './sql/statements.ts';
+
+export type ClaimedDelivery = {
+  msgId: string;
+  endpointId: string;
+  appId: string;
+  attemptCount: number;
+  triggerType: TriggerType;
+};
+
+export type QueuedMessage = {
+  id: string;
+  eventType: string;
+  payload: string | null;
+  expired: boolean;
+  channels: string[] | null;
+  createdAt: number;
+};
+
+export type AttemptRecord = {
+  delivery: ClaimedDelivery;
+  attempt: MessageAttempt;
+  /** The delivery's status after this attempt, and when to try next (null: never). */
+  status: MessageStatus;
+  nextAttemptAt: number | null;
+};
+
+export type EndpointFailureState = { failSince: number; exhaustedCount: number; disabled: boolean };
+
+export function queueRepository(db: Database) {
+  const sql = loadStatements(db.capabilities.dialect);
+  return {
+    async claim(now: number, leaseEnd: number, limit: number): Promise<ClaimedDelivery[]> {
+      const rows = await db.all<{
+        msg_id: string;
+        endpoint_id: string;
+        app_id: string;
+        attempt_count: number;
+        trigger_type: number;
+      }>(sql['claim-deliveries'], [now, leaseEnd, limit]);
+      return rows.map((r) => ({
+        msgId: r.msg_id,
+        endpointId: r.endpoint_id,
+        appId: r.app_id,
+        attemptCount: Number(r.attempt_count),
+        triggerType: Number(r.trigger_type) as TriggerType,
+      }));
+    },
+
+    async loadMessages(ids: string[]): Promise<Map<string, QueuedMessage>> {
+      const rows = await db.all<{
+        id: string;
+        event_type: string;
+        payload: string | null;
+        expired: number;
+        channels: string | null;
+        created_at: number;
+      }>(sql['load-messages'], [JSON.stringify(ids)]);
+      return new Map(
+        rows.map((r) => [
+          r.id,
+          {
+            id: r.id,
+            eventType: r.event_type,
+            payload: r.payload,
+            expired: Boolean(r.expired),
+            channels: parseJson(r.channels, null),
+            createdAt: Number(r.created_at),
+          },
+        ]),
+      );
+    },
+
+    /** The endpoints with their failure state: failing since when (null when healthy). */
+    async loadEndpoints(
+      ids: string[],
+    ): Promise<Map<string, { endpoint: Endpoint; failSince: number | null }>> {
+      const rows = await db.all<Parameters<typeof toEndpoint>[0] & { fail_since: number | null }>(
+        sql['load-endpoints'],
+        [JSON.stringify(ids)],
+      );
+      return new Map(
+        rows.map((r) => [
+          r.id,
+          {
+            endpoint: toEndpoint(r),
+            failSince: r.fail_since === null ? null : Number(r.fail_since),
+          },
+        ]),
+      );
+    },
+
+    /** Writes a batch of attempts and moves their deliveries on, in one transaction. */
+    async record(records: AttemptRecord[], now: number): Promise<void> {
+      if (records.length === 0) return;
+      await db.transaction(async (tx) => {
+        for (const { delivery, attempt, status, nextAttemptAt } of records) {
+          await tx.run(sql['insert-attempt'], [
+            attempt.id,
+            attempt.msgId,
+            attempt.endpointId,
+            attempt.appId,
+            attempt.url,
+            attempt.status,
+            attempt.responseStatusCode,
+            attempt.response,
+            attempt.responseDurationMs,
+            attempt.triggerType,
+            attempt.createdAt,
+          ]);
+          await tx.run(sql['finish-attempt'], [
+            status,
+            nextAttemptAt,
+            now,
+            delivery.msgId,
+            delivery.endpointId,
+            delivery.attemptCount,
+            delivery.triggerType === 0 ? 1 : 0,
+          ]);
+        }
+      });
+    },
+
+    /** Puts claimed deliveries back untried, due at `at` (null pauses them). */
+    async defer(deliveries: ClaimedDelivery[], at: number | null, now: number): Promise<void> {
+      if (deliveries.length === 0) return;
+      await db.transaction(async (tx) => {
+        for (const d of deliveries)
+          await tx.run(sql['defer-delivery'], [at, now, d.msgId, d.endpointId]);
+      });
+    },
+
+    async nextDueAt(): Promise<number | null> {
+      const row = await db.get<{ at: number | null }>(sql['next-due-at']);
+      return row?.at === null || row?.at === undefined ? null : Number(row.at);
+    },
+
+    async pauseEndpoint(endpointId: string, now: number): Promise<number> {
+      return (await db.run(sql['pause-endpoint-deliveries'], [now, endpointId])).changes;
+    },
+
+    async resumeEndpoint(endpointId: string, now: number): Promise<number> {
+      return (await db.run(sql['resume-endpoint-deliveries'], [now, endpointId])).changes;
+    },
+
+    async markEndpointSuccess(endpointId: string): Promise<void> {
+      await db.run(sql['mark-endpoint-success'], [endpointId]);
+    },
+
+    async markEndpointFailure(
+      endpointId: string,
+      now: number,
+      exhausted: number,
+    ): Promise<EndpointFailureState | null> {
+      const row = await db.get<{ fail_since: number; exhausted_count: number; disabled: number }>(
+        sql['mark-endpoint-failure'],
+        [now, exhausted, endpointId],
+      );
+      if (!row) return null;
+      return {
+        failSince: Number(row.fail_since),
+        exhaustedCount: Number(row.exhausted_count),
+        disabled: Boolean(row.disabled),
+      };
+    },
+  };
+}
+
+export type QueueRepository = ReturnType<typeof queueRepository>;
