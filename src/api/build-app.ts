@@ -3,6 +3,7 @@ import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { HeraldError } from '../domain/errors.ts';
+import { createBackgroundTasks } from '../services/background-tasks.ts';
 import { registerAuth } from './auth-hook.ts';
 import { handleError } from './errors.ts';
 import { registerIdempotency } from './idempotency.ts';
@@ -82,7 +83,11 @@ export async function buildApp(
 
   await app.register(
     async (api) => {
-      for (const routes of routeGroups) routes(api as HeraldFastify, deps);
+      const routeDeps = {
+        ...deps,
+        backgroundTasks: deps.backgroundTasks ?? createBackgroundTasks(deps),
+      };
+      for (const routes of routeGroups) routes(api as HeraldFastify, routeDeps);
       api.get('/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () =>
         app.swagger(),
       );

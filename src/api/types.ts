@@ -11,6 +11,7 @@ import type { Config } from '../config/config.ts';
 import type { Clock, Random } from '../domain/clock.ts';
 import type { IdGenerator } from '../domain/ids.ts';
 import type { Authenticator } from '../services/auth.ts';
+import type { BackgroundTasks } from '../services/background-tasks.ts';
 import type { OperationalEvents } from '../services/operational-events.ts';
 import type { Store } from '../store/store.ts';
 
@@ -36,4 +37,8 @@ export type AppDeps = {
   authenticator: Authenticator;
   events?: ApiEvents;
   operationalEvents?: OperationalEvents;
+  /** Runs recover and replay jobs; made by buildApp when not given. */
+  backgroundTasks?: BackgroundTasks;
 };
+
+export type RouteDeps = AppDeps & { backgroundTasks: BackgroundTasks };

@@ -9,6 +9,8 @@ import { createDispatcher } from '../dispatcher/dispatcher.ts';
 import { systemClock, systemRandom } from '../domain/clock.ts';
 import { createIdGenerator } from '../domain/ids.ts';
 import { createAuthenticator, ensureAdminToken } from '../services/auth.ts';
+import { createBackgroundTasks } from '../services/background-tasks.ts';
+import { createMaintenance } from '../services/maintenance.ts';
 import { createOperationalEvents } from '../services/operational-events.ts';
 import { openStore, type Store } from '../store/store.ts';
 import { heraldVersion } from '../version.ts';
@@ -59,8 +61,10 @@ export async function serve(
   });
   await operationalEvents.operationalApp();
 
+  const backgroundTasks = createBackgroundTasks({ store, clock, newId });
   const app = await buildApp(
     {
+      backgroundTasks,
       config,
       store,
       clock,
@@ -92,9 +96,18 @@ export async function serve(
       failureWindowMs: config.failureWindowHours * 3_600_000,
     },
   });
+  const maintenance = createMaintenance({ store, clock, retentionDays: config.retentionDays });
+  const housekeeping = () =>
+    maintenance
+      .run()
+      .catch((error: unknown) => app.log.error({ err: error }, 'maintenance failed'));
+  let maintenanceTimer: NodeJS.Timeout | undefined;
   if (runsWorker) {
     wakeDispatcher = dispatcher.wake;
     dispatcher.start();
+    maintenanceTimer = setInterval(housekeeping, 3_600_000);
+    maintenanceTimer.unref();
+    void housekeeping();
   }
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
@@ -116,7 +129,9 @@ export async function serve(
   let stopping: Promise<void> | null = null;
   const stop = () => {
     stopping ??= (async () => {
+      clearInterval(maintenanceTimer);
       await app.close();
+      await backgroundTasks.idle();
       await dispatcher.stop();
       await http.close();
       await store.close();

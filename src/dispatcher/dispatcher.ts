@@ -99,6 +99,7 @@ export function createDispatcher(deps: DispatcherDeps) {
     ]);
     const paused: ClaimedDelivery[] = [];
     const later = new Map<number, ClaimedDelivery[]>();
+    const throttled = new Map<string, number>();
     const deferTo = (at: number, d: ClaimedDelivery) =>
       later.set(at, [...(later.get(at) ?? []), d]);
     for (const delivery of claimed) {
@@ -110,9 +111,17 @@ export function createDispatcher(deps: DispatcherDeps) {
       } else if (gate.load(endpoint.endpoint.id) >= perEndpoint * 4) {
         deferTo(now + 1000, delivery);
       } else {
-        const startAt = gate.reserveRate(endpoint.endpoint.id, endpoint.endpoint.rateLimit);
-        if (startAt > now) deferTo(startAt, delivery);
-        else start(delivery, message, endpoint.endpoint, endpoint.failSince);
+        const { id, rateLimit } = endpoint.endpoint;
+        const startAt = gate.nextStart(id, rateLimit);
+        if (startAt <= now) {
+          gate.take(id, rateLimit);
+          start(delivery, message, endpoint.endpoint, endpoint.failSince);
+        } else {
+          // Throttled: spread this batch's surplus over the coming slots.
+          const k = throttled.get(id) ?? 0;
+          throttled.set(id, k + 1);
+          deferTo(startAt + Math.ceil((k * 1000) / (rateLimit ?? 1)), delivery);
+        }
       }
     }
     if (paused.length > 0) await store.queue.defer(paused, null, now);

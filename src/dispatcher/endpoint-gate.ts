@@ -30,17 +30,18 @@ export function createEndpointGate(options: { concurrency: number; clock: Clock 
       return l ? l.inFlight + l.waiting.length : 0;
     },
 
-    /**
-     * Reserves a throttle slot: returns when the request may start (now or later). The
-     * caller defers the delivery to that time instead of waiting when it is far off.
-     */
-    reserveRate(endpointId: string, ratePerSecond: number | null): number {
+    /** When the next request to this endpoint may start under its throttle rate. */
+    nextStart(endpointId: string, ratePerSecond: number | null): number {
       const now = options.clock.now();
       if (!ratePerSecond || ratePerSecond <= 0) return now;
+      return Math.max(now, lanes.get(endpointId)?.nextSlotAt ?? 0);
+    },
+
+    /** Takes the throttle slot that starts now. */
+    take(endpointId: string, ratePerSecond: number | null): void {
+      if (!ratePerSecond || ratePerSecond <= 0) return;
       const l = lane(endpointId);
-      const at = Math.max(now, l.nextSlotAt);
-      l.nextSlotAt = at + 1000 / ratePerSecond;
-      return at;
+      l.nextSlotAt = Math.max(options.clock.now(), l.nextSlotAt) + 1000 / ratePerSecond;
     },
 
     /** Waits for a concurrency slot; call the returned function when the request is done. */

@@ -7,6 +7,8 @@ export type Message = {
   eventType: string;
   /** The payload's JSON text as stored; null once expunged or purged. */
   payload: string | null;
+  /** True once the retention period purged the payload. */
+  expired?: boolean;
   channels: string[] | null;
   tags: string[] | null;
   createdAt: number;

@@ -1,5 +1,5 @@
 // Deliveries (message × endpoint) and their attempts, as the API lists them.
-import type { Endpoint } from '../domain/endpoint.ts';
+import { type Endpoint, endpointMatches } from '../domain/endpoint.ts';
 import {
   type Delivery,
   type Message,
@@ -146,6 +146,15 @@ export function deliveryRepository(db: Database) {
       return row ? toAttempt(row) : null;
     },
 
+    /** Purges the response bodies of attempts made before `before`. */
+    async purgeResponses(before: number): Promise<number> {
+      const result = await db.run(
+        'UPDATE attempts SET response = NULL WHERE created_at < ? AND response IS NOT NULL',
+        [before],
+      );
+      return result.changes;
+    },
+
     async expungeAttemptContent(attemptId: string): Promise<void> {
       await db.run('UPDATE attempts SET response = NULL WHERE id = ?', [attemptId]);
     },
@@ -230,6 +239,54 @@ export function deliveryRepository(db: Database) {
       const result = await db.run(
         'UPDATE deliveries SET status = ?, next_attempt_at = ?, trigger_type = ?, updated_at = ? WHERE endpoint_id = ? AND status = ? AND created_at >= ? AND created_at < ?',
         [Status.pending, now, 1, now, endpointId, Status.fail, since, until],
+      );
+      return result.changes;
+    },
+
+    /**
+     * Queues, as manual deliveries, the messages of an application created in [since, until)
+     * that never went to this endpoint and that it would receive now.
+     */
+    async replayMissing(
+      endpoint: Endpoint,
+      since: number,
+      until: number,
+      now: number,
+    ): Promise<number> {
+      const rows = await db.all<MessageRow>(
+        'SELECT m.* FROM messages m WHERE m.app_id = ? AND m.created_at >= ? AND m.created_at < ? AND m.payload IS NOT NULL AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.msg_id = m.id AND d.endpoint_id = ?)',
+        [endpoint.appId, since, until, endpoint.id],
+      );
+      const wanted = rows
+        .map(toMessage)
+        .filter((m) => endpointMatches({ ...endpoint, disabled: false }, m));
+      await db.transaction(async (tx) => {
+        for (const m of wanted) {
+          await tx.run(
+            'INSERT INTO deliveries (msg_id, endpoint_id, app_id, status, attempt_count, next_attempt_at, trigger_type, created_at, updated_at) VALUES (?, ?, ?, ?, 0, ?, 1, ?, ?) ON CONFLICT (msg_id, endpoint_id) DO NOTHING',
+            [m.id, endpoint.id, endpoint.appId, Status.pending, now, now, now],
+          );
+        }
+      });
+      return wanted.length;
+    },
+
+    /** Queues again, as manual deliveries, an endpoint's deliveries matching a filter. */
+    async replay(
+      endpointId: string,
+      filter: MessageFilter & { status?: MessageStatus },
+      now: number,
+    ): Promise<number> {
+      const where = ['d.endpoint_id = ?', 'm.payload IS NOT NULL', 'd.status <> ?'];
+      const params: SqlValue[] = [endpointId, Status.sending];
+      messageConditions(filter, where, params);
+      if (filter.status !== undefined) {
+        where.push('d.status = ?');
+        params.push(filter.status);
+      }
+      const result = await db.run(
+        `UPDATE deliveries SET status = ?, next_attempt_at = ?, trigger_type = 1, updated_at = ? WHERE endpoint_id = ? AND msg_id IN (SELECT d.msg_id FROM deliveries d JOIN messages m ON m.id = d.msg_id WHERE ${where.join(' AND ')})`,
+        [Status.pending, now, now, endpointId, ...params],
       );
       return result.changes;
     },

@@ -14,6 +14,7 @@ export type MessageRow = {
   event_id: string | null;
   event_type: string;
   payload: string | null;
+  expired?: number;
   channels: string | null;
   tags: string | null;
   created_at: number;
@@ -26,6 +27,7 @@ export const toMessage = (r: MessageRow): Message => ({
   eventId: r.event_id,
   eventType: r.event_type,
   payload: r.payload,
+  expired: Boolean(r.expired),
   channels: parseJson(r.channels, null),
   tags: parseJson(r.tags, null),
   createdAt: Number(r.created_at),
@@ -132,6 +134,15 @@ export function messageRepository(db: Database, endpoints: EndpointRepository) {
         map: toMessage,
         keyOf: (m) => m.id,
       });
+    },
+
+    /** Purges the payloads of messages created before `before`; they then read as expired. */
+    async purgePayloads(before: number): Promise<number> {
+      const result = await db.run(
+        'UPDATE messages SET payload = NULL, expired = 1 WHERE created_at < ? AND expired = 0',
+        [before],
+      );
+      return result.changes;
     },
 
     async expungeContent(id: string): Promise<void> {

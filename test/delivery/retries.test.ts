@@ -265,6 +265,7 @@ test('recover resends failed messages since a date; resend makes one manual atte
     { since },
     202,
   );
+  await t.backgroundTasks.idle();
   await t.dispatcher.runDue();
   const ok = await api<Page<{ status: number }>>(
     'GET',

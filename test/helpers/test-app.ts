@@ -11,6 +11,10 @@ import { fakeClock, type Random, systemRandom } from '../../src/domain/clock.ts'
 import { createIdGenerator } from '../../src/domain/ids.ts';
 import { createAuthenticator, ensureAdminToken } from '../../src/services/auth.ts';
 import {
+  type BackgroundTasks,
+  createBackgroundTasks,
+} from '../../src/services/background-tasks.ts';
+import {
   createOperationalEvents,
   type OperationalEvents,
 } from '../../src/services/operational-events.ts';
@@ -29,6 +33,7 @@ export type TestApp = {
   dispatcher: Dispatcher;
   http: HttpClient;
   operationalEvents: OperationalEvents;
+  backgroundTasks: BackgroundTasks;
   /** How often publishing woke the dispatcher. */
   wakeups: () => number;
   close(): Promise<void>;
@@ -84,7 +89,9 @@ export async function createTestApp(
       failureWindowMs: config.failureWindowHours * 3_600_000,
     },
   });
+  const backgroundTasks = createBackgroundTasks({ store, clock, newId });
   const app = await buildApp({
+    backgroundTasks,
     config,
     store,
     clock,
@@ -106,11 +113,13 @@ export async function createTestApp(
     config,
     admin: { authorization: `Bearer ${adminToken}` },
     dispatcher,
+    backgroundTasks,
     http,
     operationalEvents,
     wakeups: () => wakeups,
     close: async () => {
       await app.close();
+      await backgroundTasks.idle();
       await dispatcher.stop();
       await http.close();
       await store.close();

@@ -98,14 +98,20 @@ const statusNames: Record<number, string> = {
 
 export const statusText = (status: number): string => statusNames[status] ?? 'pending';
 
-/** A message as the API shows it; `withContent: false` or a purged payload shows `{}`. */
+/** `{"expired": true}` once retention purged it, `{}` without content or once expunged. */
+function payloadOut(m: Message, withContent: boolean): Record<string, unknown> {
+  if (m.expired) return { expired: true };
+  if (!withContent || m.payload === null) return {};
+  return JSON.parse(m.payload) as Record<string, unknown>;
+}
+
+/** A message as the API shows it. */
 export function messageOut(m: Message, withContent = true) {
   return {
     id: m.id,
     eventId: m.eventId,
     eventType: m.eventType,
-    payload:
-      withContent && m.payload !== null ? (JSON.parse(m.payload) as Record<string, unknown>) : {},
+    payload: payloadOut(m, withContent),
     channels: m.channels,
     tags: m.tags,
     timestamp: iso(m.createdAt),
