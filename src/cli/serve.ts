@@ -109,12 +109,22 @@ export async function serve(
     maintenanceTimer.unref();
     void housekeeping();
   }
-  await app.listen({ host: config.host, port: config.port });
-  const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  // A worker-only node serves no API: it only delivers.
+  let url = '';
+  if (config.role !== 'worker') {
+    await app.listen({ host: config.host, port: config.port });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  } else {
+    await app.ready();
+  }
 
-  out(`Herald listening on ${url} (API at ${url}/api/v1, role ${config.role})`);
+  out(
+    url
+      ? `Herald listening on ${url} (API at ${url}/api/v1, role ${config.role})`
+      : 'Herald worker running (role worker: no API)',
+  );
   out(`Data directory: ${dataDir}`);
   out(`Database: ${config.databaseUrl.replace(/\/\/[^@/]*@/, '//***@')}`);
   if (admin.generated) {

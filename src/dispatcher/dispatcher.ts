@@ -112,9 +112,9 @@ export function createDispatcher(deps: DispatcherDeps) {
         deferTo(now + 1000, delivery);
       } else {
         const { id, rateLimit } = endpoint.endpoint;
-        const startAt = gate.nextStart(id, rateLimit);
+        const startAt = gate.nextStart(id, rateLimit, now);
         if (startAt <= now) {
-          gate.take(id, rateLimit);
+          gate.take(id, rateLimit, now);
           start(delivery, message, endpoint.endpoint, endpoint.failSince);
         } else {
           // Throttled: spread this batch's surplus over the coming slots.
@@ -269,6 +269,7 @@ export function createDispatcher(deps: DispatcherDeps) {
 
   async function loop(): Promise<void> {
     let failures = 0;
+    if (store.db.capabilities.singleProcess) await store.queue.releaseClaims(clock.now());
     while (!stopping) {
       try {
         woken = false;

@@ -31,17 +31,16 @@ export function createEndpointGate(options: { concurrency: number; clock: Clock 
     },
 
     /** When the next request to this endpoint may start under its throttle rate. */
-    nextStart(endpointId: string, ratePerSecond: number | null): number {
-      const now = options.clock.now();
+    nextStart(endpointId: string, ratePerSecond: number | null, now: number): number {
       if (!ratePerSecond || ratePerSecond <= 0) return now;
       return Math.max(now, lanes.get(endpointId)?.nextSlotAt ?? 0);
     },
 
     /** Takes the throttle slot that starts now. */
-    take(endpointId: string, ratePerSecond: number | null): void {
+    take(endpointId: string, ratePerSecond: number | null, now: number): void {
       if (!ratePerSecond || ratePerSecond <= 0) return;
       const l = lane(endpointId);
-      l.nextSlotAt = Math.max(options.clock.now(), l.nextSlotAt) + 1000 / ratePerSecond;
+      l.nextSlotAt = Math.max(now, l.nextSlotAt) + 1000 / ratePerSecond;
     },
 
     /** Waits for a concurrency slot; call the returned function when the request is done. */

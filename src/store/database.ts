@@ -23,6 +23,12 @@ export type Capabilities = {
   skipLocked: boolean;
   /** The store can wake idle workers across processes (LISTEN/NOTIFY). */
   crossProcessNotify: boolean;
+  /**
+   * One process owns the database (embedded SQLite): at start, every claimed delivery is
+   * known to belong to a process that died, so it is released at once instead of waiting
+   * for its lease to run out.
+   */
+  singleProcess: boolean;
   /** Whether an error is a unique-constraint violation. */
   isUniqueViolation(error: unknown): boolean;
 };

@@ -137,6 +137,11 @@ export function queueRepository(db: Database) {
       });
     },
 
+    /** Releases claims left by a process that died (single-process databases only). */
+    async releaseClaims(now: number): Promise<number> {
+      return (await db.run(sql['release-claims'], [now])).changes;
+    },
+
     async nextDueAt(): Promise<number | null> {
       const row = await db.get<{ at: number | null }>(sql['next-due-at']);
       return row?.at === null || row?.at === undefined ? null : Number(row.at);

@@ -9,6 +9,7 @@ export const statementNames = [
   'insert-attempt',
   'finish-attempt',
   'defer-delivery',
+  'release-claims',
   'next-due-at',
   'pause-endpoint-deliveries',
   'resume-endpoint-deliveries',

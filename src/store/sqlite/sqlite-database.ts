@@ -11,6 +11,7 @@ export const sqliteCapabilities: Capabilities = {
   dialect: 'sqlite',
   skipLocked: false,
   crossProcessNotify: false,
+  singleProcess: true,
   isUniqueViolation: (error) => {
     const e = error as { errcode?: number; message?: string };
     return (
