@@ -64,11 +64,12 @@ export async function createTestApp(
     newId,
   });
   let wakeups = 0;
+  let wake = () => {};
   const operationalEvents = createOperationalEvents({
     store,
     clock,
     newId,
-    deliveriesQueued: () => wakeups++,
+    deliveriesQueued: () => wake(),
   });
   await operationalEvents.operationalApp();
   const http = createHttpClient({
@@ -102,10 +103,12 @@ export async function createTestApp(
     events: {
       deliveriesQueued: () => {
         wakeups++;
+        wake();
         options.events?.deliveriesQueued?.();
       },
     },
   });
+  wake = dispatcher.wake;
   return {
     app,
     store,

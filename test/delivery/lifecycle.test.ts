@@ -1,0 +1,117 @@
+// The running dispatcher: publishing wakes it at once, and stopping lets attempts in flight
+// finish and records them. Operational webhook endpoints are managed like endpoints.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { systemClock } from '../../src/domain/clock.ts';
+import { apiClient } from '../helpers/api.ts';
+import { startReceiver } from '../helpers/receiver.ts';
+import { createTestApp } from '../helpers/test-app.ts';
+
+test('a published message is sent at once by the running dispatcher, without waiting for a poll', async () => {
+  const t = await createTestApp();
+  const receiver = await startReceiver();
+  try {
+    const api = apiClient(t);
+    // Real time for the loop; its idle sleep is 30 s, so only the publish wake-up can explain a fast arrival.
+    t.clock.set(systemClock.now());
+    const app = await api<{ id: string }>('POST', '/app', { name: 'wake' });
+    await api('POST', `/app/${app.id}/endpoint`, { url: receiver.url });
+    t.dispatcher.start();
+    await sleep(50); // the loop is now idle
+    t.clock.set(systemClock.now());
+    await api('POST', `/app/${app.id}/msg`, { eventType: 'a.b', payload: { now: true } });
+    const deadline = Date.now() + 5000;
+    while (receiver.requests.length === 0 && Date.now() < deadline) await sleep(5);
+    assert.equal(receiver.requests.length, 1);
+  } finally {
+    await t.close();
+    await receiver.close();
+  }
+});
+
+test('stop lets an attempt in flight finish and records it', async () => {
+  const t = await createTestApp();
+  let release: () => void = () => {};
+  const answered = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const receiver = await startReceiver(() => 'hang');
+  try {
+    const api = apiClient(t);
+    const app = await api<{ id: string }>('POST', '/app', { name: 'graceful' });
+    const endpoint = await api<{ id: string }>('POST', `/app/${app.id}/endpoint`, {
+      url: receiver.url,
+    });
+    receiver.respond(() => {
+      release();
+      return { status: 200, body: 'late but fine' };
+    });
+    t.dispatcher.start();
+    await api('POST', `/app/${app.id}/msg`, { eventType: 'a.b', payload: {} });
+    await answered;
+    await t.dispatcher.stop(5000);
+    const attempts = await api<{ data: { status: number; response: string }[] }>(
+      'GET',
+      `/app/${app.id}/attempt/endpoint/${endpoint.id}`,
+    );
+    assert.deepEqual(
+      attempts.data.map((a) => [a.status, a.response]),
+      [[0, 'late but fine']],
+    );
+  } finally {
+    await t.close();
+    await receiver.close();
+  }
+});
+
+test('operational webhook endpoints: create, read, update, secret, headers, delete', async () => {
+  const t = await createTestApp();
+  try {
+    const api = apiClient(t);
+    const created = await api<{ id: string; filterTypes: string[] }>(
+      'POST',
+      '/operational-webhook/endpoint',
+      { url: 'https://ops.example.com/hook', filterTypes: ['endpoint.disabled'] },
+      201,
+    );
+    assert.deepEqual(created.filterTypes, ['endpoint.disabled']);
+    await api(
+      'POST',
+      '/operational-webhook/endpoint',
+      { url: 'https://x.example.com', filterTypes: ['nope'] },
+      422,
+    );
+    const list = await api<{ data: { id: string }[] }>('GET', '/operational-webhook/endpoint');
+    assert.deepEqual(
+      list.data.map((e) => e.id),
+      [created.id],
+    );
+    const path = `/operational-webhook/endpoint/${created.id}`;
+    const patched = await api<{ description: string; url: string }>('PATCH', path, {
+      description: 'on-call',
+    });
+    assert.deepEqual(
+      [patched.description, patched.url],
+      ['on-call', 'https://ops.example.com/hook'],
+    );
+    const { key } = await api<{ key: string }>('GET', `${path}/secret`);
+    assert.match(key, /^whsec_/);
+    await api('POST', `${path}/secret/rotate`, {}, 204);
+    assert.notEqual((await api<{ key: string }>('GET', `${path}/secret`)).key, key);
+    await api('PUT', `${path}/headers`, { headers: { 'X-Team': 'ops' } }, 204);
+    assert.deepEqual(
+      (await api<{ headers: Record<string, string> }>('GET', `${path}/headers`)).headers,
+      {
+        'X-Team': 'ops',
+      },
+    );
+    // Herald's own application stays out of the customer API.
+    const apps = await api<{ data: unknown[] }>('GET', '/app');
+    assert.equal(apps.data.length, 0);
+    await api('DELETE', path, undefined, 204);
+    await api('GET', path, undefined, 404);
+  } finally {
+    await t.close();
+  }
+});
