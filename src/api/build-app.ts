@@ -11,11 +11,12 @@ import { applicationRoutes } from './routes/applications.ts';
 import { attemptRoutes } from './routes/attempts.ts';
 import { authRoutes } from './routes/auth.ts';
 import { backgroundTaskRoutes } from './routes/background-tasks.ts';
-import { endpointRoutes } from './routes/endpoints.ts';
+import { endpointRoutes, endpointTestRoute } from './routes/endpoints.ts';
 import { eventTypeRoutes } from './routes/event-types.ts';
 import { healthRoutes } from './routes/health.ts';
 import { messageRoutes } from './routes/messages.ts';
 import { operationalWebhookRoutes } from './routes/operational-webhooks.ts';
+import { queueRoutes } from './routes/queue.ts';
 import { HttpErrorOut, ValidationErrorOut } from './schemas/common.ts';
 import type { AppDeps, HeraldFastify } from './types.ts';
 import { validatorCompiler } from './validation.ts';
@@ -28,10 +29,12 @@ export const routeGroups = [
   applicationRoutes,
   eventTypeRoutes,
   endpointRoutes,
+  endpointTestRoute,
   messageRoutes,
   attemptRoutes,
   backgroundTaskRoutes,
   operationalWebhookRoutes,
+  queueRoutes,
 ];
 
 export async function buildApp(

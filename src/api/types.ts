@@ -8,6 +8,7 @@ import type {
   RawServerDefault,
 } from 'fastify';
 import type { Config } from '../config/config.ts';
+import type { EndpointTester } from '../dispatcher/endpoint-test.ts';
 import type { Clock, Random } from '../domain/clock.ts';
 import type { IdGenerator } from '../domain/ids.ts';
 import type { Authenticator } from '../services/auth.ts';
@@ -37,6 +38,8 @@ export type AppDeps = {
   authenticator: Authenticator;
   events?: ApiEvents;
   operationalEvents?: OperationalEvents;
+  /** Sends an endpoint an empty test request at once (absent: the route answers 501). */
+  testEndpoint?: EndpointTester;
   /** Runs recover and replay jobs; made by buildApp when not given. */
   backgroundTasks?: BackgroundTasks;
 };

@@ -6,6 +6,7 @@ import { systemClock, systemRandom } from '../domain/clock.ts';
 import { createIdGenerator } from '../domain/ids.ts';
 import { createAuthenticator } from '../services/auth.ts';
 import { openStore } from '../store/store.ts';
+import { queueTable } from './queue.ts';
 import { serve } from './serve.ts';
 
 const usage = `Usage: herald <command> [options]
@@ -14,6 +15,8 @@ Commands:
   serve [--role all|api|worker]   run Herald (API, worker and portal by default)
   migrate                         apply pending database migrations and exit
   openapi                         print the OpenAPI document
+  queue [--app ID] [--endpoint ID] [--limit N]
+                                  list pending deliveries, soonest first
 
 Settings come from HERALD_* environment variables or a JSON file named by --config or
 HERALD_CONFIG; see docs/configuration.md.`;
@@ -24,6 +27,9 @@ export async function main(argv: string[]): Promise<number> {
     allowPositionals: true,
     options: {
       role: { type: 'string' },
+      app: { type: 'string' },
+      endpoint: { type: 'string' },
+      limit: { type: 'string' },
       config: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -68,6 +74,15 @@ export async function main(argv: string[]): Promise<number> {
       const store = await openStore(config.databaseUrl);
       await store.close();
       console.log('Database is up to date.');
+      return 0;
+    }
+    case 'queue': {
+      const store = await openStore(config.databaseUrl);
+      try {
+        process.stdout.write(await queueTable(store, values));
+      } finally {
+        await store.close();
+      }
       return 0;
     }
     case 'openapi': {

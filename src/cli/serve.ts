@@ -3,9 +3,10 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { buildApp, type HeraldApp } from '../api/build-app.ts';
-import type { Config } from '../config/config.ts';
+import { type Config, deliveryDefaults } from '../config/config.ts';
 import { createHttpClient } from '../delivery/http-client.ts';
 import { createDispatcher } from '../dispatcher/dispatcher.ts';
+import { createEndpointTester } from '../dispatcher/endpoint-test.ts';
 import { systemClock, systemRandom } from '../domain/clock.ts';
 import { createIdGenerator } from '../domain/ids.ts';
 import { createAuthenticator, ensureAdminToken } from '../services/auth.ts';
@@ -62,9 +63,18 @@ export async function serve(
   await operationalEvents.operationalApp();
 
   const backgroundTasks = createBackgroundTasks({ store, clock, newId });
+  const testEndpoint = createEndpointTester({
+    store,
+    clock,
+    random,
+    newId,
+    http,
+    defaults: deliveryDefaults(config),
+  });
   const app = await buildApp(
     {
       backgroundTasks,
+      testEndpoint,
       config,
       store,
       clock,
@@ -89,14 +99,14 @@ export async function serve(
     http,
     events: operationalEvents,
     log: app.log,
-    settings: {
-      retrySchedule: config.retrySchedule,
-      signatureHeaders: config.signatureHeaders,
-      timeoutSeconds: config.timeoutSeconds,
-      failureWindowMs: config.failureWindowHours * 3_600_000,
-    },
+    settings: deliveryDefaults(config),
   });
-  const maintenance = createMaintenance({ store, clock, retentionDays: config.retentionDays });
+  const maintenance = createMaintenance({
+    store,
+    clock,
+    retentionDays: config.retentionDays,
+    completedRetentionDays: config.completedRetentionDays,
+  });
   const housekeeping = () =>
     maintenance
       .run()

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { type Static, Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+import type { ServerDefaults } from '../domain/delivery-policy.ts';
 
 export const ConfigSchema = Type.Object(
   {
@@ -35,6 +36,7 @@ export const ConfigSchema = Type.Object(
     maxPayloadBytes: Type.Integer({ minimum: 1024, default: 1_048_576 }),
     portalTokenTtlSeconds: Type.Integer({ minimum: 60, default: 3600 }),
     retentionDays: Type.Integer({ minimum: 1, default: 30 }),
+    completedRetentionDays: Type.Integer({ minimum: 1, default: 30 }),
     idempotencyTtlSeconds: Type.Integer({ minimum: 60, default: 43_200 }),
   },
   { additionalProperties: false },
@@ -65,6 +67,7 @@ export const environmentVariables: Record<string, EnvSetting> = {
   HERALD_MAX_PAYLOAD_BYTES: { key: 'maxPayloadBytes', kind: 'integer' },
   HERALD_PORTAL_TOKEN_TTL_SECONDS: { key: 'portalTokenTtlSeconds', kind: 'integer' },
   HERALD_RETENTION_DAYS: { key: 'retentionDays', kind: 'integer' },
+  HERALD_COMPLETED_RETENTION_DAYS: { key: 'completedRetentionDays', kind: 'integer' },
   HERALD_IDEMPOTENCY_TTL_SECONDS: { key: 'idempotencyTtlSeconds', kind: 'integer' },
 };
 
@@ -161,4 +164,14 @@ function convert(name: string, raw: string, kind: EnvSetting['kind']): unknown {
     case 'integer-list':
       return list().map(integer);
   }
+}
+
+/** The delivery settings every endpoint policy falls back to. */
+export function deliveryDefaults(config: Config): ServerDefaults {
+  return {
+    signatureHeaders: config.signatureHeaders,
+    timeoutSeconds: config.timeoutSeconds,
+    retrySchedule: config.retrySchedule,
+    failureWindowHours: config.failureWindowHours,
+  };
 }

@@ -2,8 +2,13 @@
 // concurrency (overall and per endpoint), records every attempt, plans the next try, and
 // keeps endpoint health. It wakes on publish and sleeps until the next delivery is due.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type HttpClient, isSuccess } from '../delivery/http-client.ts';
+import { type HttpClient, isSuccess, type SendResult } from '../delivery/http-client.ts';
 import type { Clock, Random } from '../domain/clock.ts';
+import {
+  type EffectivePolicy,
+  effectivePolicy,
+  type ServerDefaults,
+} from '../domain/delivery-policy.ts';
 import { activeSecrets, type Endpoint } from '../domain/endpoint.ts';
 import type { IdGenerator } from '../domain/ids.ts';
 import { type MessageAttempt, MessageStatus, TriggerType } from '../domain/message.ts';
@@ -13,7 +18,12 @@ import {
   planNextAttempt,
 } from '../domain/retry-plan.ts';
 import { prepareSigner, type Signer } from '../domain/signing.ts';
-import type { AttemptRecord, ClaimedDelivery, QueuedMessage } from '../store/queue.ts';
+import type {
+  AttemptRecord,
+  ClaimedDelivery,
+  LoadedEndpoint,
+  QueuedMessage,
+} from '../store/queue.ts';
 import type { Store } from '../store/store.ts';
 import { createEndpointGate } from './endpoint-gate.ts';
 import { createEndpointHealth, type OperationalEventSink } from './endpoint-health.ts';
@@ -23,8 +33,8 @@ export type DispatcherSettings = {
   retrySchedule: readonly number[];
   signatureHeaders: 'standard' | 'svix';
   timeoutSeconds: number;
-  /** An endpoint failing with no success for this long is disabled. */
-  failureWindowMs: number;
+  /** An endpoint failing with no success for this many hours is disabled. */
+  failureWindowHours: number;
   batchSize?: number;
   maxInFlight?: number;
   perEndpointConcurrency?: number;
@@ -56,9 +66,15 @@ export function createDispatcher(deps: DispatcherDeps) {
   const health = createEndpointHealth({
     store,
     clock,
-    failureWindowMs: settings.failureWindowMs,
     events: deps.events,
   });
+  const defaults: ServerDefaults = {
+    signatureHeaders: settings.signatureHeaders,
+    timeoutSeconds: settings.timeoutSeconds,
+    retrySchedule: settings.retrySchedule,
+    failureWindowHours: settings.failureWindowHours,
+  };
+  const policyCache = new Map<string, { key: string; policy: EffectivePolicy }>();
   const signerCache = new Map<string, { version: number; validUntil: number; signers: Signer[] }>();
 
   let inFlight = 0;
@@ -87,6 +103,15 @@ export function createDispatcher(deps: DispatcherDeps) {
   }
 
   /** Claims one batch and starts its deliveries; returns how many were claimed. */
+  function policyOf(loaded: LoadedEndpoint): EffectivePolicy {
+    const key = `${loaded.endpoint.updatedAt}:${JSON.stringify(loaded.appPolicy)}`;
+    const cached = policyCache.get(loaded.endpoint.id);
+    if (cached?.key === key) return cached.policy;
+    const policy = effectivePolicy(defaults, loaded.appPolicy, loaded.endpoint.policy);
+    policyCache.set(loaded.endpoint.id, { key, policy });
+    return policy;
+  }
+
   async function pump(): Promise<number> {
     const room = Math.min(batchSize, maxInFlight - inFlight);
     if (room <= 0) return 0;
@@ -115,7 +140,7 @@ export function createDispatcher(deps: DispatcherDeps) {
         const startAt = gate.nextStart(id, rateLimit, now);
         if (startAt <= now) {
           gate.take(id, rateLimit, now);
-          start(delivery, message, endpoint.endpoint, endpoint.failSince);
+          start(delivery, message, endpoint);
         } else {
           // Throttled: spread this batch's surplus over the coming slots.
           const k = throttled.get(id) ?? 0;
@@ -129,17 +154,12 @@ export function createDispatcher(deps: DispatcherDeps) {
     return claimed.length;
   }
 
-  function start(
-    delivery: ClaimedDelivery,
-    message: QueuedMessage,
-    endpoint: Endpoint,
-    failSince: number | null,
-  ) {
+  function start(delivery: ClaimedDelivery, message: QueuedMessage, endpoint: LoadedEndpoint) {
     inFlight++;
     const task = (async () => {
-      const release = await gate.acquire(endpoint.id);
+      const release = await gate.acquire(endpoint.endpoint.id);
       try {
-        await attempt(delivery, message, endpoint, failSince);
+        await attempt(delivery, message, endpoint);
       } finally {
         release();
       }
@@ -158,91 +178,82 @@ export function createDispatcher(deps: DispatcherDeps) {
   async function attempt(
     delivery: ClaimedDelivery,
     message: QueuedMessage,
-    endpoint: Endpoint,
-    failSince: number | null,
+    loaded: LoadedEndpoint,
   ) {
+    const { endpoint } = loaded;
+    const policy = policyOf(loaded);
     const startedAt = clock.now();
-    const base = {
-      id: deps.newId('attempt'),
+    const attemptId = deps.newId('attempt');
+    const attemptNumber = delivery.attemptCount + 1;
+    let result: SendResult;
+    if (message.payload === null) {
+      result = notSent('the message payload has expired or was deleted; nothing was sent');
+    } else {
+      const request = renderRequest({
+        message,
+        endpoint,
+        policy,
+        signers: signersFor(endpoint, startedAt),
+        secret: currentSecret(endpoint),
+        attemptId,
+        attemptNumber,
+        timestampSeconds: Math.floor(startedAt / 1000),
+      });
+      result = await deps.http.send({
+        ...request,
+        timeoutMs: policy.timeoutSeconds * 1000,
+        httpsOnly: policy.httpsOnly,
+      });
+    }
+    const ok = isSuccess(result);
+    const outcome: AttemptOutcome = ok
+      ? { kind: 'success' }
+      : {
+          kind: 'failure',
+          statusCode: result.statusCode ?? undefined,
+          retryAfter: result.headers['retry-after'],
+        };
+    const attemptRecord: MessageAttempt = {
+      id: attemptId,
       msgId: delivery.msgId,
       endpointId: endpoint.id,
       appId: delivery.appId,
       url: endpoint.url,
       triggerType: delivery.triggerType,
       createdAt: startedAt,
+      status: ok ? MessageStatus.success : MessageStatus.fail,
+      responseStatusCode: result.statusCode ?? 0,
+      response: result.error ? result.error.message : result.body,
+      responseDurationMs: result.durationMs,
     };
-    let outcome: AttemptOutcome;
-    let attemptRecord: MessageAttempt;
-    if (message.payload === null) {
-      outcome = { kind: 'failure' };
-      attemptRecord = {
-        ...base,
-        status: MessageStatus.fail,
-        responseStatusCode: 0,
-        response: 'the message payload has expired or was deleted; nothing was sent',
-        responseDurationMs: 0,
-      };
-    } else {
-      const request = renderRequest({
-        message,
-        endpoint,
-        signers: signersFor(endpoint, startedAt),
-        timestampSeconds: Math.floor(startedAt / 1000),
-        signatureHeaders: endpoint.policy?.signatureHeaders ?? settings.signatureHeaders,
-      });
-      const result = await deps.http.send({
-        ...request,
-        timeoutMs: (endpoint.policy?.timeoutSeconds ?? settings.timeoutSeconds) * 1000,
-      });
-      const ok = isSuccess(result);
-      outcome = ok
-        ? { kind: 'success' }
-        : {
-            kind: 'failure',
-            statusCode: result.statusCode ?? undefined,
-            retryAfter: result.headers['retry-after'],
-          };
-      attemptRecord = {
-        ...base,
-        status: ok ? MessageStatus.success : MessageStatus.fail,
-        responseStatusCode: result.statusCode ?? 0,
-        response: result.error ? result.error.message : result.body,
-        responseDurationMs: result.durationMs,
-      };
-    }
 
     const now = clock.now();
-    const attemptNumber = delivery.attemptCount + 1;
     const plan: NextAttemptPlan =
       delivery.triggerType === TriggerType.manual || message.payload === null
-        ? outcome.kind === 'success'
-          ? { action: 'done' }
-          : outcome.statusCode === 410
-            ? { action: 'disable-endpoint' }
-            : { action: 'give-up' }
+        ? oneShotPlan(outcome)
         : planNextAttempt({
             attemptNumber,
             outcome,
             now,
             random: deps.random.float,
-            schedule: endpoint.policy?.retrySchedule ?? settings.retrySchedule,
+            schedule: policy.retrySchedule,
           });
-    const status =
-      plan.action === 'done'
-        ? MessageStatus.success
-        : plan.action === 'retry'
-          ? MessageStatus.pending
-          : MessageStatus.fail;
     buffer.push({
       delivery,
       attempt: attemptRecord,
-      status,
+      status:
+        plan.action === 'done'
+          ? MessageStatus.success
+          : plan.action === 'retry'
+            ? MessageStatus.pending
+            : MessageStatus.fail,
       nextAttemptAt: plan.action === 'retry' ? plan.at : null,
     });
     await flush();
     await health.afterAttempt({
       endpoint,
-      failSince,
+      policy,
+      failSince: loaded.failSince,
       delivery,
       attempt: attemptRecord,
       plan,
@@ -344,4 +355,25 @@ export function createDispatcher(deps: DispatcherDeps) {
       }
     },
   };
+}
+
+/** Manual attempts and unsendable messages get one try: done, or given up (410 disables). */
+function oneShotPlan(outcome: AttemptOutcome): NextAttemptPlan {
+  if (outcome.kind === 'success') return { action: 'done' };
+  return outcome.statusCode === 410 ? { action: 'disable-endpoint' } : { action: 'give-up' };
+}
+
+function notSent(reason: string): SendResult {
+  return {
+    statusCode: null,
+    headers: {},
+    body: '',
+    durationMs: 0,
+    error: { code: 'invalid_url', message: reason },
+  };
+}
+
+/** The secret that signs raw-body schemes: the current one. */
+function currentSecret(endpoint: Endpoint): string {
+  return (endpoint.secrets.find((s) => s.expiresAt === null) ?? endpoint.secrets[0])?.key ?? '';
 }

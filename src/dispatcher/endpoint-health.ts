@@ -2,6 +2,7 @@
 // disables it when it answered 410 Gone or kept failing for the whole failure window, and
 // reports operational events (failing, exhausted, recovered, disabled).
 import type { Clock } from '../domain/clock.ts';
+import type { EffectivePolicy } from '../domain/delivery-policy.ts';
 import type { Endpoint } from '../domain/endpoint.ts';
 import type { MessageAttempt } from '../domain/message.ts';
 import type { NextAttemptPlan } from '../domain/retry-plan.ts';
@@ -20,7 +21,6 @@ export const failingAfterAttempts = 4;
 export function createEndpointHealth(deps: {
   store: Store;
   clock: Clock;
-  failureWindowMs: number;
   events?: OperationalEventSink | undefined;
 }) {
   const { store, clock } = deps;
@@ -55,13 +55,14 @@ export function createEndpointHealth(deps: {
 
     async afterAttempt(input: {
       endpoint: Endpoint;
+      policy: EffectivePolicy;
       failSince: number | null;
       delivery: ClaimedDelivery;
       attempt: MessageAttempt;
       plan: NextAttemptPlan;
       attemptNumber: number;
     }): Promise<void> {
-      const { endpoint, attempt, plan } = input;
+      const { endpoint, attempt, plan, policy } = input;
       const attemptData = (appUid: string | null) => ({
         appId: endpoint.appId,
         appUid,
@@ -92,12 +93,12 @@ export function createEndpointHealth(deps: {
       if (exhausted) await emit(endpoint, 'message.attempt.exhausted', attemptData);
       if (plan.action === 'disable-endpoint') {
         await disable(endpoint, state?.failSince ?? null);
-      } else if (
-        state &&
-        !state.disabled &&
-        clock.now() - state.failSince >= deps.failureWindowMs
-      ) {
-        await disable(endpoint, state.failSince);
+      } else if (state && !state.disabled) {
+        const windowOver = clock.now() - state.failSince >= policy.failureWindowHours * 3_600_000;
+        const tooManyExhausted =
+          policy.disableAfterExhausted !== null &&
+          state.exhaustedCount >= policy.disableAfterExhausted;
+        if (windowOver || tooManyExhausted) await disable(endpoint, state.failSince);
       }
     },
   };

@@ -1,31 +1,84 @@
-// Builds the HTTP request of one attempt: the stored payload bytes as the body, the
-// endpoint's custom headers, and the signature headers over exactly those bytes.
+// Builds the HTTP request of one attempt from the endpoint's effective delivery policy: the
+// body (the stored payload bytes, or an envelope, in JSON, XML or form encoding), header
+// templates, and the signature over exactly the bytes sent.
+import { contentTypes, toForm, toXml } from '../domain/body-format.ts';
+import type { EffectivePolicy } from '../domain/delivery-policy.ts';
 import type { Endpoint } from '../domain/endpoint.ts';
-import { type Signer, signStandardWebhook } from '../domain/signing.ts';
+import { type Signer, signRawBody, signStandardWebhook } from '../domain/signing.ts';
+import { renderEnvelope, renderString, type TemplateContext } from '../domain/template.ts';
 import type { QueuedMessage } from '../store/queue.ts';
 
 export type RenderedRequest = { url: string; headers: Record<string, string>; body: string };
 
-export function renderRequest(input: {
+export type RenderInput = {
   message: QueuedMessage;
   endpoint: Endpoint;
+  policy: EffectivePolicy;
+  /** Signers of the active secrets (Standard Webhooks schemes). */
   signers: readonly Signer[];
+  /** The current secret's text (raw-body HMAC schemes). */
+  secret: string;
+  attemptId: string;
+  attemptNumber: number;
   timestampSeconds: number;
-  signatureHeaders: 'standard' | 'svix';
-}): RenderedRequest {
-  const { message, endpoint } = input;
-  const body = message.payload ?? '{}';
-  const prefix = input.signatureHeaders === 'svix' ? 'svix' : 'webhook';
+  /** A test request: empty body, still signed and with every header. */
+  emptyBody?: boolean;
+};
+
+function renderBody(input: RenderInput, context: () => TemplateContext): string {
+  const { message, policy } = input;
+  if (input.emptyBody) return '';
+  const raw = message.payload ?? '{}';
+  if (policy.envelope === null && policy.format === 'json') return raw;
+  const value =
+    policy.envelope === null ? JSON.parse(raw) : renderEnvelope(policy.envelope, context());
+  if (policy.format === 'xml') return toXml(value);
+  if (policy.format === 'form') return toForm(value);
+  return JSON.stringify(value);
+}
+
+export function renderRequest(input: RenderInput): RenderedRequest {
+  const { message, endpoint, policy } = input;
+  let cached: TemplateContext | null = null;
+  const context = (): TemplateContext => {
+    cached ??= {
+      msg: {
+        id: message.id,
+        eventId: message.eventId,
+        eventType: message.eventType,
+        timestamp: new Date(message.createdAt).toISOString(),
+      },
+      payload: message.payload === null ? null : JSON.parse(message.payload),
+      attempt: { id: input.attemptId, number: input.attemptNumber },
+      endpoint: { id: endpoint.id, uid: endpoint.uid, url: endpoint.url },
+      source: policy.source,
+    };
+    return cached;
+  };
+  const body = renderBody(input, context);
+
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(endpoint.headers)) headers[name.toLowerCase()] = value;
-  headers['content-type'] = 'application/json';
-  headers[`${prefix}-id`] = message.id;
-  headers[`${prefix}-timestamp`] = String(input.timestampSeconds);
-  headers[`${prefix}-signature`] = signStandardWebhook(
-    input.signers,
-    message.id,
-    input.timestampSeconds,
-    body,
-  );
+  for (const [name, template] of Object.entries(policy.headers)) {
+    headers[name.toLowerCase()] = renderString(template, context());
+  }
+  if (policy.userAgent) headers['user-agent'] = renderString(policy.userAgent, context());
+  if (!input.emptyBody) headers['content-type'] = contentTypes[policy.format];
+
+  const signature = policy.signature;
+  if (signature.scheme === 'standard' || signature.scheme === 'svix') {
+    const prefix = signature.scheme === 'svix' ? 'svix' : 'webhook';
+    headers[`${prefix}-id`] = message.id;
+    headers[`${prefix}-timestamp`] = String(input.timestampSeconds);
+    headers[`${prefix}-signature`] = signStandardWebhook(
+      input.signers,
+      message.id,
+      input.timestampSeconds,
+      body,
+    );
+  } else if (signature.scheme === 'hmac-sha256') {
+    headers[signature.header.toLowerCase()] =
+      `${signature.prefix ?? ''}${signRawBody(input.secret, body, signature.encoding)}`;
+  }
   return { url: endpoint.url, headers, body };
 }

@@ -1,21 +1,10 @@
+import type { DeliveryPolicy } from './delivery-policy.ts';
+
 // An endpoint is a URL of one application that receives its webhooks.
 export type EndpointSecret = {
   key: string;
   /** When a rotated-out key stops signing; null for the current key. */
   expiresAt: number | null;
-};
-
-/**
- * How Herald delivers to an endpoint, beyond Svix's fields (a documented extension; Svix
- * clients ignore it). Every field falls back to the server's settings.
- */
-export type EndpointPolicy = {
-  /** Signature header names: Standard Webhooks (`webhook-*`, default) or `svix-*`. */
-  signatureHeaders?: 'standard' | 'svix';
-  /** Per-attempt timeout. */
-  timeoutSeconds?: number;
-  /** Seconds to wait after each failed attempt (the first attempt is immediate). */
-  retrySchedule?: number[];
 };
 
 export type Endpoint = {
@@ -32,7 +21,8 @@ export type Endpoint = {
   metadata: Record<string, string>;
   headers: Record<string, string>;
   secrets: EndpointSecret[];
-  policy?: EndpointPolicy | null;
+  /** How Herald delivers to it (a documented extension Svix clients ignore). */
+  policy?: DeliveryPolicy | null;
   createdAt: number;
   updatedAt: number;
 };

@@ -2,6 +2,12 @@
 // API, the portal, the simple webhooks API).
 import type { Clock, Random } from '../domain/clock.ts';
 import {
+  type DeliveryPolicy,
+  effectivePolicy,
+  type ServerDefaults,
+  usesRawSecret,
+} from '../domain/delivery-policy.ts';
+import {
   activeSecrets,
   type Endpoint,
   type EndpointSecret,
@@ -28,6 +34,15 @@ export type EndpointInput = {
   metadata?: Record<string, string>;
   secret?: string | null;
   headers?: Record<string, string> | null;
+  policy?: DeliveryPolicy | null;
+};
+
+/** Only the signature scheme and httpsOnly matter for these checks; the rest are placeholders. */
+const policyDefaults: ServerDefaults = {
+  signatureHeaders: 'standard',
+  timeoutSeconds: 15,
+  retrySchedule: [],
+  failureWindowHours: 120,
 };
 
 export function endpointService(
@@ -61,14 +76,24 @@ export function endpointService(
     });
   }
 
-  function checkSecret(secret: string, loc: string[]): string {
-    if (!isValidEndpointSecret(secret)) {
+  /**
+   * Checks what depends on the effective delivery policy: the secret's form (raw-body HMAC
+   * schemes sign with any caller-chosen text; the others need a whsec_ or whsk_ key) and
+   * HTTPS-only URLs.
+   */
+  async function checkAgainstPolicy(endpoint: Endpoint, secretLoc: string[]): Promise<void> {
+    const app = await store.applications.find(endpoint.appId);
+    const policy = effectivePolicy(policyDefaults, app?.policy, endpoint.policy);
+    const current = endpoint.secrets.find((s) => s.expiresAt === null)?.key ?? '';
+    if (!usesRawSecret(policy) && !isValidEndpointSecret(current)) {
       throw invalid(
-        loc,
+        secretLoc,
         'a secret is whsec_ + base64 of 24 to 64 bytes, or whsk_ + base64 of an Ed25519 seed',
       );
     }
-    return secret;
+    if (policy.httpsOnly && !endpoint.url.startsWith('https://')) {
+      throw invalid(['body', 'url'], 'this endpoint accepts https:// URLs only (policy httpsOnly)');
+    }
   }
 
   /** Unknown event types in a filter are a 422, as a typo would silently drop every event. */
@@ -105,11 +130,7 @@ export function endpointService(
     await checkFilter(filter, filterField);
     checkHeaders(input.headers, ['body', 'headers']);
     const now = clock.now();
-    let secrets = base.secrets;
-    if (input.secret) {
-      checkSecret(input.secret, ['body', 'secret']);
-      secrets = rotate(base, input.secret, 0, now);
-    }
+    const secrets = input.secret ? rotate(base, input.secret, 0, now) : base.secrets;
     return {
       ...base,
       url: input.url ?? base.url,
@@ -128,6 +149,7 @@ export function endpointService(
       metadata: input.metadata ?? base.metadata,
       headers: input.headers === undefined || input.headers === null ? base.headers : input.headers,
       secrets,
+      policy: input.policy === undefined ? base.policy : input.policy,
       updatedAt: now,
     };
   }
@@ -161,25 +183,22 @@ export function endpointService(
         channels: null,
         metadata: {},
         headers: {},
-        secrets: [
-          {
-            key: input.secret ? checkSecret(input.secret, ['body', 'secret']) : newSecret(),
-            expiresAt: null,
-          },
-        ],
+        secrets: [{ key: input.secret ?? newSecret(), expiresAt: null }],
         createdAt: now,
         updatedAt: now,
       };
-      const endpoint = await store.endpoints.create(
-        await merge(blank, { ...input, secret: undefined }),
-      );
+      const merged = await merge(blank, { ...input, secret: undefined });
+      await checkAgainstPolicy(merged, ['body', 'secret']);
+      const endpoint = await store.endpoints.create(merged);
       await emit('endpoint.created', endpoint);
       return endpoint;
     },
 
     /** Changes an endpoint; disabling pauses its pending deliveries and enabling resumes them. */
     async update(endpoint: Endpoint, input: EndpointInput): Promise<Endpoint> {
-      const updated = await store.endpoints.update(await merge(endpoint, input));
+      const merged = await merge(endpoint, input);
+      await checkAgainstPolicy(merged, ['body', 'secret']);
+      const updated = await store.endpoints.update(merged);
       const now = clock.now();
       if (updated.disabled && !endpoint.disabled) {
         await store.queue.pauseEndpoint(updated.id, now);
@@ -204,13 +223,13 @@ export function endpointService(
       graceSeconds: number,
     ): Promise<Endpoint> {
       const now = clock.now();
-      const secrets = rotate(
-        endpoint,
-        key ? checkSecret(key, ['body', 'key']) : newSecret(),
-        graceSeconds,
-        now,
-      );
-      return store.endpoints.update({ ...endpoint, secrets, updatedAt: now });
+      const rotated = {
+        ...endpoint,
+        secrets: rotate(endpoint, key ?? newSecret(), graceSeconds, now),
+        updatedAt: now,
+      };
+      await checkAgainstPolicy(rotated, ['body', 'key']);
+      return store.endpoints.update(rotated);
     },
 
     async setHeaders(endpoint: Endpoint, headers: Record<string, string>): Promise<Endpoint> {

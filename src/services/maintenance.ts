@@ -1,23 +1,28 @@
 // Periodic housekeeping: purges payloads and response bodies past the retention period,
-// and expired idempotency keys and portal tokens.
+// completed deliveries past theirs, and expired idempotency keys and portal tokens.
 import type { Clock } from '../domain/clock.ts';
 import type { Store } from '../store/store.ts';
 
 const day = 86_400_000;
 
-export function createMaintenance(deps: { store: Store; clock: Clock; retentionDays: number }) {
+export function createMaintenance(deps: {
+  store: Store;
+  clock: Clock;
+  retentionDays: number;
+  completedRetentionDays: number;
+}) {
   return {
-    async run(): Promise<{
-      payloads: number;
-      responses: number;
-      idempotencyKeys: number;
-      tokens: number;
-    }> {
+    async run(): Promise<
+      Record<'payloads' | 'responses' | 'completed' | 'idempotencyKeys' | 'tokens', number>
+    > {
       const now = deps.clock.now();
       const before = now - deps.retentionDays * day;
       return {
         payloads: await deps.store.messages.purgePayloads(before),
         responses: await deps.store.deliveries.purgeResponses(before),
+        completed: await deps.store.deliveries.purgeCompleted(
+          now - deps.completedRetentionDays * day,
+        ),
         idempotencyKeys: await deps.store.idempotency.purgeExpired(now),
         tokens: await deps.store.tokens.purgeExpired(now),
       };

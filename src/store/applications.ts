@@ -2,7 +2,7 @@
 import type { Application, ApplicationFields } from '../domain/application.ts';
 import { conflict } from '../domain/errors.ts';
 import type { Database, SqlExecutor } from './database.ts';
-import { parseJson } from './json-columns.ts';
+import { parseJson, toJson } from './json-columns.ts';
 import { type Page, type PageQuery, paginate } from './pagination.ts';
 
 type Row = {
@@ -11,6 +11,7 @@ type Row = {
   name: string;
   rate_limit: number | null;
   metadata: string;
+  policy: string | null;
   created_at: number;
   updated_at: number;
 };
@@ -21,6 +22,7 @@ const toApplication = (r: Row): Application => ({
   name: r.name,
   rateLimit: r.rate_limit,
   metadata: parseJson(r.metadata, {}),
+  policy: parseJson(r.policy, null),
   createdAt: Number(r.created_at),
   updatedAt: Number(r.updated_at),
 });
@@ -41,13 +43,14 @@ export function applicationRepository(db: Database) {
     async create(app: Application, tx: SqlExecutor = db): Promise<Application> {
       await uniqueUid(app.uid, () =>
         tx.run(
-          'INSERT INTO applications (id, uid, name, rate_limit, metadata, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+          'INSERT INTO applications (id, uid, name, rate_limit, metadata, policy, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
           [
             app.id,
             app.uid,
             app.name,
             app.rateLimit,
             JSON.stringify(app.metadata),
+            toJson(app.policy),
             app.createdAt,
             app.updatedAt,
           ],
@@ -80,8 +83,16 @@ export function applicationRepository(db: Database) {
     async update(id: string, fields: ApplicationFields, now: number): Promise<Application | null> {
       await uniqueUid(fields.uid, () =>
         db.run(
-          'UPDATE applications SET uid = ?, name = ?, rate_limit = ?, metadata = ?, updated_at = ? WHERE id = ?',
-          [fields.uid, fields.name, fields.rateLimit, JSON.stringify(fields.metadata), now, id],
+          'UPDATE applications SET uid = ?, name = ?, rate_limit = ?, metadata = ?, policy = ?, updated_at = ? WHERE id = ?',
+          [
+            fields.uid,
+            fields.name,
+            fields.rateLimit,
+            JSON.stringify(fields.metadata),
+            toJson(fields.policy),
+            now,
+            id,
+          ],
         ),
       );
       return this.find(id);

@@ -65,6 +65,8 @@ const toAttempt = (r: AttemptRow): MessageAttempt => ({
   createdAt: Number(r.created_at),
 });
 
+export type QueuedDelivery = Delivery & { eventType: string };
+
 export type AttemptFilter = MessageFilter & {
   status?: MessageStatus;
   statusCodeClass?: number;
@@ -144,6 +146,42 @@ export function deliveryRepository(db: Database) {
         attemptId,
       ]);
       return row ? toAttempt(row) : null;
+    },
+
+    /**
+     * What is waiting to be sent, soonest first: pending and sending deliveries with their
+     * next attempt time (null while their endpoint is disabled). `offset` pages through.
+     */
+    async listQueued(
+      filter: { appId?: string; endpointId?: string },
+      limit: number,
+      offset: number,
+    ): Promise<QueuedDelivery[]> {
+      const where = ['d.status IN (1, 3)'];
+      const params: SqlValue[] = [];
+      if (filter.appId) {
+        where.push('d.app_id = ?');
+        params.push(filter.appId);
+      }
+      if (filter.endpointId) {
+        where.push('d.endpoint_id = ?');
+        params.push(filter.endpointId);
+      }
+      const rows = await db.all<DeliveryRow & { event_type: string }>(
+        `SELECT d.*, m.event_type FROM deliveries d JOIN messages m ON m.id = d.msg_id WHERE ${where.join(' AND ')}
+         ORDER BY d.next_attempt_at IS NULL, d.next_attempt_at, d.msg_id, d.endpoint_id LIMIT ? OFFSET ?`,
+        [...params, limit, offset],
+      );
+      return rows.map((r) => ({ ...toDelivery(r), eventType: r.event_type }));
+    },
+
+    /** Deletes successful deliveries last changed before `before` (their attempts stay). */
+    async purgeCompleted(before: number): Promise<number> {
+      const result = await db.run('DELETE FROM deliveries WHERE status = ? AND updated_at < ?', [
+        Status.success,
+        before,
+      ]);
+      return result.changes;
     },
 
     /** Purges the response bodies of attempts made before `before`. */

@@ -1,5 +1,6 @@
 // The delivery queue. The queue is the store: a delivery row whose next_attempt_at has come
 // is a job. Workers claim due rows in batches under a lease and record what happened.
+import type { DeliveryPolicy } from '../domain/delivery-policy.ts';
 import type { Endpoint } from '../domain/endpoint.ts';
 import type { MessageAttempt, MessageStatus, TriggerType } from '../domain/message.ts';
 import type { Database } from './database.ts';
@@ -17,6 +18,7 @@ export type ClaimedDelivery = {
 
 export type QueuedMessage = {
   id: string;
+  eventId: string | null;
   eventType: string;
   payload: string | null;
   expired: boolean;
@@ -30,6 +32,13 @@ export type AttemptRecord = {
   /** The delivery's status after this attempt, and when to try next (null: never). */
   status: MessageStatus;
   nextAttemptAt: number | null;
+};
+
+export type LoadedEndpoint = {
+  endpoint: Endpoint;
+  /** Failing since when, or null when healthy. */
+  failSince: number | null;
+  appPolicy: DeliveryPolicy | null;
 };
 
 export type EndpointFailureState = { failSince: number; exhaustedCount: number; disabled: boolean };
@@ -57,6 +66,7 @@ export function queueRepository(db: Database) {
     async loadMessages(ids: string[]): Promise<Map<string, QueuedMessage>> {
       const rows = await db.all<{
         id: string;
+        event_id: string | null;
         event_type: string;
         payload: string | null;
         expired: number;
@@ -68,6 +78,7 @@ export function queueRepository(db: Database) {
           r.id,
           {
             id: r.id,
+            eventId: r.event_id,
             eventType: r.event_type,
             payload: r.payload,
             expired: Boolean(r.expired),
@@ -78,20 +89,18 @@ export function queueRepository(db: Database) {
       );
     },
 
-    /** The endpoints with their failure state: failing since when (null when healthy). */
-    async loadEndpoints(
-      ids: string[],
-    ): Promise<Map<string, { endpoint: Endpoint; failSince: number | null }>> {
-      const rows = await db.all<Parameters<typeof toEndpoint>[0] & { fail_since: number | null }>(
-        sql['load-endpoints'],
-        [JSON.stringify(ids)],
-      );
+    /** The endpoints with their failure state and their application's delivery policy. */
+    async loadEndpoints(ids: string[]): Promise<Map<string, LoadedEndpoint>> {
+      const rows = await db.all<
+        Parameters<typeof toEndpoint>[0] & { fail_since: number | null; app_policy: string | null }
+      >(sql['load-endpoints'], [JSON.stringify(ids)]);
       return new Map(
         rows.map((r) => [
           r.id,
           {
             endpoint: toEndpoint(r),
             failSince: r.fail_since === null ? null : Number(r.fail_since),
+            appPolicy: parseJson<DeliveryPolicy | null>(r.app_policy, null),
           },
         ]),
       );

@@ -196,6 +196,7 @@ test('after the retention period payloads read as expired and cannot be resent',
     store: t.store,
     clock: t.clock,
     retentionDays: t.config.retentionDays,
+    completedRetentionDays: t.config.completedRetentionDays,
   });
   t.clock.advance((t.config.retentionDays - 1) * 86_400_000);
   assert.equal((await maintenance.run()).payloads, 0);

@@ -113,7 +113,7 @@ test('after the last scheduled attempt the delivery is failed and message.attemp
   const { app, endpoint } = await setup('exhausts');
   // A schedule that ends well inside the 2-hour failure window of this suite.
   const schedule = [5, 60, 300, 600];
-  await setPolicy(t, endpoint, { retrySchedule: schedule });
+  await setPolicy(t, endpoint, { retry: { schedule: schedule } });
   receiver.respond(() => ({ status: 503, body: 'busy' }));
   const msg = await api<{ id: string }>('POST', `/app/${app}/msg`, {
     eventType: 'a.b',
@@ -242,7 +242,7 @@ test('a success resets the failure window', async () => {
 test('recover resends failed messages since a date; resend makes one manual attempt', async () => {
   const { app, endpoint } = await setup('recover');
   await api('PATCH', `/app/${app}/endpoint/${endpoint}`, {});
-  await setPolicy(t, endpoint, { retrySchedule: [] });
+  await setPolicy(t, endpoint, { retry: { schedule: [] } });
   receiver.respond(() => ({ status: 500 }));
   const since = new Date(t.clock.now()).toISOString();
   const msgs = [];

@@ -131,7 +131,7 @@ test('custom endpoint headers are sent and svix-* header names are used when ask
     url: receiver.url,
     headers: { 'X-Tenant': 'acme', Authorization: 'Bearer receiver-secret' },
   });
-  await setPolicy(t, endpoint.id, { signatureHeaders: 'svix' });
+  await setPolicy(t, endpoint.id, { signature: { scheme: 'svix' } });
   const before = receiver.requests.length;
   await api('POST', `/app/${app.id}/msg`, { eventType: 'user.created', payload: { id: 3 } });
   await t.dispatcher.runDue();

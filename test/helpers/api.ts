@@ -1,6 +1,6 @@
 // Calls Herald's API through inject() with the operator token, failing loudly on surprises.
 import assert from 'node:assert/strict';
-import type { EndpointPolicy } from '../../src/domain/endpoint.ts';
+import type { DeliveryPolicy } from '../../src/domain/delivery-policy.ts';
 import type { TestApp } from './test-app.ts';
 
 export function apiClient(t: TestApp) {
@@ -32,7 +32,7 @@ export function apiClient(t: TestApp) {
 export async function setPolicy(
   t: TestApp,
   endpointId: string,
-  policy: EndpointPolicy,
+  policy: DeliveryPolicy,
 ): Promise<void> {
   const endpoint = await t.store.endpoints.findById(endpointId);
   assert.ok(endpoint, `no endpoint ${endpointId}`);

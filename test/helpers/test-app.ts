@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp, type HeraldApp } from '../../src/api/build-app.ts';
 import type { ApiEvents } from '../../src/api/types.ts';
-import { type Config, loadConfig } from '../../src/config/config.ts';
+import { type Config, deliveryDefaults, loadConfig } from '../../src/config/config.ts';
 import { createHttpClient, type HttpClient } from '../../src/delivery/http-client.ts';
 import { createDispatcher, type Dispatcher } from '../../src/dispatcher/dispatcher.ts';
+import { createEndpointTester } from '../../src/dispatcher/endpoint-test.ts';
 import { fakeClock, type Random, systemRandom } from '../../src/domain/clock.ts';
 import { createIdGenerator } from '../../src/domain/ids.ts';
 import { createAuthenticator, ensureAdminToken } from '../../src/services/auth.ts';
@@ -83,16 +84,20 @@ export async function createTestApp(
     newId,
     http,
     events: operationalEvents,
-    settings: {
-      retrySchedule: config.retrySchedule,
-      signatureHeaders: config.signatureHeaders,
-      timeoutSeconds: config.timeoutSeconds,
-      failureWindowMs: config.failureWindowHours * 3_600_000,
-    },
+    settings: deliveryDefaults(config),
   });
   const backgroundTasks = createBackgroundTasks({ store, clock, newId });
+  const testEndpoint = createEndpointTester({
+    store,
+    clock,
+    random: systemRandom,
+    newId,
+    http,
+    defaults: deliveryDefaults(config),
+  });
   const app = await buildApp({
     backgroundTasks,
+    testEndpoint,
     config,
     store,
     clock,

@@ -1,6 +1,7 @@
 // /api/v1/app: the producer's customers.
 import { Type } from '@sinclair/typebox';
 import type { Application } from '../../domain/application.ts';
+import type { DeliveryPolicy } from '../../domain/delivery-policy.ts';
 import { notFound } from '../../domain/errors.ts';
 import { isId } from '../../domain/ids.ts';
 import { loadApp } from '../load.ts';
@@ -24,6 +25,7 @@ export function applicationRoutes(app: HeraldFastify, deps: AppDeps): void {
     uid: body.uid === undefined ? (base?.uid ?? null) : body.uid,
     rateLimit: pickRate(body, base?.rateLimit ?? null),
     metadata: body.metadata ?? base?.metadata ?? {},
+    policy: body.policy === undefined ? (base?.policy ?? null) : body.policy,
   });
 
   app.get(
@@ -180,6 +182,7 @@ type ApplicationInput = {
   rateLimit?: number | null;
   throttleRate?: number | null;
   metadata?: Record<string, string>;
+  policy?: DeliveryPolicy | null;
 };
 
 /** `throttleRate` (2.x SDKs) and `rateLimit` (1.x) name the same setting. */

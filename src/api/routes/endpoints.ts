@@ -1,6 +1,6 @@
 // /api/v1/app/{app_id}/endpoint: where an application's webhooks go.
 import { Type } from '@sinclair/typebox';
-import { invalid, notFound } from '../../domain/errors.ts';
+import { HeraldError, invalid, notFound } from '../../domain/errors.ts';
 import { isId } from '../../domain/ids.ts';
 import { endpointService } from '../../services/endpoints.ts';
 import { loadApp, loadEndpoint } from '../load.ts';
@@ -343,6 +343,47 @@ export function endpointRoutes(api: HeraldFastify, deps: AppDeps): void {
         sending: counts[3],
         canceled: 0,
       };
+    },
+  );
+}
+
+const EndpointTestOut = Type.Object(
+  {
+    success: Type.Boolean(),
+    statusCode: Type.Union([Type.Integer(), Type.Null()]),
+    durationMs: Type.Integer(),
+    response: Type.String(),
+    error: Type.Union([Type.String(), Type.Null()]),
+  },
+  { title: 'EndpointTestOut' },
+);
+
+/** POST .../test: an empty-body request sent at once, with its status and duration. */
+export function endpointTestRoute(api: HeraldFastify, deps: AppDeps): void {
+  api.post(
+    '/app/:app_id/endpoint/:endpoint_id/test',
+    {
+      config: app,
+      schema: {
+        tags,
+        operationId: 'v1.endpoint.test',
+        summary: 'Send the endpoint an empty test request now and report status and duration',
+        description:
+          'A Herald extension: the request is signed and carries every header of the endpoint policy, with an empty body. Nothing is queued or recorded.',
+        params: EndpointParams,
+        response: { 200: EndpointTestOut, ...errorResponses },
+      },
+    },
+    async (request) => {
+      if (!deps.testEndpoint)
+        throw new HeraldError('not_implemented', 'test requests need the delivery worker');
+      const { endpoint } = await loadEndpoint(
+        deps.store,
+        request,
+        request.params.app_id,
+        request.params.endpoint_id,
+      );
+      return deps.testEndpoint(endpoint);
     },
   );
 }

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { Application } from '../../domain/application.ts';
 import { DateTime, iso, Metadata, Nullable, Uid } from './common.ts';
+import { DeliveryPolicySchema, PolicyField } from './delivery-policy.ts';
 
 const RateLimit = Nullable(Type.Integer({ minimum: 0, maximum: 65535 }));
 
@@ -11,6 +12,7 @@ export const ApplicationIn = Type.Object(
     rateLimit: Type.Optional(RateLimit),
     throttleRate: Type.Optional(RateLimit),
     metadata: Type.Optional(Metadata),
+    policy: PolicyField,
   },
   { title: 'ApplicationIn' },
 );
@@ -25,6 +27,7 @@ export const ApplicationOut = Type.Object(
     rateLimit: Nullable(Type.Integer()),
     throttleRate: Nullable(Type.Integer()),
     metadata: Metadata,
+    policy: Nullable(DeliveryPolicySchema),
     createdAt: DateTime,
     updatedAt: DateTime,
   },
@@ -38,6 +41,7 @@ export const applicationOut = (a: Application) => ({
   rateLimit: a.rateLimit,
   throttleRate: a.rateLimit,
   metadata: a.metadata,
+  policy: a.policy ?? null,
   createdAt: iso(a.createdAt),
   updatedAt: iso(a.updatedAt),
 });

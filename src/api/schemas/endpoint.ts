@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { type Endpoint, isSensitiveHeader } from '../../domain/endpoint.ts';
 import type { Delivery } from '../../domain/message.ts';
 import { DateTime, iso, isoOrNull, Metadata, Nullable, Uid } from './common.ts';
+import { DeliveryPolicySchema, PolicyField } from './delivery-policy.ts';
 import { statusText } from './message.ts';
 
 const RateLimit = Nullable(Type.Integer({ minimum: 0, maximum: 65535 }));
@@ -22,8 +23,10 @@ export const Url = Type.String({
   pattern: '^https?://',
 });
 export const Secret = Type.String({
-  pattern: '^(whsec_[A-Za-z0-9+/=]{32,88}|whsk_[A-Za-z0-9+/=]+)$',
-  description: 'A `whsec_` HMAC secret (base64 of 24-64 bytes) or a `whsk_` Ed25519 signing key.',
+  minLength: 8,
+  maxLength: 256,
+  description:
+    'A `whsec_` HMAC secret (base64 of 24-64 bytes) or a `whsk_` Ed25519 signing key; any text of 8-256 characters for raw-body HMAC policies.',
 });
 export const Headers = Type.Record(
   Type.String({ minLength: 1, maxLength: 256 }),
@@ -41,6 +44,7 @@ const fields = {
   eventTypes: Type.Optional(EventTypeList),
   channels: Type.Optional(Channels),
   metadata: Type.Optional(Metadata),
+  policy: PolicyField,
 };
 
 export const EndpointIn = Type.Object(
@@ -77,7 +81,7 @@ const endpointFields = {
 };
 
 export const EndpointOut = Type.Object(
-  { ...endpointFields, metadata: Metadata },
+  { ...endpointFields, metadata: Metadata, policy: Nullable(DeliveryPolicySchema) },
   { title: 'EndpointOut' },
 );
 
@@ -107,7 +111,11 @@ const common = (e: Endpoint) => ({
   updatedAt: iso(e.updatedAt),
 });
 
-export const endpointOut = (e: Endpoint) => ({ ...common(e), metadata: e.metadata });
+export const endpointOut = (e: Endpoint) => ({
+  ...common(e),
+  metadata: e.metadata,
+  policy: e.policy ?? null,
+});
 
 export const messageEndpointOut = (e: Endpoint, d: Delivery) => ({
   ...common(e),

@@ -12,6 +12,7 @@ CREATE TABLE applications (
   name TEXT NOT NULL,
   rate_limit INTEGER,
   metadata TEXT NOT NULL DEFAULT '{}',
+  policy TEXT,
   internal INTEGER NOT NULL DEFAULT 0,
   created_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL

@@ -1,0 +1,83 @@
+// /api/v1/queue: what is waiting to be sent, soonest first (a Herald extension).
+import { Type } from '@sinclair/typebox';
+import { HeraldError, notFound } from '../../domain/errors.ts';
+import { errorResponses, iso, isoOrNull, Nullable } from '../schemas/common.ts';
+import { statusText } from '../schemas/message.ts';
+import type { AppDeps, HeraldFastify } from '../types.ts';
+
+const QueuedDeliveryOut = Type.Object(
+  {
+    msgId: Type.String(),
+    endpointId: Type.String(),
+    appId: Type.String(),
+    eventType: Type.String(),
+    status: Type.Integer(),
+    statusText: Type.String(),
+    attempts: Type.Integer(),
+    nextAttempt: Nullable(Type.String({ format: 'date-time' })),
+    createdAt: Type.String({ format: 'date-time' }),
+  },
+  { title: 'QueuedDeliveryOut' },
+);
+
+export function queueRoutes(api: HeraldFastify, deps: AppDeps): void {
+  api.get(
+    '/queue',
+    {
+      schema: {
+        tags: ['Queue'],
+        operationId: 'v1.queue.list',
+        summary: 'List pending and in-flight deliveries, soonest first',
+        description:
+          'Filter by `app_id` and `endpoint_id` (ids or uids). A delivery whose endpoint is disabled has no `nextAttempt` and comes last.',
+        querystring: Type.Object({
+          app_id: Type.Optional(Type.String({ maxLength: 256 })),
+          endpoint_id: Type.Optional(Type.String({ maxLength: 256 })),
+          limit: Type.Integer({ minimum: 1, maximum: 250, default: 50 }),
+          iterator: Type.Optional(Type.String({ pattern: '^[0-9]+$', maxLength: 12 })),
+        }),
+        response: {
+          200: Type.Object({
+            data: Type.Array(QueuedDeliveryOut),
+            iterator: Nullable(Type.String()),
+            done: Type.Boolean(),
+          }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const { app_id, endpoint_id, limit, iterator } = request.query;
+      const filter: { appId?: string; endpointId?: string } = {};
+      if (app_id) {
+        const app = await deps.store.applications.find(app_id);
+        if (!app) throw notFound('application');
+        filter.appId = app.id;
+      }
+      if (endpoint_id) {
+        if (!filter.appId) throw new HeraldError('generic_error', 'endpoint_id needs app_id');
+        const endpoint = await deps.store.endpoints.find(filter.appId, endpoint_id);
+        if (!endpoint) throw notFound('endpoint');
+        filter.endpointId = endpoint.id;
+      }
+      const offset = Number(iterator ?? 0);
+      const rows = await deps.store.deliveries.listQueued(filter, limit + 1, offset);
+      const done = rows.length <= limit;
+      return {
+        data: rows.slice(0, limit).map((d) => ({
+          msgId: d.msgId,
+          endpointId: d.endpointId,
+          appId: d.appId,
+          eventType: d.eventType,
+          status: d.status,
+          statusText: statusText(d.status),
+          attempts: d.attemptCount,
+          nextAttempt: isoOrNull(d.nextAttemptAt),
+          createdAt: iso(d.createdAt),
+        })),
+        iterator: done ? null : String(offset + limit),
+        done,
+      };
+    },
+  );
+}

@@ -1,0 +1,150 @@
+// How Herald delivers to an endpoint: signature scheme, body format, envelope, header
+// templates, timeout, retries, disable rule, HTTPS-only. A policy is plain data; named presets
+// are policies too. The effective policy of an endpoint is the server's defaults, overlaid by
+// its application's policy, then by its own (a preset first, then the explicit fields).
+import { exponentialSchedule } from './retry-plan.ts';
+
+export type SignatureScheme =
+  /** Standard Webhooks: `webhook-id`, `webhook-timestamp`, `webhook-signature` (v1 / v1a). */
+  | { scheme: 'standard' }
+  /** The same signatures under `svix-id`, `svix-timestamp`, `svix-signature`. */
+  | { scheme: 'svix' }
+  /** HMAC-SHA256 of the raw body alone, keyed by the secret's text, in one header. */
+  | { scheme: 'hmac-sha256'; header: string; encoding: 'hex' | 'base64'; prefix?: string }
+  /** No signature. */
+  | { scheme: 'none' };
+
+export type BodyFormat = 'json' | 'xml' | 'form';
+
+export type RetryRule =
+  | { schedule: number[] }
+  | { retries: number; initialSeconds: number; factor: number; maxSeconds: number };
+
+export type DeliveryPolicy = {
+  /** A named preset whose fields apply under the explicit ones. */
+  preset?: string;
+  signature?: SignatureScheme;
+  format?: BodyFormat;
+  /** A JSON template of the body; see `renderEnvelope`. Absent: the payload as published. */
+  envelope?: unknown;
+  /** Extra headers whose values are templates (`{{eventType}}`, `{{attempt.id}}`, ...). */
+  headers?: Record<string, string>;
+  /** The User-Agent, a template too. */
+  userAgent?: string;
+  /** A URL naming the sending installation, for templates (`{{source}}`). */
+  source?: string;
+  timeoutSeconds?: number;
+  retry?: RetryRule;
+  /** Disable the endpoint after this many consecutive deliveries exhausted their retries. */
+  disableAfterExhausted?: number;
+  /** Disable the endpoint after failing with no success for this many hours. */
+  failureWindowHours?: number;
+  httpsOnly?: boolean;
+};
+
+/** Every field resolved: what the dispatcher uses. */
+export type EffectivePolicy = {
+  signature: SignatureScheme;
+  format: BodyFormat;
+  envelope: unknown;
+  headers: Record<string, string>;
+  userAgent: string | null;
+  source: string | null;
+  timeoutSeconds: number;
+  retrySchedule: readonly number[];
+  disableAfterExhausted: number | null;
+  failureWindowHours: number;
+  httpsOnly: boolean;
+};
+
+export const presets: Record<string, DeliveryPolicy> = {
+  'standard-webhooks': { signature: { scheme: 'standard' } },
+  svix: {
+    signature: { scheme: 'svix' },
+    retry: { schedule: [5, 300, 1800, 7200, 18000, 36000, 36000] },
+    failureWindowHours: 120,
+  },
+  fourvenues: {
+    envelope: { id: '{{msg.id}}', event: '{{msg.eventType}}', payload: '{{payload}}' },
+    signature: { scheme: 'hmac-sha256', header: 'X-Fourvenues-Signature', encoding: 'hex' },
+    retry: { retries: 40, initialSeconds: 30, factor: 1.5, maxSeconds: 21_600 },
+  },
+  'generic-rest': {
+    envelope: {
+      id: '{{msg.id}}',
+      type: '{{msg.eventType}}',
+      created_at: '{{msg.timestamp}}',
+      data: { object: '{{payload.object}}' },
+      previous_data: '{{payload.previous_data}}',
+    },
+    signature: { scheme: 'hmac-sha256', header: 'X-Webhook-Signature', encoding: 'hex' },
+    timeoutSeconds: 5,
+    retry: { schedule: [60, 300, 1800, 7200] },
+    disableAfterExhausted: 1,
+  },
+  checkfront: {
+    signature: { scheme: 'none' },
+    retry: { schedule: [60, 300, 1800, 3600, 7200] },
+    disableAfterExhausted: 1,
+  },
+  'fast-events': {
+    httpsOnly: true,
+    signature: { scheme: 'hmac-sha256', header: 'X-FE-Webhook-Signature', encoding: 'base64' },
+    userAgent: 'Fast-Events/1.6.0 (Herald)',
+    headers: {
+      'X-FE-Webhook-ID': '{{endpoint.id}}',
+      'X-FE-Webhook-Source': '{{source}}',
+      'X-FE-Webhook-Topic': '{{eventType}}',
+      'X-FE-Webhook-Resource': '{{eventType.resource}}',
+      'X-FE-Webhook-Event': '{{eventType.event}}',
+      'X-FE-Webhook-Delivery-ID': '{{attempt.id}}',
+    },
+  },
+};
+
+export type ServerDefaults = {
+  signatureHeaders: 'standard' | 'svix';
+  timeoutSeconds: number;
+  retrySchedule: readonly number[];
+  failureWindowHours: number;
+};
+
+function expand(policy: DeliveryPolicy | null | undefined): DeliveryPolicy {
+  if (!policy) return {};
+  const base = policy.preset ? (presets[policy.preset] ?? {}) : {};
+  const { preset: _preset, ...own } = policy;
+  return { ...base, ...own, headers: { ...base.headers, ...own.headers } };
+}
+
+export function scheduleOf(rule: RetryRule): number[] {
+  return 'schedule' in rule ? [...rule.schedule] : [...exponentialSchedule(rule)];
+}
+
+/** The endpoint's effective policy: defaults < application policy < endpoint policy. */
+export function effectivePolicy(
+  defaults: ServerDefaults,
+  appPolicy: DeliveryPolicy | null | undefined,
+  endpointPolicy: DeliveryPolicy | null | undefined,
+): EffectivePolicy {
+  const app = expand(appPolicy);
+  const own = expand(endpointPolicy);
+  const merged: DeliveryPolicy = { ...app, ...own, headers: { ...app.headers, ...own.headers } };
+  return {
+    signature: merged.signature ?? { scheme: defaults.signatureHeaders },
+    format: merged.format ?? 'json',
+    envelope: merged.envelope ?? null,
+    headers: merged.headers ?? {},
+    userAgent: merged.userAgent ?? null,
+    source: merged.source ?? null,
+    timeoutSeconds: merged.timeoutSeconds ?? defaults.timeoutSeconds,
+    retrySchedule: merged.retry ? scheduleOf(merged.retry) : defaults.retrySchedule,
+    disableAfterExhausted: merged.disableAfterExhausted ?? null,
+    failureWindowHours: merged.failureWindowHours ?? defaults.failureWindowHours,
+    httpsOnly: merged.httpsOnly ?? false,
+  };
+}
+
+/** Whether the policy signs with the secret's raw text (caller-chosen secrets allowed). */
+export function usesRawSecret(policy: EffectivePolicy): boolean {
+  return policy.signature.scheme === 'hmac-sha256';
+}
