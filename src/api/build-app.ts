@@ -17,6 +17,7 @@ import { healthRoutes } from './routes/health.ts';
 import { messageRoutes } from './routes/messages.ts';
 import { operationalWebhookRoutes } from './routes/operational-webhooks.ts';
 import { queueRoutes } from './routes/queue.ts';
+import { simpleWebhookRoutes } from './routes/simple-webhooks.ts';
 import { HttpErrorOut, ValidationErrorOut } from './schemas/common.ts';
 import type { AppDeps, HeraldFastify } from './types.ts';
 import { validatorCompiler } from './validation.ts';
@@ -97,6 +98,8 @@ export async function buildApp(
     },
     { prefix: apiPrefix },
   );
+  // The simple webhooks API lives beside /api/v1, under /v1.
+  simpleWebhookRoutes(app as unknown as HeraldFastify, deps);
   return app;
 }
 

@@ -64,6 +64,8 @@ export function createHttpClient(options: {
   maxResponseBytes?: number;
   connections?: number;
   lookup?: LookupFunction;
+  /** Extra trusted certificate authorities (PEM), e.g. a private CA. */
+  ca?: string;
 }): HttpClient {
   const allowed = parseSubnets(options.allowedSubnets ?? []);
   const maxBytes = options.maxResponseBytes ?? 20_000;
@@ -101,7 +103,7 @@ export function createHttpClient(options: {
   const agent = new Agent({
     connections: options.connections ?? 32,
     keepAliveTimeout: 30_000,
-    connect: { lookup: guardedLookup as never, timeout: 10_000 },
+    connect: { lookup: guardedLookup as never, timeout: 10_000, ...(options.ca ? { ca: options.ca } : {}) },
   });
 
   return {

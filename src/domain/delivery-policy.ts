@@ -67,7 +67,7 @@ export const presets: Record<string, DeliveryPolicy> = {
   fourvenues: {
     envelope: { id: '{{msg.id}}', event: '{{msg.eventType}}', payload: '{{payload}}' },
     signature: { scheme: 'hmac-sha256', header: 'X-Fourvenues-Signature', encoding: 'hex' },
-    retry: { retries: 40, initialSeconds: 30, factor: 1.5, maxSeconds: 21_600 },
+    retry: { retries: 40, initialSeconds: 30, factor: 1.5, maxSeconds: 10_800 },
   },
   'generic-rest': {
     envelope: {

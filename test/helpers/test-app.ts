@@ -41,7 +41,14 @@ export type TestApp = {
 };
 
 export async function createTestApp(
-  options: { config?: Partial<Config>; events?: ApiEvents; start?: number; random?: Random } = {},
+  options: {
+    config?: Partial<Config>;
+    events?: ApiEvents;
+    start?: number;
+    random?: Random;
+    /** A certificate authority the HTTP client trusts (HTTPS receivers in tests). */
+    ca?: string;
+  } = {},
 ): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'herald-test-'));
   const config = loadConfig({
@@ -76,6 +83,7 @@ export async function createTestApp(
   const http = createHttpClient({
     allowedSubnets: ['127.0.0.0/8', '::1/128'],
     userAgent: 'Herald/test',
+    ...(options.ca ? { ca: options.ca } : {}),
   });
   const dispatcher = createDispatcher({
     store,

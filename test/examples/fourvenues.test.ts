@@ -1,0 +1,66 @@
+// Fourvenues: `{id, event, payload}` bodies verified with the sign_secret; 40 retries with
+// growing backoff, then the event is failed and the endpoint stays enabled.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { type FourvenuesEvent, fourvenuesReceiver } from '../../examples/fourvenues/receiver.ts';
+import { setup } from '../../examples/fourvenues/setup.ts';
+import { close, driveRetries, injectApi, listen, noJitter } from '../helpers/example-api.ts';
+import { createTestApp } from '../helpers/test-app.ts';
+
+test('Fourvenues receivers verify and parse every event; failures get 40 retries, then fail', async () => {
+  const t = await createTestApp({ random: noJitter });
+  const api = injectApi(t);
+  const received: FourvenuesEvent[] = [];
+  let status = 200;
+  let signSecret = '';
+  const server = fourvenuesReceiver(
+    () => signSecret,
+    (event) => {
+      received.push(event);
+      return status;
+    },
+  );
+  const url = await listen(server);
+  try {
+    const config = await setup(api, { customer: 'club-rojo', url });
+    signSecret = config.signSecret;
+
+    const paid = await api<{ id: string }>('POST', `/api/v1/app/${config.appId}/msg`, {
+      eventType: 'payment.success',
+      payload: { amount: 4200, currency: 'EUR', ticket: 'tk_1' },
+    });
+    await t.dispatcher.runDue();
+    assert.deepEqual(received, [
+      {
+        id: paid.id,
+        event: 'payment.success',
+        payload: { amount: 4200, currency: 'EUR', ticket: 'tk_1' },
+      },
+    ]);
+
+    status = 500;
+    const refund = await api<{ id: string }>('POST', `/api/v1/app/${config.appId}/msg`, {
+      eventType: 'ticket.request_refund',
+      payload: { ticket: 'tk_2' },
+    });
+    await driveRetries(t, 100);
+    const attempts = received.filter((e) => e.id === refund.id);
+    assert.equal(attempts.length, 41, 'the first attempt and 40 retries');
+    const destinations = await api<{ data: { status: number; nextAttempt: string | null }[] }>(
+      'GET',
+      `/api/v1/app/${config.appId}/msg/${refund.id}/endpoint`,
+    );
+    assert.deepEqual(
+      destinations.data.map((d) => [d.status, d.nextAttempt]),
+      [[2, null]],
+    );
+    const endpoint = await api<{ disabled: boolean }>(
+      'GET',
+      `/api/v1/app/${config.appId}/endpoint/${config.endpointId}`,
+    );
+    assert.equal(endpoint.disabled, false, 'Fourvenues marks the event failed, not the endpoint');
+  } finally {
+    await close(server);
+    await t.close();
+  }
+});

@@ -1,0 +1,65 @@
+// The examples' ApiCall on top of inject(), plus what the sender tests share.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mock } from 'node:test';
+import type { ApiCall } from '../../examples/api.ts';
+import type { TestApp } from './test-app.ts';
+
+export function injectApi(t: TestApp): ApiCall {
+  return async <T>(method: string, path: string, body?: unknown) => {
+    const response = await t.app.inject({
+      method: method as 'GET',
+      url: path,
+      headers: t.admin,
+      ...(body === undefined ? {} : { payload: body as Record<string, unknown> }),
+    });
+    assert.ok(
+      response.statusCode < 300,
+      `${method} ${path} answered ${response.statusCode}: ${response.body}`,
+    );
+    return (response.body ? JSON.parse(response.body) : {}) as T;
+  };
+}
+
+/** Starts a receiver server on 127.0.0.1 and returns its base URL. */
+export async function listen(server: Server, scheme: 'http' | 'https' = 'http'): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `${scheme}://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks`;
+}
+
+export function close(server: Server): Promise<void> {
+  server.closeAllConnections();
+  return new Promise((resolve) => server.close(() => resolve()));
+}
+
+/** Runs every due delivery, then moves the fake clock to the next one, `steps` times. */
+export async function driveRetries(t: TestApp, steps: number): Promise<void> {
+  for (let i = 0; i < steps; i++) {
+    await t.dispatcher.runDue();
+    const next = await t.store.queue.nextDueAt();
+    if (next === null) return;
+    t.clock.set(Math.max(next, t.clock.now()));
+  }
+  await t.dispatcher.runDue();
+}
+
+export const noJitter = { float: () => 0.5, bytes: (n: number) => randomBytes(n) };
+
+/**
+ * Verifier libraries check signature timestamps against Date.now(): keep Date on the fake
+ * clock for the rest of the test (undo with `mock.timers.reset()`).
+ */
+export function syncDateWithClock(t: TestApp): void {
+  mock.timers.enable({ apis: ['Date'], now: t.clock.now() });
+  const { advance, set } = t.clock;
+  t.clock.advance = (ms: number) => {
+    advance(ms);
+    mock.timers.setTime(t.clock.now());
+  };
+  t.clock.set = (ms: number) => {
+    set(ms);
+    mock.timers.setTime(t.clock.now());
+  };
+}
