@@ -103,7 +103,11 @@ export function createHttpClient(options: {
   const agent = new Agent({
     connections: options.connections ?? 32,
     keepAliveTimeout: 30_000,
-    connect: { lookup: guardedLookup as never, timeout: 10_000, ...(options.ca ? { ca: options.ca } : {}) },
+    connect: {
+      lookup: guardedLookup as never,
+      timeout: 10_000,
+      ...(options.ca ? { ca: options.ca } : {}),
+    },
   });
 
   return {
