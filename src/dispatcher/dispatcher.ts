@@ -8,6 +8,7 @@ import {
   type EffectivePolicy,
   effectivePolicy,
   type ServerDefaults,
+  signsStandardWebhooks,
 } from '../domain/delivery-policy.ts';
 import { activeSecrets, type Endpoint } from '../domain/endpoint.ts';
 import type { IdGenerator } from '../domain/ids.ts';
@@ -193,7 +194,7 @@ export function createDispatcher(deps: DispatcherDeps) {
         message,
         endpoint,
         policy,
-        signers: signersFor(endpoint, startedAt),
+        signers: signsStandardWebhooks(policy) ? signersFor(endpoint, startedAt) : [],
         secret: currentSecret(endpoint),
         attemptId,
         attemptNumber,

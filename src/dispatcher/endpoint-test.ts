@@ -2,7 +2,11 @@
 // signed and with every header the endpoint's policy sets, reporting status and duration.
 import { type HttpClient, isSuccess } from '../delivery/http-client.ts';
 import type { Clock, Random } from '../domain/clock.ts';
-import { effectivePolicy, type ServerDefaults } from '../domain/delivery-policy.ts';
+import {
+  effectivePolicy,
+  type ServerDefaults,
+  signsStandardWebhooks,
+} from '../domain/delivery-policy.ts';
 import { activeSecrets, type Endpoint } from '../domain/endpoint.ts';
 import type { IdGenerator } from '../domain/ids.ts';
 import { prepareSigner } from '../domain/signing.ts';
@@ -44,8 +48,7 @@ export function createEndpointTester(deps: {
       },
       endpoint,
       policy,
-      signers:
-        policy.signature.scheme === 'hmac-sha256' ? [] : active.map((s) => prepareSigner(s.key)),
+      signers: signsStandardWebhooks(policy) ? active.map((s) => prepareSigner(s.key)) : [],
       secret: active[0]?.key ?? '',
       attemptId: deps.newId('attempt'),
       attemptNumber: 1,

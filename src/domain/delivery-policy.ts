@@ -148,3 +148,8 @@ export function effectivePolicy(
 export function usesRawSecret(policy: EffectivePolicy): boolean {
   return policy.signature.scheme === 'hmac-sha256';
 }
+
+/** Whether the policy signs Standard Webhooks style (webhook-* or svix-* headers). */
+export function signsStandardWebhooks(policy: EffectivePolicy): boolean {
+  return policy.signature.scheme === 'standard' || policy.signature.scheme === 'svix';
+}

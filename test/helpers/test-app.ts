@@ -92,6 +92,8 @@ export async function createTestApp(
     newId,
     http,
     events: operationalEvents,
+    // An unexpected dispatcher error is a bug: show it in the test output.
+    log: { error: (obj, msg) => console.error(msg, obj) },
     settings: deliveryDefaults(config),
   });
   const backgroundTasks = createBackgroundTasks({ store, clock, newId });
