@@ -10,6 +10,11 @@ export function checkfrontReceiver(
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
+      if (body === '') {
+        // The Test Webhook button: nothing to parse, just answer.
+        res.writeHead(200).end('Webhook received');
+        return;
+      }
       const type = String(req.headers['content-type'] ?? '');
       const event = type.includes('xml')
         ? parseXml(body)

@@ -1,0 +1,101 @@
+// Checkfront: JSON, XML or form bodies chosen per webhook, parsed back by a Checkfront-style
+// receiver; the Test Webhook request; up to 5 retries, then the webhook is disabled.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { checkfrontReceiver } from '../../examples/checkfront/receiver.ts';
+import { setup } from '../../examples/checkfront/setup.ts';
+import { close, driveRetries, injectApi, listen, noJitter } from '../helpers/example-api.ts';
+import { createTestApp } from '../helpers/test-app.ts';
+
+const booking = {
+  event: 'booking.create',
+  booking: {
+    id: 123456,
+    status: 'CONFIRMED',
+    customer: { name: 'John Doe', email: 'john@example.com' },
+    items: [{ id: 987, name: 'City Tour', quantity: 2 }],
+  },
+};
+
+test('each format arrives and parses back to the published booking', async () => {
+  const t = await createTestApp({ random: noJitter });
+  const api = injectApi(t);
+  const received: { format: string; event: Record<string, unknown>; type: string }[] = [];
+  try {
+    for (const format of ['json', 'xml', 'form'] as const) {
+      const server = checkfrontReceiver((event, type) => {
+        received.push({ format, event, type });
+        return 200;
+      });
+      const url = await listen(server);
+      const config = await setup(api, { account: `tours-${format}`, url, format });
+      await api('POST', `/api/v1/app/${config.appId}/msg`, {
+        eventType: 'booking.create',
+        payload: booking,
+      });
+      await t.dispatcher.runDue();
+      await close(server);
+    }
+    const byFormat = Object.fromEntries(received.map((r) => [r.format, r]));
+    assert.deepEqual(byFormat.json?.event, booking);
+    assert.equal(byFormat.json?.type, 'application/json');
+    // XML carries types, so it rebuilds the booking exactly.
+    assert.deepEqual(byFormat.xml?.event, booking);
+    assert.equal(byFormat.xml?.type, 'application/xml');
+    // A form carries text: the same structure, every scalar as a string.
+    assert.deepEqual(byFormat.form?.event, {
+      event: 'booking.create',
+      booking: {
+        id: '123456',
+        status: 'CONFIRMED',
+        customer: { name: 'John Doe', email: 'john@example.com' },
+        items: [{ id: '987', name: 'City Tour', quantity: '2' }],
+      },
+    });
+    assert.equal(byFormat.form?.type, 'application/x-www-form-urlencoded');
+  } finally {
+    await t.close();
+  }
+});
+
+test('the Test Webhook request reports status and duration; 5 failed retries disable the webhook', async () => {
+  const t = await createTestApp({ random: noJitter });
+  const api = injectApi(t);
+  let status = 200;
+  let count = 0;
+  const server = checkfrontReceiver(() => {
+    count++;
+    return status;
+  });
+  try {
+    const config = await setup(api, {
+      account: 'tours',
+      url: await listen(server),
+      format: 'json',
+    });
+    const result = await api<{ success: boolean; statusCode: number; durationMs: number }>(
+      'POST',
+      `/api/v1/app/${config.appId}/endpoint/${config.endpointId}/test`,
+    );
+    assert.equal(result.success, true);
+    assert.equal(result.statusCode, 200);
+    assert.ok(result.durationMs >= 0);
+
+    status = 503;
+    count = 0;
+    await api('POST', `/api/v1/app/${config.appId}/msg`, {
+      eventType: 'booking.update',
+      payload: booking,
+    });
+    await driveRetries(t, 20);
+    assert.equal(count, 6, 'the first attempt and 5 retries');
+    const endpoint = await api<{ disabled: boolean }>(
+      'GET',
+      `/api/v1/app/${config.appId}/endpoint/${config.endpointId}`,
+    );
+    assert.equal(endpoint.disabled, true);
+  } finally {
+    await close(server);
+    await t.close();
+  }
+});

@@ -1,0 +1,126 @@
+// Fast Events: HTTPS only, its X-FE-* headers and User-Agent, a base64 signature of the raw
+// body, an empty-body test request whose duration is shown, and an inspectable queue.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import {
+  type FastEventsDelivery,
+  fastEventsReceiver,
+} from '../../examples/fast-events/receiver.ts';
+import { setup } from '../../examples/fast-events/setup.ts';
+import { close, injectApi, listen, noJitter } from '../helpers/example-api.ts';
+import { createTestApp } from '../helpers/test-app.ts';
+
+function selfSignedCertificate(): { key: string; cert: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'herald-tls-'));
+  try {
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
+    return {
+      key: readFileSync(join(dir, 'key.pem'), 'utf8'),
+      cert: readFileSync(join(dir, 'cert.pem'), 'utf8'),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('Fast Events receivers get its headers and valid base64 signatures over HTTPS', async () => {
+  const tls = selfSignedCertificate();
+  const t = await createTestApp({ random: noJitter, ca: tls.cert });
+  const api = injectApi(t);
+  const secret = 'yoursharedsecret';
+  const deliveries: FastEventsDelivery[] = [];
+  const server = fastEventsReceiver(tls, secret, (d) => deliveries.push(d));
+  try {
+    const url = await listen(server, 'https');
+    const site = 'https://vinyl-openair.com/';
+    const config = await setup(api, { site, url, secret });
+
+    // Plain http is refused for this policy.
+    await t.app
+      .inject({
+        method: 'POST',
+        url: `/api/v1/app/${config.appId}/endpoint`,
+        headers: t.admin,
+        payload: { url: 'http://127.0.0.1:9/webhooks' },
+      })
+      .then((r) => assert.equal(r.statusCode, 422));
+
+    const order = await api<{ id: string }>('POST', `/api/v1/app/${config.appId}/msg`, {
+      eventType: 'order.created',
+      payload: { id: 42, event_id: 7, total: '25.00' },
+    });
+    await t.dispatcher.runDue();
+    const delivery = deliveries[0];
+    assert.ok(delivery);
+    assert.equal(delivery.signatureValid, true);
+    assert.deepEqual(delivery.order, { id: 42, event_id: 7, total: '25.00' });
+    const h = delivery.headers;
+    assert.equal(h['user-agent'], 'Fast-Events/1.6.0 (WordPress/6.1.1)');
+    assert.equal(h['x-fe-webhook-id'], config.endpointId);
+    assert.equal(h['x-fe-webhook-source'], site);
+    assert.equal(h['x-fe-webhook-topic'], 'order.created');
+    assert.equal(h['x-fe-webhook-resource'], 'order');
+    assert.equal(h['x-fe-webhook-event'], 'created');
+    const attempts = await api<{ data: { id: string; msgId: string }[] }>(
+      'GET',
+      `/api/v1/app/${config.appId}/attempt/endpoint/${config.endpointId}`,
+    );
+    assert.equal(h['x-fe-webhook-delivery-id'], attempts.data[0]?.id);
+    assert.equal(attempts.data[0]?.msgId, order.id);
+
+    // The "Test webhook" request: empty body, signed, with its duration.
+    const result = await api<{ success: boolean; statusCode: number; durationMs: number }>(
+      'POST',
+      `/api/v1/app/${config.appId}/endpoint/${config.endpointId}/test`,
+    );
+    assert.deepEqual([result.success, result.statusCode], [true, 200]);
+    assert.equal(typeof result.durationMs, 'number');
+    const probe = deliveries.at(-1);
+    assert.equal(probe?.body, '');
+    assert.equal(probe?.signatureValid, true);
+    assert.equal(probe?.headers['x-fe-webhook-topic'], 'herald.test');
+
+    // The queue is inspectable: a scheduled message waits with its next attempt time.
+    const later = new Date(t.clock.now() + 3_600_000).toISOString();
+    await api('POST', `/api/v1/app/${config.appId}/msg`, {
+      eventType: 'scan.created',
+      payload: { ticket: 'T-1' },
+      deliverAt: later,
+    });
+    const queue = await api<{ data: { eventType: string; nextAttempt: string }[] }>(
+      'GET',
+      `/api/v1/queue?app_id=${config.appId}&endpoint_id=${config.endpointId}`,
+    );
+    assert.deepEqual(
+      queue.data.map((q) => [q.eventType, q.nextAttempt]),
+      [['scan.created', later]],
+    );
+  } finally {
+    await close(server as unknown as import('node:http').Server);
+    await t.close();
+  }
+});
