@@ -60,7 +60,7 @@ export function createDispatcher(deps: DispatcherDeps) {
   const { store, clock, settings } = deps;
   const batchSize = settings.batchSize ?? 200;
   const maxInFlight = settings.maxInFlight ?? 256;
-  const perEndpoint = settings.perEndpointConcurrency ?? 16;
+  const perEndpoint = settings.perEndpointConcurrency ?? 32;
   const maxIdleMs = settings.maxIdleMs ?? 30_000;
   const leaseMs = settings.timeoutSeconds * 1000 * 2 + 60_000;
   const gate = createEndpointGate({ concurrency: perEndpoint, clock });
@@ -134,7 +134,7 @@ export function createDispatcher(deps: DispatcherDeps) {
       if (!message || !endpoint) continue; // deleted since: its delivery row went with it
       if (endpoint.endpoint.disabled) {
         paused.push(delivery);
-      } else if (gate.load(endpoint.endpoint.id) >= perEndpoint * 4) {
+      } else if (gate.saturated(endpoint.endpoint.id)) {
         deferTo(now + 1000, delivery);
       } else {
         const { id, rateLimit } = endpoint.endpoint;
@@ -159,10 +159,11 @@ export function createDispatcher(deps: DispatcherDeps) {
     inFlight++;
     const task = (async () => {
       const release = await gate.acquire(endpoint.endpoint.id);
+      const started = performance.now();
       try {
         await attempt(delivery, message, endpoint);
       } finally {
-        release();
+        release(performance.now() - started);
       }
     })()
       .catch((error: unknown) =>
@@ -171,7 +172,8 @@ export function createDispatcher(deps: DispatcherDeps) {
       .finally(() => {
         inFlight--;
         running.delete(task);
-        wake();
+        // Claim again once half the capacity is free, not after every single attempt.
+        if (inFlight <= maxInFlight / 2) wake();
       });
     running.add(task);
   }

@@ -1,6 +1,7 @@
 // Per-endpoint limits inside one worker: at most `concurrency` requests in flight to an
-// endpoint, and no more than its throttle rate (messages per second). One slow or dead
-// endpoint therefore cannot hold up the others.
+// endpoint, and no more than its throttle rate (messages per second). A slow endpoint whose
+// lane is full is reported saturated, so its further deliveries go back to the queue instead
+// of holding the worker's capacity: one slow or dead endpoint cannot hold up the others.
 import type { Clock } from '../domain/clock.ts';
 
 type Lane = {
@@ -8,7 +9,12 @@ type Lane = {
   waiting: (() => void)[];
   /** Earliest time the next request may start under the throttle rate. */
   nextSlotAt: number;
+  /** Moving average of request durations, in ms. */
+  averageMs: number;
 };
+
+/** An endpoint answering slower than this on average is slow. */
+const slowMs = 250;
 
 export type EndpointGate = ReturnType<typeof createEndpointGate>;
 
@@ -17,17 +23,17 @@ export function createEndpointGate(options: { concurrency: number; clock: Clock 
   const lane = (id: string): Lane => {
     let l = lanes.get(id);
     if (!l) {
-      l = { inFlight: 0, waiting: [], nextSlotAt: 0 };
+      l = { inFlight: 0, waiting: [], nextSlotAt: 0, averageMs: 0 };
       lanes.set(id, l);
     }
     return l;
   };
 
   return {
-    /** How many requests wait for or hold a slot of this endpoint. */
-    load(endpointId: string): number {
+    /** A slow endpoint with a full lane and requests waiting: send it nothing more for now. */
+    saturated(endpointId: string): boolean {
       const l = lanes.get(endpointId);
-      return l ? l.inFlight + l.waiting.length : 0;
+      return l !== undefined && l.waiting.length >= options.concurrency && l.averageMs > slowMs;
     },
 
     /** When the next request to this endpoint may start under its throttle rate. */
@@ -43,18 +49,24 @@ export function createEndpointGate(options: { concurrency: number; clock: Clock 
       l.nextSlotAt = Math.max(now, l.nextSlotAt) + 1000 / ratePerSecond;
     },
 
-    /** Waits for a concurrency slot; call the returned function when the request is done. */
-    async acquire(endpointId: string): Promise<() => void> {
+    /**
+     * Waits for a concurrency slot; call the returned function with the request's duration
+     * when it is done.
+     */
+    async acquire(endpointId: string): Promise<(durationMs: number) => void> {
       const l = lane(endpointId);
       if (l.inFlight >= options.concurrency) {
         await new Promise<void>((resolve) => l.waiting.push(resolve));
       }
       l.inFlight++;
-      return () => {
+      return (durationMs) => {
+        l.averageMs = l.averageMs === 0 ? durationMs : l.averageMs * 0.9 + durationMs * 0.1;
         l.inFlight--;
         const next = l.waiting.shift();
         if (next) next();
-        else if (l.inFlight === 0 && l.nextSlotAt <= options.clock.now()) lanes.delete(endpointId);
+        else if (l.inFlight === 0 && l.nextSlotAt <= options.clock.now() && l.averageMs <= slowMs) {
+          lanes.delete(endpointId);
+        }
       };
     },
   };

@@ -95,13 +95,16 @@ export function signStandardWebhook(
   timestampSeconds: number,
   body: Buffer | string,
 ): string {
-  const content = Buffer.concat([Buffer.from(`${msgId}.${timestampSeconds}.`), Buffer.from(body)]);
+  const prefix = `${msgId}.${timestampSeconds}.`;
+  let ed25519Content: Buffer | null = null;
   return signers
-    .map((s) =>
-      s.scheme === 'v1'
-        ? `v1,${createHmac('sha256', s.key).update(content).digest('base64')}`
-        : `v1a,${sign(null, content, s.key).toString('base64')}`,
-    )
+    .map((s) => {
+      if (s.scheme === 'v1') {
+        return `v1,${createHmac('sha256', s.key).update(prefix).update(body).digest('base64')}`;
+      }
+      ed25519Content ??= Buffer.concat([Buffer.from(prefix), Buffer.from(body)]);
+      return `v1a,${sign(null, ed25519Content, s.key).toString('base64')}`;
+    })
     .join(' ');
 }
 
