@@ -19,6 +19,7 @@ import {
   planNextAttempt,
 } from '../domain/retry-plan.ts';
 import { prepareSigner, type Signer } from '../domain/signing.ts';
+import { createGroupCommit } from '../store/group-commit.ts';
 import type {
   AttemptRecord,
   ClaimedDelivery,
@@ -80,8 +81,11 @@ export function createDispatcher(deps: DispatcherDeps) {
 
   let inFlight = 0;
   const running = new Set<Promise<void>>();
-  let buffer: AttemptRecord[] = [];
-  let flushing: Promise<void> | null = null;
+  // Attempts finishing in the same turn of the event loop are recorded in one transaction.
+  const recorder = createGroupCommit<AttemptRecord, void>(async (batch) => {
+    await store.queue.record(batch, clock.now());
+    return batch.map(() => ({ ok: true, value: undefined }));
+  });
   let wakeUp: (() => void) | null = null;
   let woken = false;
   let stopping = false;
@@ -241,7 +245,7 @@ export function createDispatcher(deps: DispatcherDeps) {
             random: deps.random.float,
             schedule: policy.retrySchedule,
           });
-    buffer.push({
+    await recorder.add({
       delivery,
       attempt: attemptRecord,
       status:
@@ -252,7 +256,6 @@ export function createDispatcher(deps: DispatcherDeps) {
             : MessageStatus.fail,
       nextAttemptAt: plan.action === 'retry' ? plan.at : null,
     });
-    await flush();
     await health.afterAttempt({
       endpoint,
       policy,
@@ -262,23 +265,6 @@ export function createDispatcher(deps: DispatcherDeps) {
       plan,
       attemptNumber,
     });
-  }
-
-  /** Writes buffered attempts in one transaction; concurrent callers share the write. */
-  function flush(): Promise<void> {
-    if (flushing) return flushing.then(() => (buffer.length > 0 ? flush() : undefined));
-    if (buffer.length === 0) return Promise.resolve();
-    flushing = (async () => {
-      await Promise.resolve(); // let attempts finishing in the same tick join this batch
-      const batch = buffer;
-      buffer = [];
-      try {
-        await store.queue.record(batch, clock.now());
-      } finally {
-        flushing = null;
-      }
-    })();
-    return flushing;
   }
 
   async function loop(): Promise<void> {
@@ -330,8 +316,7 @@ export function createDispatcher(deps: DispatcherDeps) {
     },
 
     /**
-     * Stops claiming, lets attempts in flight finish within `graceMs`, and writes what they
-     * recorded. Deliveries still unfinished stay leased and fall due again after the lease.
+     * Stops claiming, lets attempts in flight finish within `graceMs` and record themselves. Deliveries still unfinished stay leased and fall due again after the lease.
      */
     async stop(graceMs = 10_000): Promise<void> {
       stopping = true;
@@ -345,7 +330,6 @@ export function createDispatcher(deps: DispatcherDeps) {
         sleep(graceMs, undefined, { signal: timeout.signal }).catch(() => {}),
       ]);
       timeout.abort();
-      await flush();
     },
 
     /** Delivers everything due now and waits for it (tests drive time with a fake clock). */
@@ -353,7 +337,6 @@ export function createDispatcher(deps: DispatcherDeps) {
       for (;;) {
         const claimed = await pump();
         await Promise.allSettled([...running]);
-        await flush();
         if (claimed === 0) return;
       }
     },

@@ -6,13 +6,14 @@ import {
   createHmac,
   createPrivateKey,
   createPublicKey,
+  createSecretKey,
   generateKeyPairSync,
   type KeyObject,
   sign,
 } from 'node:crypto';
 
 export type Signer =
-  | { readonly scheme: 'v1'; readonly key: Buffer }
+  | { readonly scheme: 'v1'; readonly key: KeyObject }
   | { readonly scheme: 'v1a'; readonly key: KeyObject };
 
 const hmacPrefix = 'whsec_';
@@ -78,7 +79,7 @@ export function prepareSigner(secret: string): Signer {
   if (secret.startsWith(hmacPrefix)) {
     const key = decodeBase64(secret.slice(hmacPrefix.length));
     if (!key) throw new Error('not a valid whsec_ secret');
-    return { scheme: 'v1', key };
+    return { scheme: 'v1', key: createSecretKey(key) };
   }
   if (secret.startsWith(ed25519SecretPrefix)) {
     const key = ed25519PrivateKey(secret);

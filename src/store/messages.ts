@@ -1,10 +1,11 @@
 // Messages in the store. Publishing writes the message and one pending delivery per matching
 // endpoint in one transaction: once acknowledged, nothing is lost.
-import { endpointMatches } from '../domain/endpoint.ts';
+import { type Endpoint, endpointMatches } from '../domain/endpoint.ts';
 import { conflict } from '../domain/errors.ts';
 import { type Message, MessageStatus, TriggerType } from '../domain/message.ts';
 import type { Database, SqlExecutor, SqlValue } from './database.ts';
 import type { EndpointRepository } from './endpoints.ts';
+import { createGroupCommit } from './group-commit.ts';
 import { parseJson, toJson } from './json-columns.ts';
 import { type Page, type PageQuery, paginate } from './pagination.ts';
 
@@ -70,46 +71,83 @@ export function messageConditions(
   }
 }
 
+type Publication = { message: Message; onlyEndpointId: string | undefined };
+
 export function messageRepository(db: Database, endpoints: EndpointRepository) {
+  /**
+   * Stores one message and its deliveries inside a savepoint of the group's transaction, so
+   * a failing message (a repeated eventId) leaves the others of the group untouched.
+   */
+  async function insertOne(
+    tx: SqlExecutor,
+    { message, onlyEndpointId }: Publication,
+    enabled: Map<string, Endpoint[]>,
+  ) {
+    await tx.run('SAVEPOINT publish');
+    try {
+      await insertMessage(tx, message);
+      let candidates = enabled.get(message.appId);
+      if (!candidates) {
+        candidates = await endpoints.listEnabled(message.appId, tx);
+        enabled.set(message.appId, candidates);
+      }
+      const targets = onlyEndpointId
+        ? candidates.filter((e) => e.id === onlyEndpointId)
+        : candidates.filter((e) => endpointMatches(e, message));
+      const due = message.deliverAt ?? message.createdAt;
+      for (const endpoint of targets) {
+        await tx.run(
+          'INSERT INTO deliveries (msg_id, endpoint_id, app_id, status, attempt_count, next_attempt_at, trigger_type, created_at, updated_at) VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?)',
+          [
+            message.id,
+            endpoint.id,
+            message.appId,
+            MessageStatus.pending,
+            due,
+            TriggerType.scheduled,
+            message.createdAt,
+            message.createdAt,
+          ],
+        );
+      }
+      await tx.run('RELEASE publish');
+      return targets.length;
+    } catch (error) {
+      await tx.run('ROLLBACK TO publish');
+      await tx.run('RELEASE publish');
+      if (db.capabilities.isUniqueViolation(error)) {
+        throw conflict(
+          `a message with eventId "${message.eventId}" already exists in this application`,
+        );
+      }
+      throw error;
+    }
+  }
+
+  // Group commit: messages published in the same turn of the event loop share one
+  // transaction (one write to disk), and each caller is answered once it is committed.
+  const groupCommit = createGroupCommit<Publication, number>(async (batch) => {
+    const enabled = new Map<string, Endpoint[]>();
+    return db.transaction(async (tx) => {
+      const outcomes: ({ ok: true; value: number } | { ok: false; error: unknown })[] = [];
+      for (const publication of batch) {
+        try {
+          outcomes.push({ ok: true, value: await insertOne(tx, publication, enabled) });
+        } catch (error) {
+          outcomes.push({ ok: false, error });
+        }
+      }
+      return outcomes;
+    });
+  });
+
   return {
     /**
      * Stores the message and its deliveries; returns how many deliveries were created. With
      * `onlyEndpointId`, the message goes to that endpoint alone, whatever its filters.
      */
-    async publish(message: Message, onlyEndpointId?: string): Promise<number> {
-      try {
-        return await db.transaction(async (tx) => {
-          await insertMessage(tx, message);
-          const enabled = await endpoints.listEnabled(message.appId, tx);
-          const targets = onlyEndpointId
-            ? enabled.filter((e) => e.id === onlyEndpointId)
-            : enabled.filter((e) => endpointMatches(e, message));
-          const due = message.deliverAt ?? message.createdAt;
-          for (const endpoint of targets) {
-            await tx.run(
-              'INSERT INTO deliveries (msg_id, endpoint_id, app_id, status, attempt_count, next_attempt_at, trigger_type, created_at, updated_at) VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?)',
-              [
-                message.id,
-                endpoint.id,
-                message.appId,
-                MessageStatus.pending,
-                due,
-                TriggerType.scheduled,
-                message.createdAt,
-                message.createdAt,
-              ],
-            );
-          }
-          return targets.length;
-        });
-      } catch (error) {
-        if (db.capabilities.isUniqueViolation(error)) {
-          throw conflict(
-            `a message with eventId "${message.eventId}" already exists in this application`,
-          );
-        }
-        throw error;
-      }
+    publish(message: Message, onlyEndpointId?: string): Promise<number> {
+      return groupCommit.add({ message, onlyEndpointId });
     },
 
     /** Finds a message of an application by id or eventId. */
