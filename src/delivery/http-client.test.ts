@@ -1,0 +1,160 @@
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, test } from 'node:test';
+import { createHttpClient, type HttpClient, isSuccess } from './http-client.ts';
+
+let server: Server;
+let base: string;
+let hits = 0;
+let connections = 0;
+let lastUserAgent = '';
+
+before(async () => {
+  server = createServer((req, res) => {
+    hits++;
+    lastUserAgent = String(req.headers['user-agent']);
+    req.resume();
+    req.on('end', () => {
+      if (req.url === '/ok') res.writeHead(200).end('fine');
+      else if (req.url === '/fail') res.writeHead(500).end('broken');
+      else if (req.url === '/redirect') res.writeHead(302, { location: `${base}/ok` }).end();
+      else if (req.url === '/big') res.writeHead(200).end('x'.repeat(1_000_000));
+      // '/hang' never answers
+    });
+  });
+  server.on('connection', () => connections++);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+after(async () => {
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+async function withClient(
+  fn: (client: HttpClient) => Promise<void>,
+  options: Partial<Parameters<typeof createHttpClient>[0]> = {},
+) {
+  const client = createHttpClient({
+    allowedSubnets: ['127.0.0.0/8'],
+    userAgent: 'Herald/test',
+    ...options,
+  });
+  try {
+    await fn(client);
+  } finally {
+    await client.close();
+  }
+}
+
+const post = (
+  client: HttpClient,
+  path: string,
+  extra: Partial<Parameters<HttpClient['send']>[0]> = {},
+) =>
+  client.send({
+    url: `${base}${path}`,
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+    timeoutMs: 2000,
+    ...extra,
+  });
+
+test('2xx succeeds with its body, keep-alive reuses the connection, User-Agent is set', async () => {
+  await withClient(async (client) => {
+    const before = connections;
+    const results = [];
+    for (let i = 0; i < 5; i++) results.push(await post(client, '/ok'));
+    assert.ok(results.every(isSuccess));
+    assert.equal(results[0]?.body, 'fine');
+    assert.ok(connections - before < 5, 'connections are kept alive and reused');
+    assert.equal(lastUserAgent, 'Herald/test');
+    await post(client, '/ok', { headers: { 'User-Agent': 'Custom/1.0' } });
+    assert.equal(lastUserAgent, 'Custom/1.0');
+  });
+});
+
+test('a 500 is recorded with its body; a redirect is a failure and is not followed', async () => {
+  await withClient(async (client) => {
+    const failed = await post(client, '/fail');
+    assert.deepEqual(
+      [failed.statusCode, failed.body, failed.error, isSuccess(failed)],
+      [500, 'broken', null, false],
+    );
+    const hitsBefore = hits;
+    const redirected = await post(client, '/redirect');
+    assert.equal(redirected.statusCode, 302);
+    assert.equal(redirected.error?.code, 'redirect');
+    assert.equal(hits - hitsBefore, 1, 'the Location was not followed');
+  });
+});
+
+test('the timeout, the body cap, refused connections and https-only', async () => {
+  await withClient(
+    async (client) => {
+      const hung = await post(client, '/hang', { timeoutMs: 200 });
+      assert.equal(hung.error?.code, 'timeout');
+      const big = await post(client, '/big');
+      assert.equal(big.body.length, 1000);
+      const refused = await client.send({
+        url: 'http://127.0.0.1:1/x',
+        headers: {},
+        body: '',
+        timeoutMs: 1000,
+      });
+      assert.equal(refused.error?.code, 'connection_failed');
+      const plain = await post(client, '/ok', { httpsOnly: true });
+      assert.equal(plain.error?.code, 'https_required');
+      const invalid = await client.send({ url: 'ftp://x', headers: {}, body: '', timeoutMs: 1000 });
+      assert.equal(invalid.error?.code, 'invalid_url');
+    },
+    { maxResponseBytes: 1000 },
+  );
+});
+
+test('the SSRF guard checks the resolved address and never connects to a refused one', async () => {
+  const hitsBefore = hits;
+  // Nothing allowed: loopback is refused.
+  await withClient(
+    async (client) => {
+      const literal = await post(client, '/ok');
+      assert.equal(literal.error?.code, 'destination_blocked');
+      assert.match(
+        literal.error?.message ?? '',
+        /loopback address; allow it with HERALD_ALLOWED_SUBNETS/,
+      );
+      for (const address of ['10.0.0.1', '::ffff:127.0.0.1', '169.254.169.254']) {
+        const viaDns = await client.send({
+          url: `http://hooks.example.test:${new URL(base).port}/ok`,
+          headers: {},
+          body: '',
+          timeoutMs: 1000,
+        });
+        assert.equal(viaDns.error?.code, 'destination_blocked', address);
+      }
+    },
+    {
+      allowedSubnets: [],
+      lookup: (_host, _options, callback) =>
+        callback(null, [{ address: '::ffff:127.0.0.1', family: 6 }]),
+    },
+  );
+  assert.equal(hits, hitsBefore, 'no request reached the server');
+  // A hostname resolving to an allowed address connects to that very address.
+  await withClient(
+    async (client) => {
+      const ok = await client.send({
+        url: `http://hooks.example.test:${new URL(base).port}/ok`,
+        headers: {},
+        body: '',
+        timeoutMs: 1000,
+      });
+      assert.ok(isSuccess(ok));
+    },
+    {
+      lookup: (_host, _options, callback) => callback(null, [{ address: '127.0.0.1', family: 4 }]),
+    },
+  );
+});
