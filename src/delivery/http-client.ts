@@ -71,10 +71,20 @@ export function createHttpClient(options: {
   const maxBytes = options.maxResponseBytes ?? 20_000;
   const resolve: LookupFunction = options.lookup ?? ((host, opts, cb) => dnsLookup(host, opts, cb));
 
+  // The verdict on an address never changes while the process runs: remember it.
+  const verdicts = new Map<string, string | null>();
   const blockedReason = (address: string): string | null => {
-    const reason = reservedReason(address);
-    if (reason === null || allowed(address)) return null;
-    return `destination ${address} is ${reason}; allow it with HERALD_ALLOWED_SUBNETS`;
+    let verdict = verdicts.get(address);
+    if (verdict === undefined) {
+      const reason = reservedReason(address);
+      verdict =
+        reason === null || allowed(address)
+          ? null
+          : `destination ${address} is ${reason}; allow it with HERALD_ALLOWED_SUBNETS`;
+      if (verdicts.size > 10_000) verdicts.clear();
+      verdicts.set(address, verdict);
+    }
+    return verdict;
   };
 
   // Resolves, checks every address, and hands net.connect the first allowed one.
