@@ -24,8 +24,7 @@ type Call = {
 };
 
 async function call({ method = 'GET', url, body, raw, headers = {}, token }: Call) {
-  const auth =
-    token === null ? {} : { authorization: `Bearer ${token ?? adminToken}` };
+  const auth = token === null ? {} : { authorization: `Bearer ${token ?? adminToken}` };
   const response = await t.app.inject({
     method,
     url,
