@@ -113,11 +113,12 @@ export function applicationRoutes(app: HeraldFastify, deps: AppDeps): void {
       const { app_id } = request.params;
       const existing = await store.applications.find(app_id);
       if (existing) {
-        const updated = await store.applications.update(
-          existing.id,
-          fields(request.body),
-          clock.now(),
-        );
+        // A PUT replaces the fields it carries; an application keeps its uid unless given one.
+        const body = {
+          ...request.body,
+          uid: request.body.uid === undefined ? existing.uid : request.body.uid,
+        };
+        const updated = await store.applications.update(existing.id, fields(body), clock.now());
         if (!updated) throw notFound('application');
         return reply.code(200).send(applicationOut(updated));
       }

@@ -1,0 +1,11 @@
+import { Svix } from 'svix1';
+import { sdkScenario } from './scenario.ts';
+
+sdkScenario({
+  name: '1.99.1',
+  Svix,
+  filterField: 'filterTypes',
+  rateField: 'rateLimit',
+  put: 'update',
+  putHeaders: 'updateHeaders',
+});
