@@ -71,13 +71,13 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'migrate': {
-      const store = await openStore(config.databaseUrl);
+      const store = await openStore(config.databaseUrl, { schema: config.databaseSchema });
       await store.close();
       console.log('Database is up to date.');
       return 0;
     }
     case 'queue': {
-      const store = await openStore(config.databaseUrl);
+      const store = await openStore(config.databaseUrl, { schema: config.databaseSchema });
       try {
         process.stdout.write(await queueTable(store, values));
       } finally {

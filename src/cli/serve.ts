@@ -29,7 +29,7 @@ export async function serve(
 ): Promise<RunningHerald> {
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true });
-  const store = await openStore(config.databaseUrl);
+  const store = await openStore(config.databaseUrl, { schema: config.databaseSchema });
   const clock = systemClock;
   const random = systemRandom;
   const newId = createIdGenerator(clock, random);
@@ -53,13 +53,14 @@ export async function serve(
     allowedSubnets: config.allowedSubnets,
     userAgent: `Herald/${heraldVersion}`,
   });
+  // New deliveries wake this node's dispatcher at once, and the other nodes' through the
+  // database (LISTEN/NOTIFY on PostgreSQL).
   let wakeDispatcher = () => {};
-  const operationalEvents = createOperationalEvents({
-    store,
-    clock,
-    newId,
-    deliveriesQueued: () => wakeDispatcher(),
-  });
+  const deliveriesQueued = () => {
+    wakeDispatcher();
+    store.db.notify().catch(() => {});
+  };
+  const operationalEvents = createOperationalEvents({ store, clock, newId, deliveriesQueued });
   await operationalEvents.operationalApp();
 
   const backgroundTasks = createBackgroundTasks({ store, clock, newId });
@@ -82,7 +83,7 @@ export async function serve(
       newId,
       authenticator,
       operationalEvents,
-      events: { deliveriesQueued: () => wakeDispatcher() },
+      events: { deliveriesQueued },
     },
     {
       logger: {
@@ -112,8 +113,10 @@ export async function serve(
       .run()
       .catch((error: unknown) => app.log.error({ err: error }, 'maintenance failed'));
   let maintenanceTimer: NodeJS.Timeout | undefined;
+  let unsubscribe = () => {};
   if (runsWorker) {
     wakeDispatcher = dispatcher.wake;
+    unsubscribe = store.db.onNotify(dispatcher.wake);
     dispatcher.start();
     maintenanceTimer = setInterval(housekeeping, 3_600_000);
     maintenanceTimer.unref();
@@ -150,6 +153,7 @@ export async function serve(
   const stop = () => {
     stopping ??= (async () => {
       clearInterval(maintenanceTimer);
+      unsubscribe();
       await app.close();
       await backgroundTasks.idle();
       await dispatcher.stop();

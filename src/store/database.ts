@@ -41,5 +41,9 @@ export interface Database extends SqlExecutor {
   migrate(): Promise<string[]>;
   /** True when the database answers. */
   ping(): Promise<boolean>;
+  /** Tells workers on every node that deliveries are due (no-op where one process owns it). */
+  notify(): Promise<void>;
+  /** Calls `listener` when any node notifies; returns the unsubscribe function. */
+  onNotify(listener: () => void): () => void;
   close(): Promise<void>;
 }

@@ -8,31 +8,40 @@ export type IdempotencyEntry =
   | { state: 'done'; statusCode: number; body: string };
 
 export function idempotencyRepository(db: Database) {
+  const claimOnce = (keyHash: string, now: number, expiresAt: number): Promise<IdempotencyEntry> =>
+    db.transaction(async (tx) => {
+      const row = await tx.get<{
+        state: number;
+        status_code: number | null;
+        body: string | null;
+        expires_at: number;
+      }>('SELECT state, status_code, body, expires_at FROM idempotency_keys WHERE key_hash = ?', [
+        keyHash,
+      ]);
+      if (row && Number(row.expires_at) > now) {
+        if (Number(row.state) === 1) {
+          return { state: 'done', statusCode: Number(row.status_code), body: row.body ?? '' };
+        }
+        return { state: 'in-progress' };
+      }
+      if (row) await tx.run('DELETE FROM idempotency_keys WHERE key_hash = ?', [keyHash]);
+      await tx.run('INSERT INTO idempotency_keys (key_hash, state, expires_at) VALUES (?, 0, ?)', [
+        keyHash,
+        expiresAt,
+      ]);
+      return { state: 'claimed' };
+    });
+
   return {
     /** Claims the key, or tells what an earlier request with it left. */
     async claim(keyHash: string, now: number, expiresAt: number): Promise<IdempotencyEntry> {
-      return db.transaction(async (tx) => {
-        const row = await tx.get<{
-          state: number;
-          status_code: number | null;
-          body: string | null;
-          expires_at: number;
-        }>('SELECT state, status_code, body, expires_at FROM idempotency_keys WHERE key_hash = ?', [
-          keyHash,
-        ]);
-        if (row && Number(row.expires_at) > now) {
-          if (Number(row.state) === 1) {
-            return { state: 'done', statusCode: Number(row.status_code), body: row.body ?? '' };
-          }
-          return { state: 'in-progress' };
-        }
-        if (row) await tx.run('DELETE FROM idempotency_keys WHERE key_hash = ?', [keyHash]);
-        await tx.run(
-          'INSERT INTO idempotency_keys (key_hash, state, expires_at) VALUES (?, 0, ?)',
-          [keyHash, expiresAt],
-        );
-        return { state: 'claimed' };
-      });
+      try {
+        return await claimOnce(keyHash, now, expiresAt);
+      } catch (error) {
+        // Another node inserted the same key between our read and our write.
+        if (db.capabilities.isUniqueViolation(error)) return { state: 'in-progress' };
+        throw error;
+      }
     },
 
     async complete(keyHash: string, statusCode: number, body: string): Promise<void> {

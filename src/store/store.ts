@@ -9,6 +9,7 @@ import { endpointRepository } from './endpoints.ts';
 import { eventTypeRepository } from './event-types.ts';
 import { idempotencyRepository } from './idempotency.ts';
 import { messageRepository } from './messages.ts';
+import { openPostgresDatabase } from './postgres/postgres-database.ts';
 import { queueRepository } from './queue.ts';
 import { settingRepository } from './settings.ts';
 import { openSqliteDatabase } from './sqlite/sqlite-database.ts';
@@ -35,13 +36,24 @@ export function createStore(db: Database) {
 export type Store = ReturnType<typeof createStore>;
 
 /** Opens the database a URL names, applies pending migrations and returns the store. */
-export async function openStore(databaseUrl: string): Promise<Store> {
+export async function openStore(
+  databaseUrl: string,
+  options: { schema?: string } = {},
+): Promise<Store> {
   if (databaseUrl.startsWith('sqlite:')) {
     const db = openSqliteDatabase(databaseUrl.slice('sqlite:'.length));
     await db.migrate();
     return createStore(db);
   }
-  throw new Error(
-    `unsupported database URL: ${databaseUrl.replace(/\/\/[^@]*@/, '//***@')} (PostgreSQL support is not built yet)`,
-  );
+  if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    const db = openPostgresDatabase(databaseUrl, options);
+    try {
+      await db.migrate();
+    } catch (error) {
+      await db.close();
+      throw error;
+    }
+    return createStore(db);
+  }
+  throw new Error(`unsupported database URL: ${databaseUrl.replace(/\/\/[^@]*@/, '//***@')}`);
 }

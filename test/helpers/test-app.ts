@@ -60,7 +60,7 @@ export async function createTestApp(
       ...options.config,
     },
   });
-  const store = await openStore(config.databaseUrl);
+  const store = await openStore(config.databaseUrl, { schema: config.databaseSchema });
   const clock = fakeClock(options.start ?? Date.now());
   const newId = createIdGenerator(clock, systemRandom);
   const admin = await ensureAdminToken(store, config.adminToken, systemRandom);

@@ -102,6 +102,9 @@ export function openSqliteDatabase(path: string): Database {
         return false;
       }
     },
+    // One process owns the file: the in-process wake-up is all there is.
+    notify: async () => {},
+    onNotify: () => () => {},
     close: async () => {
       if (closed) return;
       closed = true;

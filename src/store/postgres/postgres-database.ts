@@ -1,0 +1,182 @@
+// The PostgreSQL adapter: a pooled `pg` connection set, statements written with `?` turned
+// into `$n` once per statement, BIGINT read as numbers, a configurable schema, migrations
+// safe when several nodes start at once, and LISTEN/NOTIFY to wake idle workers.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import pg from 'pg';
+import type { Capabilities, Database, RunResult, SqlExecutor, SqlValue } from '../database.ts';
+
+const migrationsDir = join(import.meta.dirname, '..', 'migrations', 'postgres');
+const channel = 'herald_deliveries';
+// Any number fits: the advisory lock that serialises migrations across nodes.
+const migrationLock = 7_203_551_990;
+
+export const postgresCapabilities: Capabilities = {
+  dialect: 'postgres',
+  skipLocked: true,
+  crossProcessNotify: true,
+  singleProcess: false,
+  isUniqueViolation: (error) => (error as { code?: string } | null)?.code === '23505',
+};
+
+/** `?` placeholders (outside quoted text) become `$1..$n`. */
+export function toPositional(sql: string): string {
+  let n = 0;
+  let quoted = false;
+  let out = '';
+  for (const ch of sql) {
+    if (ch === "'") quoted = !quoted;
+    out += ch === '?' && !quoted ? `$${++n}` : ch;
+  }
+  return out;
+}
+
+const typeParsers = {
+  getTypeParser: ((oid: number, format?: string) =>
+    oid === 20 || oid === 1700
+      ? Number
+      : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+};
+
+export function openPostgresDatabase(
+  url: string,
+  options: { schema?: string; max?: number } = {},
+): Database {
+  const schema = options.schema ?? 'public';
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema))
+    throw new Error(`not a valid schema name: ${schema}`);
+  const config: pg.PoolConfig = {
+    connectionString: url,
+    max: options.max ?? 10,
+    options: `-c search_path=${schema}`,
+    types: typeParsers,
+    connectionTimeoutMillis: 5000,
+  };
+  const pool = new pg.Pool(config);
+  // An idle client losing its connection (a database restart) must not crash the process.
+  pool.on('error', () => {});
+
+  const converted = new Map<string, string>();
+  const positional = (sql: string) => {
+    let text = converted.get(sql);
+    if (text === undefined) {
+      text = toPositional(sql);
+      converted.set(sql, text);
+    }
+    return text;
+  };
+  const executor = (target: pg.Pool | pg.PoolClient): SqlExecutor => ({
+    all: async <T>(sql: string, params: readonly SqlValue[] = []) =>
+      (await target.query(positional(sql), params as unknown[])).rows as T[],
+    get: async <T>(sql: string, params: readonly SqlValue[] = []) =>
+      (await target.query(positional(sql), params as unknown[])).rows[0] as T | undefined,
+    run: async (sql: string, params: readonly SqlValue[] = []): Promise<RunResult> => ({
+      changes: (await target.query(positional(sql), params as unknown[])).rowCount ?? 0,
+    }),
+  });
+  const direct = executor(pool);
+
+  let listener: pg.Client | null = null;
+  const listeners = new Set<() => void>();
+  let closed = false;
+  const listen = async () => {
+    if (closed || listener || listeners.size === 0) return;
+    const client = new pg.Client({ connectionString: url, options: `-c search_path=${schema}` });
+    listener = client;
+    const retry = () => {
+      if (listener !== client) return;
+      listener = null;
+      client.end().catch(() => {});
+      // Wake everyone: something may have been published while the connection was down.
+      for (const l of listeners) l();
+      setTimeout(() => void listen(), 1000).unref();
+    };
+    client.on('error', retry);
+    client.on('end', retry);
+    client.on('notification', () => {
+      for (const l of listeners) l();
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${channel}`);
+    } catch {
+      retry();
+    }
+  };
+
+  return {
+    capabilities: postgresCapabilities,
+    ...direct,
+    async transaction(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await fn(executor(client));
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    async migrate() {
+      const client = await pool.connect();
+      const applied: string[] = [];
+      try {
+        await client.query('BEGIN');
+        await client.query('SELECT pg_advisory_xact_lock($1)', [migrationLock]);
+        await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+        await client.query(
+          'CREATE TABLE IF NOT EXISTS herald_migrations (name TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)',
+        );
+        const done = new Set(
+          (await client.query('SELECT name FROM herald_migrations')).rows.map((r) => r.name),
+        );
+        for (const file of readdirSync(migrationsDir)
+          .filter((f) => f.endsWith('.sql'))
+          .sort()) {
+          if (done.has(file)) continue;
+          await client.query(readFileSync(join(migrationsDir, file), 'utf8'));
+          await client.query('INSERT INTO herald_migrations (name, applied_at) VALUES ($1, $2)', [
+            file,
+            Date.now(),
+          ]);
+          applied.push(file);
+        }
+        await client.query('COMMIT');
+        return applied;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw new Error(`migration failed: ${(error as Error).message}`);
+      } finally {
+        client.release();
+      }
+    },
+    async ping() {
+      try {
+        await pool.query('SELECT 1');
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async notify() {
+      await pool.query(`NOTIFY ${channel}`);
+    },
+    onNotify(fn) {
+      listeners.add(fn);
+      void listen();
+      return () => listeners.delete(fn);
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      const l = listener;
+      listener = null;
+      await l?.end().catch(() => {});
+      await pool.end();
+    },
+  };
+}
