@@ -52,8 +52,36 @@ const fastifyCodes: Record<string, HeraldError> = {
   ),
 };
 
+/** Errors that mean the database cannot be reached right now (it restarts, the network is down). */
+function isDatabaseUnavailable(error: unknown): boolean {
+  const e = error as { code?: string; message?: string } | null;
+  const code = e?.code ?? '';
+  return (
+    [
+      'ECONNREFUSED',
+      'ECONNRESET',
+      'EPIPE',
+      'ETIMEDOUT',
+      '57P01',
+      '57P02',
+      '57P03',
+      '53300',
+    ].includes(code) ||
+    code.startsWith('08') ||
+    /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
+      e?.message ?? '',
+    )
+  );
+}
+
 export function toHeraldError(error: FastifyError | Error): HeraldError {
   if (error instanceof HeraldError) return error;
+  if (isDatabaseUnavailable(error)) {
+    return new HeraldError(
+      'service_unavailable',
+      'the database cannot be reached right now; try again shortly',
+    );
+  }
   const fe = error as FastifyError & { validation?: AjvIssue[]; validationContext?: string };
   if (fe.validation)
     return new ValidationError(validationIssues(fe.validationContext ?? 'body', fe.validation));

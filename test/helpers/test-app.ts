@@ -20,6 +20,7 @@ import {
   type OperationalEvents,
 } from '../../src/services/operational-events.ts';
 import { openStore, type Store } from '../../src/store/store.ts';
+import { dropSchema, freshSchema, postgresUrl } from './postgres.ts';
 
 export const adminToken = 'test_admin_token_0123456789abcdef';
 
@@ -51,11 +52,15 @@ export async function createTestApp(
   } = {},
 ): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'herald-test-'));
+  // HERALD_TEST_DATABASE=postgres runs the same suites on PostgreSQL, in a fresh schema.
+  const onPostgres = process.env.HERALD_TEST_DATABASE === 'postgres';
+  const schema = onPostgres ? freshSchema() : 'public';
   const config = loadConfig({
     env: {},
     overrides: {
       dataDir: dir,
-      databaseUrl: `sqlite:${join(dir, 'herald.db')}`,
+      databaseUrl: onPostgres ? postgresUrl : `sqlite:${join(dir, 'herald.db')}`,
+      databaseSchema: schema,
       adminToken,
       ...options.config,
     },
@@ -142,6 +147,7 @@ export async function createTestApp(
       await http.close();
       await store.close();
       rmSync(dir, { recursive: true, force: true });
+      if (onPostgres) await dropSchema(schema);
     },
   };
 }
