@@ -63,7 +63,8 @@ export function createDispatcher(deps: DispatcherDeps) {
   const maxInFlight = settings.maxInFlight ?? 256;
   const perEndpoint = settings.perEndpointConcurrency ?? 32;
   const maxIdleMs = settings.maxIdleMs ?? 30_000;
-  const leaseMs = settings.timeoutSeconds * 1000 * 2 + 60_000;
+  // Long enough for an attempt (at most the timeout) and its recording, with room to spare.
+  const leaseMs = settings.timeoutSeconds * 2000 + 10_000;
   const gate = createEndpointGate({ concurrency: perEndpoint, clock });
   const health = createEndpointHealth({
     store,
