@@ -109,20 +109,31 @@ export function openPostgresDatabase(
     ...direct,
     async transaction(fn) {
       const client = await pool.connect();
+      let broken: Error | undefined;
+      // A connection lost while checked out (a database restart) must not crash the process.
+      const onError = (error: Error) => {
+        broken = error;
+      };
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         const result = await fn(executor(client));
         await client.query('COMMIT');
         return result;
       } catch (error) {
-        await client.query('ROLLBACK').catch(() => {});
+        await client.query('ROLLBACK').catch((rollbackError: Error) => {
+          // The connection itself failed: the pool must not hand this client out again.
+          broken = rollbackError;
+        });
         throw error;
       } finally {
-        client.release();
+        client.off('error', onError);
+        client.release(broken);
       }
     },
     async migrate() {
       const client = await pool.connect();
+      client.on('error', () => {});
       const applied: string[] = [];
       try {
         await client.query('BEGIN');
