@@ -6,6 +6,7 @@ import { systemClock, systemRandom } from '../domain/clock.ts';
 import { createIdGenerator } from '../domain/ids.ts';
 import { createAuthenticator } from '../services/auth.ts';
 import { openStore } from '../store/store.ts';
+import { migrateData, progressBar } from './migrate-data.ts';
 import { queueTable } from './queue.ts';
 import { serve } from './serve.ts';
 
@@ -15,6 +16,9 @@ Commands:
   serve [--role all|api|worker]   run Herald (API, worker and portal by default)
   migrate                         apply pending database migrations and exit
   openapi                         print the OpenAPI document
+  migrate-data --from URL --to URL [--to-schema NAME]
+                                  copy a whole installation to another database
+                                  (e.g. sqlite:./.herald/herald.db to postgres://...)
   queue [--app ID] [--endpoint ID] [--limit N]
                                   list pending deliveries, soonest first
 
@@ -30,6 +34,9 @@ export async function main(argv: string[]): Promise<number> {
       app: { type: 'string' },
       endpoint: { type: 'string' },
       limit: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      'to-schema': { type: 'string' },
       config: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -75,6 +82,35 @@ export async function main(argv: string[]): Promise<number> {
       await store.close();
       console.log('Database is up to date.');
       return 0;
+    }
+    case 'migrate-data': {
+      if (!values.from?.startsWith('sqlite:') || !values.to) {
+        console.error('herald: migrate-data needs --from sqlite:<path> and --to <database URL>');
+        return 2;
+      }
+      const from = await openStore(values.from, { schema: config.databaseSchema });
+      const to = await openStore(values.to, {
+        schema: values['to-schema'] ?? config.databaseSchema,
+      });
+      try {
+        const counts = await migrateData(
+          from,
+          to,
+          progressBar((text) => process.stderr.write(text)),
+        );
+        console.log(
+          `Copied and verified: ${Object.entries(counts)
+            .map(([t, n]) => `${t} ${n}`)
+            .join(', ')}`,
+        );
+        return 0;
+      } catch (error) {
+        console.error(`herald: ${(error as Error).message}`);
+        return 1;
+      } finally {
+        await from.close();
+        await to.close();
+      }
     }
     case 'queue': {
       const store = await openStore(config.databaseUrl, { schema: config.databaseSchema });

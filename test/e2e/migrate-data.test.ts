@@ -1,0 +1,73 @@
+// `herald migrate-data` copies an embedded installation to PostgreSQL, verifies the counts,
+// and refuses a target that already holds data.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { promisify } from 'node:util';
+import { openStore } from '../../src/store/store.ts';
+import { apiClient } from '../helpers/api.ts';
+import { dropSchema, freshSchema, postgresUrl } from '../helpers/postgres.ts';
+import { startReceiver } from '../helpers/receiver.ts';
+import { createTestApp } from '../helpers/test-app.ts';
+
+const run = promisify(execFile);
+const root = join(import.meta.dirname, '..', '..');
+
+test('an embedded installation moves to PostgreSQL whole', { timeout: 60_000 }, async () => {
+  const t = await createTestApp();
+  const receiver = await startReceiver();
+  const schema = freshSchema();
+  try {
+    const api = apiClient(t);
+    const app = await api<{ id: string }>('POST', '/app', { name: 'moving', uid: 'moving' });
+    await api('POST', '/event-type', { name: 'a.b', description: 'x' });
+    await api('POST', `/app/${app.id}/endpoint`, { url: receiver.url, filterTypes: ['a.b'] });
+    for (let i = 0; i < 1200; i++)
+      await api('POST', `/app/${app.id}/msg`, { eventType: 'a.b', payload: { i } });
+    await t.dispatcher.runDue();
+    const source = t.config.databaseUrl;
+    const args = [
+      'src/cli/main.ts',
+      'migrate-data',
+      '--from',
+      source,
+      '--to',
+      postgresUrl,
+      '--to-schema',
+      schema,
+    ];
+    const env = { PATH: process.env.PATH, HERALD_LOG_LEVEL: 'silent' };
+    const { stdout, stderr } = await run(process.execPath, args, { cwd: root, env });
+    // 1,200 messages plus the operational event of the endpoint's creation.
+    assert.match(
+      stdout,
+      /Copied and verified: .*applications 2.*messages 1201.*deliveries 1200.*attempts 1200/,
+    );
+    assert.match(stderr, /\[#+\] 100% messages 1201\/1201/);
+
+    const target = await openStore(postgresUrl, { schema });
+    try {
+      const moved = await target.messages.list(
+        app.id,
+        {},
+        { limit: 5, iterator: null, order: 'descending' },
+      );
+      assert.equal(moved.data.length, 5);
+      assert.equal((await target.applications.find('moving'))?.id, app.id);
+    } finally {
+      await target.close();
+    }
+    await assert.rejects(
+      run(process.execPath, args, { cwd: root, env }),
+      (error: { stderr: string }) => {
+        assert.match(error.stderr, /the target is not empty/);
+        return true;
+      },
+    );
+  } finally {
+    await t.close();
+    await receiver.close();
+    await dropSchema(schema);
+  }
+});
