@@ -9,6 +9,7 @@ const root = join(import.meta.dirname, '..', '..');
 
 export type HeraldProcess = {
   url: string;
+  pid: number;
   output: () => string;
   kill(signal: NodeJS.Signals): Promise<number | null>;
 };
@@ -26,9 +27,10 @@ export async function freePort(): Promise<number> {
 export async function startHerald(
   env: Record<string, string>,
   timeoutMs = 20_000,
+  nodeArgs: string[] = [],
 ): Promise<HeraldProcess> {
   const port = env.HERALD_PORT ?? String(await freePort());
-  const child: ChildProcess = spawn(process.execPath, ['src/cli/main.ts', 'serve'], {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, 'src/cli/main.ts', 'serve'], {
     cwd: root,
     env: { PATH: process.env.PATH, HERALD_LOG_LEVEL: 'warn', ...env, HERALD_PORT: port },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -59,6 +61,7 @@ export async function startHerald(
   }
   return {
     url,
+    pid: child.pid ?? 0,
     output: () => output,
     async kill(signal) {
       if (child.exitCode === null) child.kill(signal);

@@ -1,0 +1,41 @@
+// A tiny run of the benchmark so it cannot rot: it must complete and report every row. No
+// timing is asserted.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { promisify } from 'node:util';
+
+test('the benchmark runs end to end and reports every row', { timeout: 120_000 }, async () => {
+  const out = mkdtempSync(join(tmpdir(), 'herald-bench-smoke-'));
+  try {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['bench/run.ts', '--smoke', '--out', out],
+      {
+        cwd: join(import.meta.dirname, '..'),
+      },
+    );
+    for (const row of [
+      'ceiling',
+      'delivery fan-out 1',
+      'delivery fan-out 10',
+      'end to end',
+      'ingest',
+      'latency at 1,000/s',
+      'backlog 500',
+    ]) {
+      assert.ok(stdout.includes(row), `the table has a "${row}" row`);
+    }
+    const result = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8')) as {
+      rows: { median: number }[];
+    };
+    assert.equal(result.rows.length, 7);
+    assert.ok(result.rows.every((r) => Number.isFinite(r.median) && r.median > 0));
+    assert.match(readFileSync(join(out, 'latest.svg'), 'utf8'), /^<svg/);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,88 @@
+// The benchmark's outputs: a table for the terminal and Markdown, JSON, and an SVG chart.
+
+export type ResultRow = {
+  row: string;
+  store: string;
+  median: number | null;
+  min: number | null;
+  max: number | null;
+  unit: string;
+  ratio: number | null;
+  peakRssMb: number | null;
+  cpuUsPerDelivery: number | null;
+  target: string;
+  met: boolean | null;
+  detail: string;
+};
+
+const fmt = (n: number | null, digits = 0) =>
+  n === null || Number.isNaN(n)
+    ? '-'
+    : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+export function table(rows: ResultRow[]): string {
+  const header = [
+    'row',
+    'store',
+    'median',
+    'min-max',
+    'unit',
+    'ratio',
+    'peak RSS MB',
+    'CPU µs/op',
+    'target',
+    'met',
+  ];
+  const lines = rows.map((r) => [
+    r.row,
+    r.store,
+    fmt(r.median, r.unit.startsWith('ms') ? 2 : 0),
+    r.min === null
+      ? '-'
+      : `${fmt(r.min, r.unit.startsWith('ms') ? 2 : 0)}-${fmt(r.max, r.unit.startsWith('ms') ? 2 : 0)}`,
+    r.unit,
+    fmt(r.ratio, 2),
+    fmt(r.peakRssMb),
+    fmt(r.cpuUsPerDelivery),
+    r.target,
+    r.met === null ? '' : r.met ? 'yes' : 'NO',
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? '').length)));
+  const row = (cells: string[]) =>
+    `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`;
+  return [
+    row(header),
+    `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
+    ...lines.map(row),
+  ].join('\n');
+}
+
+/** Horizontal bars: throughput rows on one scale, latency percentiles on another. */
+export function chart(rows: ResultRow[], title: string): string {
+  const throughput = rows.filter((r) => r.median !== null && !r.unit.startsWith('ms'));
+  const latency = rows.filter((r) => r.median !== null && r.unit.startsWith('ms'));
+  const bars = [...throughput, ...latency];
+  const width = 900;
+  const barHeight = 26;
+  const top = 50;
+  const height = top + bars.length * (barHeight + 10) + 30;
+  const maxThroughput = Math.max(1, ...throughput.map((r) => r.median ?? 0));
+  const maxLatency = Math.max(1, ...latency.map((r) => r.median ?? 0));
+  const escape = (s: string) =>
+    s.replace(/[<>&]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;' })[c] ?? c);
+  const parts = bars.map((r, i) => {
+    const y = top + i * (barHeight + 10);
+    const scale = r.unit.startsWith('ms') ? maxLatency : maxThroughput;
+    const w = Math.max(2, ((r.median ?? 0) / scale) * 480);
+    const color = r.met === false ? '#d9534f' : r.unit.startsWith('ms') ? '#f0ad4e' : '#337ab7';
+    return `<text x="10" y="${y + 18}" font-size="13">${escape(`${r.row} (${r.store})`)}</text>
+<rect x="300" y="${y}" width="${w.toFixed(1)}" height="${barHeight}" fill="${color}"/>
+<text x="${(305 + w).toFixed(1)}" y="${y + 18}" font-size="13">${escape(`${fmt(r.median, r.unit.startsWith('ms') ? 2 : 0)} ${r.unit}`)}</text>`;
+  });
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif">
+<rect width="100%" height="100%" fill="white"/>
+<text x="10" y="28" font-size="18" font-weight="bold">${escape(title)}</text>
+${parts.join('\n')}
+</svg>
+`;
+}

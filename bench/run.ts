@@ -1,0 +1,179 @@
+// `npm run bench [-- --quick | --full | --smoke] [--postgres URL] [--out DIR]`: measures Herald as
+// a user runs it (separate processes, loopback only) and prints one table, also written as
+// JSON, Markdown and an SVG chart under bench/results/.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { dropSchema, freshSchema } from '../test/helpers/postgres.ts';
+import { Receiver } from './harness.ts';
+import { chart, type ResultRow, table } from './report.ts';
+import {
+  backlog,
+  ceiling,
+  delivery,
+  endToEnd,
+  ingest,
+  latency,
+  type Measure,
+  type Sizes,
+} from './rows.ts';
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean' },
+    full: { type: 'boolean' },
+    smoke: { type: 'boolean' },
+    postgres: { type: 'string' },
+    out: { type: 'string' },
+  },
+});
+const mode = values.smoke ? 'smoke' : values.full ? 'full' : 'quick';
+const sizes: Sizes = {
+  smoke: { messages: 200, latencySeconds: 1, backlog: 500 },
+  quick: { messages: 20_000, latencySeconds: 3, backlog: 50_000 },
+  full: { messages: 100_000, latencySeconds: 10, backlog: 1_000_000 },
+}[mode];
+const repeats = mode === 'full' ? 3 : 1;
+const outDir = values.out ?? join(import.meta.dirname, 'results');
+
+const rows: ResultRow[] = [];
+const receiver = await Receiver.start();
+
+async function measure(
+  row: string,
+  store: string,
+  target: string,
+  meets: (m: Measure, ratio: number | null) => boolean | null,
+  run: () => Promise<Measure>,
+  ceilingValue: number | null = null,
+): Promise<Measure> {
+  const runs: Measure[] = [];
+  for (let i = 0; i < repeats; i++) runs.push(await run());
+  const sorted = [...runs].sort((a, b) => a.value - b.value);
+  const median = sorted[Math.floor(sorted.length / 2)] as Measure;
+  const ratio = ceilingValue && !median.unit.startsWith('ms') ? median.value / ceilingValue : null;
+  rows.push({
+    row,
+    store,
+    median: median.value,
+    min: sorted[0]?.value ?? null,
+    max: sorted.at(-1)?.value ?? null,
+    unit: median.unit,
+    ratio,
+    peakRssMb: median.peakRssMb ?? null,
+    cpuUsPerDelivery: median.cpuUsPerDelivery ?? null,
+    target,
+    met: mode === 'smoke' ? null : meets(median, ratio),
+    detail: median.detail ?? '',
+  });
+  process.stderr.write(`${row} (${store}): ${median.value.toFixed(1)} ${median.unit}\n`);
+  return median;
+}
+
+try {
+  const top = await measure(
+    'ceiling',
+    '-',
+    '',
+    () => null,
+    () => ceiling(receiver, sizes),
+  );
+  const rss = (m: Measure) => (m.peakRssMb ?? 0) <= 200;
+  const d1 = await measure(
+    'delivery fan-out 1',
+    'sqlite',
+    '≥ 25,000/s, ratio ≥ 0.5, RSS ≤ 200 MB',
+    (m, r) => m.value >= 25_000 && (r ?? 0) >= 0.5 && rss(m),
+    () => delivery(receiver, sizes, 1, {}),
+    top.value,
+  );
+  await measure(
+    'delivery fan-out 10',
+    'sqlite',
+    'RSS ≤ 200 MB',
+    rss,
+    () => delivery(receiver, sizes, 10, {}),
+    top.value,
+  );
+  await measure(
+    'end to end',
+    'sqlite',
+    'ratio ≥ 0.3',
+    (m, r) => (r ?? 0) >= 0.3 && rss(m),
+    () => endToEnd(receiver, sizes, {}),
+    top.value,
+  );
+  await measure(
+    'ingest',
+    'sqlite',
+    '≥ 10,000/s',
+    (m) => m.value >= 10_000 && rss(m),
+    () => ingest(sizes, {}),
+  );
+  await measure(
+    'latency at 1,000/s',
+    'sqlite',
+    'p99 ≤ 5 ms',
+    (m) => m.value <= 5 && rss(m),
+    async () => {
+      const m = await latency(receiver, sizes, {});
+      return {
+        ...m,
+        detail: `p50 ${m.p50.toFixed(2)} ms, p95 ${m.p95.toFixed(2)} ms, ${m.detail}`,
+      };
+    },
+  );
+  await measure(
+    `backlog ${sizes.backlog.toLocaleString('en-US')}`,
+    'sqlite',
+    '≥ 80 % of fan-out 1, RSS ≤ 200 MB',
+    (m) => m.value >= 0.8 * d1.value && rss(m),
+    () => backlog(receiver, sizes),
+    top.value,
+  );
+  if (values.postgres) {
+    const pg =
+      (run: (setup: { databaseUrl: string; schema: string }) => Promise<Measure>) => async () => {
+        const schema = freshSchema();
+        try {
+          return await run({ databaseUrl: values.postgres as string, schema });
+        } finally {
+          await dropSchema(schema);
+        }
+      };
+    await measure(
+      'delivery fan-out 1',
+      'postgres',
+      '≥ 10,000/s',
+      (m) => m.value >= 10_000,
+      pg((s) => delivery(receiver, sizes, 1, s)),
+      top.value,
+    );
+    await measure(
+      'ingest',
+      'postgres',
+      '',
+      () => null,
+      pg((s) => ingest(sizes, s)),
+    );
+  }
+} finally {
+  await receiver.stop();
+}
+
+const title = `Herald benchmark (${mode}, ${new Date().toISOString().slice(0, 16)}Z, 2-core machine)`;
+const text = table(rows);
+console.log(`${title}\n\n${text}`);
+mkdirSync(outDir, { recursive: true });
+const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+const json = JSON.stringify({ mode, sizes, repeats, at: new Date().toISOString(), rows }, null, 2);
+const markdown = `# ${title}\n\n${text}\n\n${rows
+  .filter((r) => r.detail)
+  .map((r) => `- ${r.row} (${r.store}): ${r.detail}`)
+  .join('\n')}\n`;
+for (const name of ['latest', `${mode}-${stamp}`]) {
+  if (mode === 'smoke' && name !== 'latest') continue;
+  writeFileSync(join(outDir, `${name}.json`), json);
+  writeFileSync(join(outDir, `${name}.md`), markdown);
+}
+writeFileSync(join(outDir, 'latest.svg'), chart(rows, title));
