@@ -64,6 +64,7 @@ export class ProcessMeter {
   peakRssMb = 0;
   private readonly timer: NodeJS.Timeout;
   private readonly startCpu: number;
+  private endCpu: number | null = null;
   private readonly pid: number;
 
   constructor(pid: number) {
@@ -74,13 +75,15 @@ export class ProcessMeter {
     }, 100);
   }
 
-  /** CPU milliseconds (user + system) used since the meter started. */
+  /** CPU milliseconds (user + system) used between start and stop. */
   cpuMs(): number {
-    return cpuMs(this.pid) - this.startCpu;
+    return (this.endCpu ?? cpuMs(this.pid)) - this.startCpu;
   }
 
+  /** Stops sampling; call it while the process still runs. */
   stop(): void {
     this.peakRssMb = Math.max(this.peakRssMb, rssMb(this.pid));
+    this.endCpu = cpuMs(this.pid);
     clearInterval(this.timer);
   }
 }

@@ -27,7 +27,8 @@ export async function freePort(): Promise<number> {
 export async function startHerald(
   env: Record<string, string>,
   timeoutMs = 20_000,
-  nodeArgs: string[] = [],
+  // The same heap limits as `npm start`.
+  nodeArgs: string[] = ['--max-semi-space-size=4', '--max-old-space-size=192'],
 ): Promise<HeraldProcess> {
   const port = env.HERALD_PORT ?? String(await freePort());
   const child: ChildProcess = spawn(process.execPath, [...nodeArgs, 'src/cli/main.ts', 'serve'], {
