@@ -68,20 +68,20 @@ export function chart(rows: ResultRow[], title: string): string {
   const height = top + bars.length * (barHeight + 10) + 30;
   const maxThroughput = Math.max(1, ...throughput.map((r) => r.median ?? 0));
   const maxLatency = Math.max(1, ...latency.map((r) => r.median ?? 0));
-  const escape = (s: string) =>
+  const xml = (s: string) =>
     s.replace(/[<>&]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;' })[c] ?? c);
   const parts = bars.map((r, i) => {
     const y = top + i * (barHeight + 10);
     const scale = r.unit.startsWith('ms') ? maxLatency : maxThroughput;
     const w = Math.max(2, ((r.median ?? 0) / scale) * 480);
     const color = r.met === false ? '#d9534f' : r.unit.startsWith('ms') ? '#f0ad4e' : '#337ab7';
-    return `<text x="10" y="${y + 18}" font-size="13">${escape(`${r.row} (${r.store})`)}</text>
+    return `<text x="10" y="${y + 18}" font-size="13">${xml(`${r.row} (${r.store})`)}</text>
 <rect x="300" y="${y}" width="${w.toFixed(1)}" height="${barHeight}" fill="${color}"/>
-<text x="${(305 + w).toFixed(1)}" y="${y + 18}" font-size="13">${escape(`${fmt(r.median, r.unit.startsWith('ms') ? 2 : 0)} ${r.unit}`)}</text>`;
+<text x="${(305 + w).toFixed(1)}" y="${y + 18}" font-size="13">${xml(`${fmt(r.median, r.unit.startsWith('ms') ? 2 : 0)} ${r.unit}`)}</text>`;
   });
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif">
 <rect width="100%" height="100%" fill="white"/>
-<text x="10" y="28" font-size="18" font-weight="bold">${escape(title)}</text>
+<text x="10" y="28" font-size="18" font-weight="bold">${xml(title)}</text>
 ${parts.join('\n')}
 </svg>
 `;

@@ -22,7 +22,8 @@ test('nothing acknowledged is lost when the process is killed mid-delivery', {
   const receiver = await startReceiver((request) => {
     const id = String(request.headers['webhook-id']);
     received.set(id, (received.get(id) ?? 0) + 1);
-    return { status: 200 };
+    // A receiver slower than publishing, so deliveries are in flight and queued at the kill.
+    return { status: 200, delayMs: 20 };
   });
   const env = {
     HERALD_DATA_DIR: dir,

@@ -10,7 +10,9 @@ export type ReceivedRequest = {
   body: string;
 };
 
-export type Reply = { status: number; headers?: Record<string, string>; body?: string } | 'hang';
+export type Reply =
+  | { status: number; headers?: Record<string, string>; body?: string; delayMs?: number }
+  | 'hang';
 
 export type Receiver = {
   url: string;
@@ -38,8 +40,12 @@ export async function startReceiver(
       requests.push(received);
       const reply = answer(received, requests.length);
       if (reply === 'hang') return;
-      res.writeHead(reply.status, reply.headers);
-      res.end(reply.body ?? '');
+      const send = () => {
+        res.writeHead(reply.status, reply.headers);
+        res.end(reply.body ?? '');
+      };
+      if (reply.delayMs) setTimeout(send, reply.delayMs);
+      else send();
     });
   });
   server.keepAliveTimeout = 1000;

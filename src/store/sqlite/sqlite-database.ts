@@ -4,6 +4,7 @@ import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { Capabilities, Database, RunResult, SqlExecutor, SqlValue } from '../database.ts';
+import { startCheckpointer } from './checkpointer.ts';
 
 const migrationsDir = join(import.meta.dirname, '..', 'migrations', 'sqlite');
 
@@ -29,6 +30,10 @@ export function openSqliteDatabase(path: string): Database {
   db.exec('PRAGMA synchronous = NORMAL');
   db.exec('PRAGMA foreign_keys = ON');
   db.exec('PRAGMA busy_timeout = 5000');
+  // Checkpoints run in a worker thread (see checkpointer.ts); the main connection only steps
+  // in as a safety net when the log grows past ~40 MB.
+  const checkpointer = path === ':memory:' ? null : startCheckpointer(path);
+  if (checkpointer) db.exec('PRAGMA wal_autocheckpoint = 10000');
 
   const statements = new Map<string, StatementSync>();
   const prepare = (sql: string) => {
@@ -108,6 +113,7 @@ export function openSqliteDatabase(path: string): Database {
     close: async () => {
       if (closed) return;
       closed = true;
+      await checkpointer?.stop();
       await withLock(async () => db.close());
     },
   };
