@@ -106,34 +106,23 @@ export function queueRepository(db: Database) {
       );
     },
 
-    /** Writes a batch of attempts and moves their deliveries on, in one transaction. */
+    /** Writes a batch of attempts and moves their deliveries on: two statements, one transaction. */
     async record(records: AttemptRecord[], now: number): Promise<void> {
       if (records.length === 0) return;
+      const attempts = JSON.stringify(records.map((r) => r.attempt));
+      const moves = JSON.stringify(
+        records.map(({ delivery, status, nextAttemptAt }) => ({
+          msgId: delivery.msgId,
+          endpointId: delivery.endpointId,
+          seenCount: delivery.attemptCount,
+          status,
+          nextAttemptAt,
+          add: delivery.triggerType === 0 ? 1 : 0,
+        })),
+      );
       await db.transaction(async (tx) => {
-        for (const { delivery, attempt, status, nextAttemptAt } of records) {
-          await tx.run(sql['insert-attempt'], [
-            attempt.id,
-            attempt.msgId,
-            attempt.endpointId,
-            attempt.appId,
-            attempt.url,
-            attempt.status,
-            attempt.responseStatusCode,
-            attempt.response,
-            attempt.responseDurationMs,
-            attempt.triggerType,
-            attempt.createdAt,
-          ]);
-          await tx.run(sql['finish-attempt'], [
-            status,
-            nextAttemptAt,
-            now,
-            delivery.msgId,
-            delivery.endpointId,
-            delivery.attemptCount,
-            delivery.triggerType === 0 ? 1 : 0,
-          ]);
-        }
+        await tx.run(sql['record-attempts'], [attempts]);
+        await tx.run(sql['finish-attempts'], [moves, now]);
       });
     },
 

@@ -6,8 +6,8 @@ import type { DialectName } from '../database.ts';
 
 export const statementNames = [
   'claim-deliveries',
-  'insert-attempt',
-  'finish-attempt',
+  'record-attempts',
+  'finish-attempts',
   'defer-delivery',
   'release-claims',
   'next-due-at',
