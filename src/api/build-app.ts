@@ -11,6 +11,7 @@ import { applicationRoutes } from './routes/applications.ts';
 import { attemptRoutes } from './routes/attempts.ts';
 import { authRoutes } from './routes/auth.ts';
 import { backgroundTaskRoutes } from './routes/background-tasks.ts';
+import { endpointTaskRoutes } from './routes/endpoint-tasks.ts';
 import { endpointRoutes, endpointTestRoute } from './routes/endpoints.ts';
 import { eventTypeRoutes } from './routes/event-types.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -33,6 +34,7 @@ export const routeGroups = [
   endpointTestRoute,
   messageRoutes,
   attemptRoutes,
+  endpointTaskRoutes,
   backgroundTaskRoutes,
   operationalWebhookRoutes,
   queueRoutes,

@@ -4,15 +4,7 @@ import { invalid, notFound } from '../../domain/errors.ts';
 import type { MessageStatus } from '../../domain/message.ts';
 import type { AttemptFilter } from '../../store/deliveries.ts';
 import { loadEndpoint, loadMessage } from '../load.ts';
-import {
-  DateTime,
-  Empty,
-  errorResponses,
-  IdOrUid,
-  iso,
-  ListResponse,
-  Nullable,
-} from '../schemas/common.ts';
+import { Empty, errorResponses, IdOrUid, ListResponse } from '../schemas/common.ts';
 import { MessageEndpointOut, messageEndpointOut } from '../schemas/endpoint.ts';
 import {
   EndpointMessageOut,
@@ -28,16 +20,6 @@ const EndpointParams = Type.Object({ app_id: IdOrUid, endpoint_id: IdOrUid });
 const MessageParams = Type.Object({ app_id: IdOrUid, msg_id: IdOrUid });
 const AttemptParams = Type.Object({ app_id: IdOrUid, msg_id: IdOrUid, attempt_id: IdOrUid });
 const app = { auth: 'app' as const };
-
-export const RecoverOut = Type.Object(
-  {
-    id: Type.String(),
-    status: Type.Union([Type.Literal('running'), Type.Literal('finished'), Type.Literal('failed')]),
-    task: Type.String(),
-    updatedAt: DateTime,
-  },
-  { title: 'RecoverOut' },
-);
 
 export function attemptRoutes(api: HeraldFastify, deps: RouteDeps): void {
   const { store, clock } = deps;
@@ -274,159 +256,6 @@ export function attemptRoutes(api: HeraldFastify, deps: RouteDeps): void {
       await store.deliveries.queueManual(message.id, endpoint.id, application.id, clock.now());
       deps.events?.deliveriesQueued?.();
       return reply.code(202).send({});
-    },
-  );
-
-  const window = (body: { since: string; until?: string | null | undefined }) => {
-    const since = Date.parse(body.since);
-    const until = body.until ? Date.parse(body.until) : clock.now() + 1;
-    if (since > until) throw invalid(['body', 'since'], 'since must not be after until');
-    return { since, until };
-  };
-  const taskOut = (task: { id: string; status: string; task: string; updatedAt: number }) => ({
-    id: task.id,
-    status: task.status as 'running',
-    task: task.task,
-    updatedAt: iso(task.updatedAt),
-  });
-  const wake = (n: number) => {
-    if (n > 0) deps.events?.deliveriesQueued?.();
-  };
-  const Window = { since: DateTime, until: Type.Optional(Nullable(DateTime)) };
-
-  api.post(
-    '/app/:app_id/endpoint/:endpoint_id/recover',
-    {
-      config: app,
-      schema: {
-        tags: ['Endpoint'],
-        operationId: 'v1.endpoint.recover',
-        summary: 'Resend every failed message of the endpoint since a date',
-        description:
-          'Runs as a background task; each failed delivery gets one more (manual) attempt.',
-        params: EndpointParams,
-        body: Type.Object(Window),
-        response: { 202: RecoverOut, ...errorResponses },
-      },
-    },
-    async (request, reply) => {
-      const { endpoint } = await loadEndpoint(
-        store,
-        request,
-        request.params.app_id,
-        request.params.endpoint_id,
-      );
-      const { since, until } = window(request.body);
-      const task = await deps.backgroundTasks.start(
-        'endpoint.recover',
-        endpoint.appId,
-        { endpointId: endpoint.id },
-        async () => {
-          const requeued = await store.deliveries.requeueFailed(
-            endpoint.id,
-            since,
-            until,
-            clock.now(),
-          );
-          wake(requeued);
-          return { requeued };
-        },
-      );
-      return reply.code(202).send(taskOut(task));
-    },
-  );
-
-  api.post(
-    '/app/:app_id/endpoint/:endpoint_id/replay-missing',
-    {
-      config: app,
-      schema: {
-        tags: ['Endpoint'],
-        operationId: 'v1.endpoint.replay-missing',
-        summary: 'Send the endpoint the messages since a date that it never received',
-        description:
-          'Messages the endpoint would receive now (filters, channels) and has no delivery of, as a background task.',
-        params: EndpointParams,
-        body: Type.Object(Window),
-        response: { 202: RecoverOut, ...errorResponses },
-      },
-    },
-    async (request, reply) => {
-      const { endpoint } = await loadEndpoint(
-        store,
-        request,
-        request.params.app_id,
-        request.params.endpoint_id,
-      );
-      const { since, until } = window(request.body);
-      const task = await deps.backgroundTasks.start(
-        'endpoint.replay',
-        endpoint.appId,
-        { endpointId: endpoint.id },
-        async () => {
-          const requeued = await store.deliveries.replayMissing(
-            endpoint,
-            since,
-            until,
-            clock.now(),
-          );
-          wake(requeued);
-          return { requeued };
-        },
-      );
-      return reply.code(202).send(taskOut(task));
-    },
-  );
-
-  api.post(
-    '/app/:app_id/endpoint/:endpoint_id/bulk-replay',
-    {
-      config: app,
-      schema: {
-        tags: ['Endpoint'],
-        operationId: 'v1.endpoint.bulk-replay',
-        summary: "Send again the endpoint's messages that match a filter",
-        description:
-          'Every delivery of the endpoint in the window matching the filters gets one more (manual) attempt, as a background task.',
-        params: EndpointParams,
-        body: Type.Object({
-          ...Window,
-          status: Type.Optional(Type.Integer({ minimum: 0, maximum: 3 })),
-          eventTypes: Type.Optional(Type.Array(Type.String({ maxLength: 256 }))),
-          channel: Type.Optional(Type.String({ maxLength: 128 })),
-          tag: Type.Optional(Type.String({ maxLength: 128 })),
-        }),
-        response: { 202: RecoverOut, ...errorResponses },
-      },
-    },
-    async (request, reply) => {
-      const { endpoint } = await loadEndpoint(
-        store,
-        request,
-        request.params.app_id,
-        request.params.endpoint_id,
-      );
-      const { since, until } = window(request.body);
-      const { status, eventTypes, channel, tag } = request.body;
-      const filter = {
-        after: since - 1,
-        before: until,
-        ...(status !== undefined ? { status: status as MessageStatus } : {}),
-        ...(eventTypes?.length ? { eventTypes } : {}),
-        ...(channel ? { channel } : {}),
-        ...(tag ? { tag } : {}),
-      };
-      const task = await deps.backgroundTasks.start(
-        'endpoint.bulk-replay',
-        endpoint.appId,
-        { endpointId: endpoint.id },
-        async () => {
-          const requeued = await store.deliveries.replay(endpoint.id, filter, clock.now());
-          wake(requeued);
-          return { requeued };
-        },
-      );
-      return reply.code(202).send(taskOut(task));
     },
   );
 }
