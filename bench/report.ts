@@ -36,10 +36,10 @@ export function table(rows: ResultRow[]): string {
   const lines = rows.map((r) => [
     r.row,
     r.store,
-    fmt(r.median, r.unit.startsWith('ms') ? 2 : 0),
+    fmt(r.median, r.unit.startsWith('ms ') ? 2 : 0),
     r.min === null
       ? '-'
-      : `${fmt(r.min, r.unit.startsWith('ms') ? 2 : 0)}-${fmt(r.max, r.unit.startsWith('ms') ? 2 : 0)}`,
+      : `${fmt(r.min, r.unit.startsWith('ms ') ? 2 : 0)}-${fmt(r.max, r.unit.startsWith('ms ') ? 2 : 0)}`,
     r.unit,
     fmt(r.ratio, 2),
     fmt(r.peakRssMb),
@@ -59,8 +59,8 @@ export function table(rows: ResultRow[]): string {
 
 /** Horizontal bars: throughput rows on one scale, latency percentiles on another. */
 export function chart(rows: ResultRow[], title: string): string {
-  const throughput = rows.filter((r) => r.median !== null && !r.unit.startsWith('ms'));
-  const latency = rows.filter((r) => r.median !== null && r.unit.startsWith('ms'));
+  const throughput = rows.filter((r) => r.median !== null && !r.unit.startsWith('ms '));
+  const latency = rows.filter((r) => r.median !== null && r.unit.startsWith('ms '));
   const bars = [...throughput, ...latency];
   const width = 900;
   const barHeight = 26;
@@ -72,12 +72,12 @@ export function chart(rows: ResultRow[], title: string): string {
     s.replace(/[<>&]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;' })[c] ?? c);
   const parts = bars.map((r, i) => {
     const y = top + i * (barHeight + 10);
-    const scale = r.unit.startsWith('ms') ? maxLatency : maxThroughput;
+    const scale = r.unit.startsWith('ms ') ? maxLatency : maxThroughput;
     const w = Math.max(2, ((r.median ?? 0) / scale) * 480);
-    const color = r.met === false ? '#d9534f' : r.unit.startsWith('ms') ? '#f0ad4e' : '#337ab7';
+    const color = r.met === false ? '#d9534f' : r.unit.startsWith('ms ') ? '#f0ad4e' : '#337ab7';
     return `<text x="10" y="${y + 18}" font-size="13">${xml(`${r.row} (${r.store})`)}</text>
 <rect x="300" y="${y}" width="${w.toFixed(1)}" height="${barHeight}" fill="${color}"/>
-<text x="${(305 + w).toFixed(1)}" y="${y + 18}" font-size="13">${xml(`${fmt(r.median, r.unit.startsWith('ms') ? 2 : 0)} ${r.unit}`)}</text>`;
+<text x="${(305 + w).toFixed(1)}" y="${y + 18}" font-size="13">${xml(`${fmt(r.median, r.unit.startsWith('ms ') ? 2 : 0)} ${r.unit}`)}</text>`;
   });
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif">
 <rect width="100%" height="100%" fill="white"/>

@@ -51,7 +51,7 @@ async function measure(
   for (let i = 0; i < repeats; i++) runs.push(await run());
   const sorted = [...runs].sort((a, b) => a.value - b.value);
   const median = sorted[Math.floor(sorted.length / 2)] as Measure;
-  const ratio = ceilingValue && !median.unit.startsWith('ms') ? median.value / ceilingValue : null;
+  const ratio = ceilingValue && !median.unit.startsWith('ms ') ? median.value / ceilingValue : null;
   rows.push({
     row,
     store,
