@@ -65,7 +65,7 @@ export function createDispatcher(deps: DispatcherDeps) {
   const maxIdleMs = settings.maxIdleMs ?? 30_000;
   // Long enough for an attempt (at most the timeout) and its recording, with room to spare.
   const leaseMs = settings.timeoutSeconds * 2000 + 10_000;
-  const gate = createEndpointGate({ concurrency: perEndpoint, clock });
+  const gate = createEndpointGate({ concurrency: perEndpoint });
   const health = createEndpointHealth({
     store,
     clock,
@@ -130,29 +130,35 @@ export function createDispatcher(deps: DispatcherDeps) {
     ]);
     const paused: ClaimedDelivery[] = [];
     const later = new Map<number, ClaimedDelivery[]>();
-    const throttled = new Map<string, number>();
+    // Throttled endpoints: one shared slot taken per endpoint and round, the rest spread over
+    // the coming slots.
+    const throttleSlots = new Map<string, { granted: boolean; nextAt: number; deferred: number }>();
     const deferTo = (at: number, d: ClaimedDelivery) =>
       later.set(at, [...(later.get(at) ?? []), d]);
     for (const delivery of claimed) {
       const message = messages.get(delivery.msgId);
       const endpoint = endpoints.get(delivery.endpointId);
       if (!message || !endpoint) continue; // deleted since: its delivery row went with it
+      const { id, rateLimit } = endpoint.endpoint;
       if (endpoint.endpoint.disabled) {
         paused.push(delivery);
-      } else if (gate.saturated(endpoint.endpoint.id)) {
+      } else if (gate.saturated(id)) {
         deferTo(now + 1000, delivery);
-      } else {
-        const { id, rateLimit } = endpoint.endpoint;
-        const startAt = gate.nextStart(id, rateLimit, now);
-        if (startAt <= now) {
-          gate.take(id, rateLimit, now);
-          start(delivery, message, endpoint);
-        } else {
-          // Throttled: spread this batch's surplus over the coming slots.
-          const k = throttled.get(id) ?? 0;
-          throttled.set(id, k + 1);
-          deferTo(startAt + Math.ceil((k * 1000) / (rateLimit ?? 1)), delivery);
+      } else if (rateLimit && rateLimit > 0) {
+        const interval = 1000 / rateLimit;
+        let slot = throttleSlots.get(id);
+        if (!slot) {
+          slot = { ...(await store.queue.takeThrottleSlot(id, now, interval)), deferred: 0 };
+          throttleSlots.set(id, slot);
+          if (slot.granted) {
+            start(delivery, message, endpoint);
+            continue;
+          }
         }
+        deferTo(Math.ceil(slot.nextAt + slot.deferred * interval), delivery);
+        slot.deferred++;
+      } else {
+        start(delivery, message, endpoint);
       }
     }
     if (paused.length > 0) await store.queue.defer(paused, null, now);

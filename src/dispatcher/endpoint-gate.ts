@@ -1,14 +1,11 @@
 // Per-endpoint limits inside one worker: at most `concurrency` requests in flight to an
-// endpoint, and no more than its throttle rate (messages per second). A slow endpoint whose
+// endpoint (its throttle rate is kept in the store, across workers). A slow endpoint whose
 // lane is full is reported saturated, so its further deliveries go back to the queue instead
 // of holding the worker's capacity: one slow or dead endpoint cannot hold up the others.
-import type { Clock } from '../domain/clock.ts';
 
 type Lane = {
   inFlight: number;
   waiting: (() => void)[];
-  /** Earliest time the next request may start under the throttle rate. */
-  nextSlotAt: number;
   /** Moving average of request durations, in ms. */
   averageMs: number;
 };
@@ -18,12 +15,12 @@ const slowMs = 250;
 
 export type EndpointGate = ReturnType<typeof createEndpointGate>;
 
-export function createEndpointGate(options: { concurrency: number; clock: Clock }) {
+export function createEndpointGate(options: { concurrency: number }) {
   const lanes = new Map<string, Lane>();
   const lane = (id: string): Lane => {
     let l = lanes.get(id);
     if (!l) {
-      l = { inFlight: 0, waiting: [], nextSlotAt: 0, averageMs: 0 };
+      l = { inFlight: 0, waiting: [], averageMs: 0 };
       lanes.set(id, l);
     }
     return l;
@@ -34,19 +31,6 @@ export function createEndpointGate(options: { concurrency: number; clock: Clock 
     saturated(endpointId: string): boolean {
       const l = lanes.get(endpointId);
       return l !== undefined && l.waiting.length >= options.concurrency && l.averageMs > slowMs;
-    },
-
-    /** When the next request to this endpoint may start under its throttle rate. */
-    nextStart(endpointId: string, ratePerSecond: number | null, now: number): number {
-      if (!ratePerSecond || ratePerSecond <= 0) return now;
-      return Math.max(now, lanes.get(endpointId)?.nextSlotAt ?? 0);
-    },
-
-    /** Takes the throttle slot that starts now. */
-    take(endpointId: string, ratePerSecond: number | null, now: number): void {
-      if (!ratePerSecond || ratePerSecond <= 0) return;
-      const l = lane(endpointId);
-      l.nextSlotAt = Math.max(now, l.nextSlotAt) + 1000 / ratePerSecond;
     },
 
     /**
@@ -64,7 +48,7 @@ export function createEndpointGate(options: { concurrency: number; clock: Clock 
         l.inFlight--;
         const next = l.waiting.shift();
         if (next) next();
-        else if (l.inFlight === 0 && l.nextSlotAt <= options.clock.now() && l.averageMs <= slowMs) {
+        else if (l.inFlight === 0 && l.averageMs <= slowMs) {
           lanes.delete(endpointId);
         }
       };

@@ -153,6 +153,29 @@ export function queueRepository(db: Database) {
       return (await db.run(sql['resume-endpoint-deliveries'], [now, endpointId])).changes;
     },
 
+    /**
+     * Takes the endpoint's next throttle slot if it has come (`granted`); either way, tells
+     * when the following slot opens. The slot lives in the database, so the rate holds across
+     * every worker.
+     */
+    async takeThrottleSlot(
+      endpointId: string,
+      now: number,
+      intervalMs: number,
+    ): Promise<{ granted: boolean; nextAt: number }> {
+      const row = await db.get<{ throttle_next_at: number }>(sql['take-throttle-slot'], [
+        now,
+        intervalMs,
+        endpointId,
+      ]);
+      if (row) return { granted: true, nextAt: Number(row.throttle_next_at) };
+      const current = await db.get<{ throttle_next_at: number | null }>(
+        'SELECT throttle_next_at FROM endpoints WHERE id = ?',
+        [endpointId],
+      );
+      return { granted: false, nextAt: Number(current?.throttle_next_at ?? now) };
+    },
+
     async markEndpointSuccess(endpointId: string): Promise<void> {
       await db.run(sql['mark-endpoint-success'], [endpointId]);
     },

@@ -236,6 +236,24 @@ export function storeContract(name: string, open: OpenStore): void {
       });
     });
 
+    test('throttle slots are shared by every worker: one per interval', async () => {
+      const a = await app();
+      const e = await endpoint(a.id, { rateLimit: 2 });
+      const [x, y] = await Promise.all([
+        store.queue.takeThrottleSlot(e.id, now, 500),
+        store.queue.takeThrottleSlot(e.id, now, 500),
+      ]);
+      assert.equal([x, y].filter((slot) => slot.granted).length, 1);
+      assert.deepEqual(await store.queue.takeThrottleSlot(e.id, now + 499, 500), {
+        granted: false,
+        nextAt: now + 500,
+      });
+      assert.deepEqual(await store.queue.takeThrottleSlot(e.id, now + 500, 500), {
+        granted: true,
+        nextAt: now + 1000,
+      });
+    });
+
     test('deliveries: counts, recover, manual resend, purge', async () => {
       const a = await app();
       const e = await endpoint(a.id);

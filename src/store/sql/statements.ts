@@ -17,6 +17,7 @@ export const statementNames = [
   'mark-endpoint-failure',
   'load-messages',
   'load-endpoints',
+  'take-throttle-slot',
 ] as const;
 
 export type StatementName = (typeof statementNames)[number];

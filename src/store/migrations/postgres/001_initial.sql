@@ -48,6 +48,7 @@ CREATE TABLE endpoints (
   policy TEXT,
   fail_since BIGINT,
   exhausted_count INTEGER NOT NULL DEFAULT 0,
+  throttle_next_at BIGINT,
   created_at BIGINT NOT NULL,
   updated_at BIGINT NOT NULL,
   UNIQUE (app_id, uid)

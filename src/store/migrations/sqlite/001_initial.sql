@@ -47,6 +47,7 @@ CREATE TABLE endpoints (
   policy TEXT,
   fail_since INTEGER,
   exhausted_count INTEGER NOT NULL DEFAULT 0,
+  throttle_next_at INTEGER,
   created_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL,
   UNIQUE (app_id, uid)
