@@ -45,3 +45,9 @@ export async function loadMessage(
   if (!message) throw notFound('message');
   return { app, message };
 }
+
+/** The application and endpoint named by the `app_id` and `endpoint_id` path parameters. */
+export function loadPathEndpoint(store: Store, request: FastifyRequest) {
+  const { app_id, endpoint_id } = request.params as { app_id: string; endpoint_id: string };
+  return loadEndpoint(store, request, app_id, endpoint_id);
+}

@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { invalid, notFound } from '../../domain/errors.ts';
 import type { MessageStatus } from '../../domain/message.ts';
 import type { AttemptFilter } from '../../store/deliveries.ts';
-import { loadEndpoint, loadMessage } from '../load.ts';
+import { loadMessage, loadPathEndpoint } from '../load.ts';
 import { Empty, errorResponses, IdOrUid, ListResponse } from '../schemas/common.ts';
 import { MessageEndpointOut, messageEndpointOut } from '../schemas/endpoint.ts';
 import {
@@ -47,12 +47,7 @@ export function attemptRoutes(api: HeraldFastify, deps: RouteDeps): void {
       },
     },
     async (request) => {
-      const { endpoint } = await loadEndpoint(
-        store,
-        request,
-        request.params.app_id,
-        request.params.endpoint_id,
-      );
+      const { endpoint } = await loadPathEndpoint(store, request);
       const q = request.query;
       const page = await store.deliveries.listAttemptsByEndpoint(
         endpoint.id,
@@ -122,12 +117,7 @@ export function attemptRoutes(api: HeraldFastify, deps: RouteDeps): void {
       },
     },
     async (request) => {
-      const { endpoint } = await loadEndpoint(
-        store,
-        request,
-        request.params.app_id,
-        request.params.endpoint_id,
-      );
+      const { endpoint } = await loadPathEndpoint(store, request);
       const q = request.query;
       const page = await store.deliveries.listByEndpoint(
         endpoint.id,

@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { HeraldError, invalid, notFound } from '../../domain/errors.ts';
 import { isId } from '../../domain/ids.ts';
 import { endpointService } from '../../services/endpoints.ts';
-import { loadApp, loadEndpoint } from '../load.ts';
+import { loadApp, loadEndpoint, loadPathEndpoint } from '../load.ts';
 import { DateTime, errorResponses, IdOrUid, ListQuery, ListResponse } from '../schemas/common.ts';
 import {
   EndpointHeadersIn,
@@ -93,12 +93,7 @@ export function endpointRoutes(api: HeraldFastify, deps: AppDeps): void {
       },
     },
     async (request) => {
-      const { endpoint } = await loadEndpoint(
-        store,
-        request,
-        request.params.app_id,
-        request.params.endpoint_id,
-      );
+      const { endpoint } = await loadPathEndpoint(store, request);
       return endpointOut(endpoint);
     },
   );
@@ -142,12 +137,7 @@ export function endpointRoutes(api: HeraldFastify, deps: AppDeps): void {
       },
     },
     async (request) => {
-      const { endpoint } = await loadEndpoint(
-        store,
-        request,
-        request.params.app_id,
-        request.params.endpoint_id,
-      );
+      const { endpoint } = await loadPathEndpoint(store, request);
       return endpointOut(await endpoints.update(endpoint, request.body));
     },
   );
@@ -165,12 +155,7 @@ export function endpointRoutes(api: HeraldFastify, deps: AppDeps): void {
       },
     },
     async (request, reply) => {
-      const { endpoint } = await loadEndpoint(
-        store,
-        request,
-        request.params.app_id,
-        request.params.endpoint_id,
-      );
+      const { endpoint } = await loadPathEndpoint(store, request);
       await endpoints.delete(endpoint);
       return reply.code(204).send(null);
     },
@@ -189,12 +174,7 @@ export function endpointRoutes(api: HeraldFastify, deps: AppDeps): void {
       },
     },
     async (request) => {
-      const { endpoint } = await loadEndpoint(
-        store,
-        request,
-        request.params.app_id,
-        request.params.endpoint_id,
-      );
+      const { endpoint } = await loadPathEndpoint(store, request);
       const current = endpoint.secrets.find((s) => s.expiresAt === null) ?? endpoint.secrets[0];
       return { key: current?.key ?? '' };
     },
@@ -216,12 +196,7 @@ export function endpointRoutes(api: HeraldFastify, deps: AppDeps): void {
       },
     },
     async (request, reply) => {
-      const { endpoint } = await loadEndpoint(
-        store,
-        request,
-        request.params.app_id,
-        request.params.endpoint_id,
-      );
+      const { endpoint } = await loadPathEndpoint(store, request);
       const body = request.body ?? {};
       await endpoints.rotateSecret(endpoint, body.key, body.gracePeriodSeconds ?? 86_400);
       return reply.code(204).send(null);
@@ -243,12 +218,7 @@ export function endpointRoutes(api: HeraldFastify, deps: AppDeps): void {
       },
     },
     async (request) => {
-      const { endpoint } = await loadEndpoint(
-        store,
-        request,
-        request.params.app_id,
-        request.params.endpoint_id,
-      );
+      const { endpoint } = await loadPathEndpoint(store, request);
       return endpointHeadersOut(endpoint.headers);
     },
   );
@@ -267,12 +237,7 @@ export function endpointRoutes(api: HeraldFastify, deps: AppDeps): void {
       },
     },
     async (request, reply) => {
-      const { endpoint } = await loadEndpoint(
-        store,
-        request,
-        request.params.app_id,
-        request.params.endpoint_id,
-      );
+      const { endpoint } = await loadPathEndpoint(store, request);
       await endpoints.setHeaders(endpoint, request.body.headers);
       return reply.code(204).send(null);
     },
@@ -292,12 +257,7 @@ export function endpointRoutes(api: HeraldFastify, deps: AppDeps): void {
       },
     },
     async (request, reply) => {
-      const { endpoint } = await loadEndpoint(
-        store,
-        request,
-        request.params.app_id,
-        request.params.endpoint_id,
-      );
+      const { endpoint } = await loadPathEndpoint(store, request);
       await endpoints.patchHeaders(endpoint, request.body.headers, request.body.deleteHeaders);
       return reply.code(204).send(null);
     },
@@ -320,12 +280,7 @@ export function endpointRoutes(api: HeraldFastify, deps: AppDeps): void {
       },
     },
     async (request) => {
-      const { endpoint } = await loadEndpoint(
-        store,
-        request,
-        request.params.app_id,
-        request.params.endpoint_id,
-      );
+      const { endpoint } = await loadPathEndpoint(store, request);
       const since = request.query.since ? Date.parse(request.query.since) : undefined;
       const until = request.query.until ? Date.parse(request.query.until) : undefined;
       if (since !== undefined && until !== undefined && since > until) {

@@ -4,7 +4,7 @@ import { endpointMatches } from '../../domain/endpoint.ts';
 import { HeraldError, notFound } from '../../domain/errors.ts';
 import { exampleOf } from '../../domain/event-type.ts';
 import { messageService } from '../../services/messages.ts';
-import { loadApp, loadEndpoint, loadMessage } from '../load.ts';
+import { loadApp, loadMessage, loadPathEndpoint } from '../load.ts';
 import { errorResponses, IdOrUid, ListResponse } from '../schemas/common.ts';
 import { EventTypeName, MessageIn, MessageOut, messageOut } from '../schemas/message.ts';
 import { MessageListQuery, messageFilter } from '../schemas/queries.ts';
@@ -164,12 +164,7 @@ export function messageRoutes(api: HeraldFastify, deps: AppDeps): void {
       },
     },
     async (request, reply) => {
-      const { app, endpoint } = await loadEndpoint(
-        store,
-        request,
-        request.params.app_id,
-        request.params.endpoint_id,
-      );
+      const { app, endpoint } = await loadPathEndpoint(store, request);
       const { eventType } = request.body;
       let payload: Record<string, unknown> | null = { success: true };
       if (eventType !== 'svix.ping') {
