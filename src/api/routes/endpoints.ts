@@ -53,7 +53,7 @@ export function endpointRoutes(api: HeraldFastify, deps: AppDeps): void {
       const page = await store.endpoints.list(application.id, {
         limit,
         iterator: iterator ?? null,
-        order: order ?? 'ascending',
+        order: order ?? 'descending',
       });
       return { ...page, data: page.data.map(endpointOut) };
     },
