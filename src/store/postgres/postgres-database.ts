@@ -56,11 +56,14 @@ export function openPostgresDatabase(
   // An idle client losing its connection (a database restart) must not crash the process.
   pool.on('error', () => {});
 
+  // Statements are few and fixed, but a filter may build `IN (?, ?, ...)` lists of any length:
+  // the cache starts over rather than growing without bound.
   const converted = new Map<string, string>();
   const positional = (sql: string) => {
     let text = converted.get(sql);
     if (text === undefined) {
       text = toPositional(sql);
+      if (converted.size >= 1000) converted.clear();
       converted.set(sql, text);
     }
     return text;
@@ -102,6 +105,29 @@ export function openPostgresDatabase(
     } catch {
       retry();
     }
+  };
+
+  // Publishing notifies once per request; under load those calls share NOTIFYs: at most one
+  // is in flight, and every call made meanwhile is answered by the next one, sent after it.
+  let sending: Promise<void> | null = null;
+  let queued: Promise<void> | null = null;
+  const notify = (): Promise<void> => {
+    if (!sending) {
+      sending = pool
+        .query(`NOTIFY ${channel}`)
+        .then(() => {})
+        .finally(() => {
+          sending = null;
+        });
+      return sending;
+    }
+    queued ??= sending
+      .catch(() => {})
+      .then(() => {
+        queued = null;
+        return notify();
+      });
+    return queued;
   };
 
   return {
@@ -173,9 +199,7 @@ export function openPostgresDatabase(
         return false;
       }
     },
-    async notify() {
-      await pool.query(`NOTIFY ${channel}`);
-    },
+    notify,
     onNotify(fn) {
       listeners.add(fn);
       void listen();

@@ -1,0 +1,226 @@
+// The PostgreSQL adapter itself, on the machine's server (never skipped: an unreachable
+// server fails): positional parameters, numbers, transactions, the schema setting, migrations
+// started by several nodes at once, SKIP LOCKED claims from two pools, concurrent idempotency
+// claims, and LISTEN/NOTIFY between two connections sets.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { systemRandom } from '../../src/domain/clock.ts';
+import { createIdGenerator } from '../../src/domain/ids.ts';
+import type { Database } from '../../src/store/database.ts';
+import { openPostgresDatabase, toPositional } from '../../src/store/postgres/postgres-database.ts';
+import { openStore, type Store } from '../../src/store/store.ts';
+import { dropSchema, freshSchema, postgresUrl } from '../helpers/postgres.ts';
+
+const t0 = Date.parse('2026-03-01T00:00:00Z');
+
+test('`?` placeholders become $1..$n, but not inside quoted text', () => {
+  assert.equal(toPositional('SELECT ? , ?'), 'SELECT $1 , $2');
+  assert.equal(
+    toPositional("SELECT '?' AS q, ? AS a WHERE x LIKE ? ESCAPE '\\'"),
+    "SELECT '?' AS q, $1 AS a WHERE x LIKE $2 ESCAPE '\\'",
+  );
+  assert.equal(toPositional("SELECT 'it''s?', ?"), "SELECT 'it''s?', $1");
+});
+
+describe('PostgreSQL adapter', () => {
+  const schema = freshSchema();
+  let a: Store;
+  let b: Store;
+  let now = t0;
+  const newId = createIdGenerator({ now: () => now }, systemRandom);
+
+  before(async () => {
+    // Two stores on one schema stand for two nodes; several nodes migrate at once.
+    const extra = Array.from({ length: 3 }, () => openPostgresDatabase(postgresUrl, { schema }));
+    const applied = await Promise.all(extra.map((db) => db.migrate()));
+    await Promise.all(extra.map((db) => db.close()));
+    assert.deepEqual(
+      applied.filter((names) => names.length > 0),
+      [['001_initial.sql']],
+      'exactly one node applies the migration',
+    );
+    [a, b] = await Promise.all([
+      openStore(postgresUrl, { schema }),
+      openStore(postgresUrl, { schema }),
+    ]);
+  });
+  after(async () => {
+    await a?.close();
+    await b?.close();
+    await dropSchema(schema);
+  });
+
+  test('declares its capabilities', () => {
+    const { capabilities } = a.db;
+    assert.equal(capabilities.dialect, 'postgres');
+    assert.equal(capabilities.skipLocked, true);
+    assert.equal(capabilities.crossProcessNotify, true);
+    assert.equal(capabilities.singleProcess, false);
+  });
+
+  test('tables live in the configured schema', async () => {
+    const tables = await a.db.all<{ table_name: string }>(
+      'SELECT table_name FROM information_schema.tables WHERE table_schema = ? ORDER BY table_name',
+      [schema],
+    );
+    const names = tables.map((t) => t.table_name);
+    for (const name of ['applications', 'endpoints', 'messages', 'deliveries', 'attempts'])
+      assert.ok(names.includes(name), `${name} in ${schema}`);
+    assert.ok(names.includes('herald_migrations'));
+  });
+
+  test('BIGINT, counts and NUMERIC come back as numbers', async () => {
+    const row = await a.db.get<{ big: unknown; n: unknown; num: unknown; text: unknown }>(
+      'SELECT ?::bigint AS big, COUNT(*) AS n, 1.5::numeric AS num, ? AS text FROM herald_migrations',
+      [t0 * 1000, 'x'],
+    );
+    assert.deepEqual(row, { big: t0 * 1000, n: 1, num: 1.5, text: 'x' });
+  });
+
+  test('a transaction commits on success and rolls back on error', async () => {
+    await a.db.transaction(async (tx) => {
+      await tx.run('INSERT INTO settings (key, value) VALUES (?, ?)', ['committed', '1']);
+    });
+    await assert.rejects(
+      a.db.transaction(async (tx) => {
+        await tx.run('INSERT INTO settings (key, value) VALUES (?, ?)', ['rolled-back', '1']);
+        assert.equal(
+          (
+            await tx.get<{ n: number }>('SELECT COUNT(*) AS n FROM settings WHERE key = ?', [
+              'rolled-back',
+            ])
+          )?.n,
+          1,
+          'visible inside the transaction',
+        );
+        throw new Error('boom');
+      }),
+      /boom/,
+    );
+    const keys = (await b.db.all<{ key: string }>('SELECT key FROM settings ORDER BY key')).map(
+      (r) => r.key,
+    );
+    assert.ok(keys.includes('committed'));
+    assert.ok(!keys.includes('rolled-back'));
+  });
+
+  test('unique violations are recognised (23505)', async () => {
+    const error = await a.db
+      .run('INSERT INTO settings (key, value) VALUES (?, ?)', ['committed', '2'])
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
+    assert.ok(error);
+    assert.equal(a.db.capabilities.isUniqueViolation(error), true);
+    assert.equal(a.db.capabilities.isUniqueViolation(new Error('other')), false);
+  });
+
+  test('two nodes claiming one queue at once never claim the same delivery', async () => {
+    const app = await a.applications.create({
+      id: newId('application'),
+      uid: null,
+      name: 'claims',
+      rateLimit: null,
+      metadata: {},
+      policy: null,
+      createdAt: now,
+      updatedAt: now,
+    });
+    await a.endpoints.create({
+      id: newId('endpoint'),
+      appId: app.id,
+      uid: null,
+      url: 'https://example.com/hook',
+      description: '',
+      version: 1,
+      rateLimit: null,
+      disabled: false,
+      filterTypes: null,
+      channels: null,
+      metadata: {},
+      headers: {},
+      secrets: [{ key: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', expiresAt: null }],
+      policy: null,
+      createdAt: now,
+      updatedAt: now,
+    });
+    const total = 500;
+    await Promise.all(
+      Array.from({ length: total }, (_, i) =>
+        a.messages.publish({
+          id: newId('message'),
+          appId: app.id,
+          eventId: null,
+          eventType: 'claim.test',
+          payload: JSON.stringify({ i }),
+          channels: null,
+          tags: null,
+          createdAt: now,
+          deliverAt: null,
+        }),
+      ),
+    );
+    now += 1000;
+    const claimed: string[] = [];
+    // Eight claimers per node, each taking small batches until the queue is empty.
+    const claimer = async (store: Store) => {
+      for (;;) {
+        const batch = await store.queue.claim(now, now + 60_000, 7);
+        if (batch.length === 0) return;
+        claimed.push(...batch.map((d) => d.msgId));
+      }
+    };
+    await Promise.all([a, b].flatMap((store) => Array.from({ length: 8 }, () => claimer(store))));
+    assert.equal(claimed.length, total, 'every delivery claimed once');
+    assert.equal(new Set(claimed).size, total, 'no delivery claimed twice');
+    assert.deepEqual(await a.queue.claim(now, now + 60_000, 10), [], 'all leased');
+  });
+
+  test('concurrent idempotency claims of one key: one wins, the others see it in progress', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        (i % 2 ? a : b).idempotency.claim('key-hash-1', now, now + 60_000),
+      ),
+    );
+    assert.equal(results.filter((r) => r.state === 'claimed').length, 1);
+    assert.equal(results.filter((r) => r.state === 'in-progress').length, 9);
+  });
+
+  test('a notification from one node reaches the listeners of another', async () => {
+    let heard = 0;
+    const unsubscribe = b.db.onNotify(() => {
+      heard++;
+    });
+    try {
+      // LISTEN is set up in the background: notify until it is heard.
+      const deadline = Date.now() + 5000;
+      while (heard === 0 && Date.now() < deadline) {
+        await a.db.notify();
+        await sleep(50);
+      }
+      assert.ok(heard > 0, 'the other node heard the notification');
+    } finally {
+      unsubscribe();
+    }
+  });
+
+  test('notifications sent at the same time share NOTIFYs and all resolve', async () => {
+    await Promise.all(Array.from({ length: 200 }, () => a.db.notify()));
+  });
+
+  test('ping answers true; a closed or unreachable database answers false', async () => {
+    assert.equal(await a.db.ping(), true);
+    const unreachable: Database = openPostgresDatabase('postgres://postgres@127.0.0.1:1/test');
+    try {
+      assert.equal(await unreachable.ping(), false);
+    } finally {
+      await unreachable.close();
+    }
+  });
+
+  test('a schema name that is not a plain identifier is refused', () => {
+    assert.throws(() => openPostgresDatabase(postgresUrl, { schema: 'x"; DROP' }), /schema/);
+  });
+});
