@@ -6,20 +6,15 @@ import { endpointService } from '../../services/endpoints.ts';
 import { loadApp, loadEndpoint, loadPathEndpoint } from '../load.ts';
 import { DateTime, errorResponses, IdOrUid, ListQuery, ListResponse } from '../schemas/common.ts';
 import {
-  EndpointHeadersIn,
-  EndpointHeadersOut,
-  EndpointHeadersPatchIn,
   EndpointIn,
   EndpointOut,
   EndpointPatch,
-  EndpointSecretOut,
-  EndpointSecretRotateIn,
   EndpointStats,
   EndpointUpdate,
-  endpointHeadersOut,
   endpointOut,
 } from '../schemas/endpoint.ts';
 import type { AppDeps, HeraldFastify } from '../types.ts';
+import { secretAndHeaderRoutes } from './endpoint-secret-headers.ts';
 
 const AppParams = Type.Object({ app_id: IdOrUid });
 const EndpointParams = Type.Object({ app_id: IdOrUid, endpoint_id: IdOrUid });
@@ -161,107 +156,15 @@ export function endpointRoutes(api: HeraldFastify, deps: AppDeps): void {
     },
   );
 
-  api.get(
-    '/app/:app_id/endpoint/:endpoint_id/secret',
-    {
-      config: app,
-      schema: {
-        tags,
-        operationId: 'v1.endpoint.get-secret',
-        summary: "Get the endpoint's current signing secret",
-        params: EndpointParams,
-        response: { 200: EndpointSecretOut, ...errorResponses },
-      },
-    },
-    async (request) => {
-      const { endpoint } = await loadPathEndpoint(store, request);
-      const current = endpoint.secrets.find((s) => s.expiresAt === null) ?? endpoint.secrets[0];
-      return { key: current?.key ?? '' };
-    },
-  );
-
-  api.post(
-    '/app/:app_id/endpoint/:endpoint_id/secret/rotate',
-    {
-      config: app,
-      schema: {
-        tags,
-        operationId: 'v1.endpoint.rotate-secret',
-        summary: 'Rotate the signing secret',
-        description:
-          'The previous secret keeps signing for `gracePeriodSeconds` (default 86400, at most 604800); at most 10 secrets sign at once.',
-        params: EndpointParams,
-        body: Type.Optional(EndpointSecretRotateIn),
-        response: { 204: Type.Null(), ...errorResponses },
-      },
-    },
-    async (request, reply) => {
-      const { endpoint } = await loadPathEndpoint(store, request);
-      const body = request.body ?? {};
-      await endpoints.rotateSecret(endpoint, body.key, body.gracePeriodSeconds ?? 86_400);
-      return reply.code(204).send(null);
-    },
-  );
-
-  api.get(
-    '/app/:app_id/endpoint/:endpoint_id/headers',
-    {
-      config: app,
-      schema: {
-        tags,
-        operationId: 'v1.endpoint.get-headers',
-        summary: 'Get the custom headers sent to the endpoint',
-        description:
-          'Values of sensitive headers (authorization, keys, tokens) are not returned; their names are listed in `sensitive`.',
-        params: EndpointParams,
-        response: { 200: EndpointHeadersOut, ...errorResponses },
-      },
-    },
-    async (request) => {
-      const { endpoint } = await loadPathEndpoint(store, request);
-      return endpointHeadersOut(endpoint.headers);
-    },
-  );
-
-  api.put(
-    '/app/:app_id/endpoint/:endpoint_id/headers',
-    {
-      config: app,
-      schema: {
-        tags,
-        operationId: 'v1.endpoint.update-headers',
-        summary: 'Replace the custom headers',
-        params: EndpointParams,
-        body: EndpointHeadersIn,
-        response: { 204: Type.Null(), ...errorResponses },
-      },
-    },
-    async (request, reply) => {
-      const { endpoint } = await loadPathEndpoint(store, request);
-      await endpoints.setHeaders(endpoint, request.body.headers);
-      return reply.code(204).send(null);
-    },
-  );
-
-  api.patch(
-    '/app/:app_id/endpoint/:endpoint_id/headers',
-    {
-      config: app,
-      schema: {
-        tags,
-        operationId: 'v1.endpoint.patch-headers',
-        summary: 'Add, change or remove (value null) custom headers',
-        params: EndpointParams,
-        body: EndpointHeadersPatchIn,
-        response: { 204: Type.Null(), ...errorResponses },
-      },
-    },
-    async (request, reply) => {
-      const { endpoint } = await loadPathEndpoint(store, request);
-      await endpoints.patchHeaders(endpoint, request.body.headers, request.body.deleteHeaders);
-      return reply.code(204).send(null);
-    },
-  );
+  secretAndHeaderRoutes(api, {
+    path: '/app/:app_id/endpoint/:endpoint_id',
+    params: EndpointParams,
+    auth: 'app',
+    tags,
+    operation: 'v1.endpoint',
+    load: async (request) => (await loadPathEndpoint(store, request)).endpoint,
+    service: endpoints,
+  });
 
   api.get(
     '/app/:app_id/endpoint/:endpoint_id/stats',

@@ -6,19 +6,14 @@ import { endpointService } from '../../services/endpoints.ts';
 import { operationalEventTypes } from '../../services/operational-events.ts';
 import { errorResponses, IdOrUid, ListQuery, ListResponse } from '../schemas/common.ts';
 import {
-  EndpointHeadersIn,
-  EndpointHeadersOut,
-  EndpointHeadersPatchIn,
   EndpointIn,
   EndpointOut,
   EndpointPatch,
-  EndpointSecretOut,
-  EndpointSecretRotateIn,
   EndpointUpdate,
-  endpointHeadersOut,
   endpointOut,
 } from '../schemas/endpoint.ts';
 import type { AppDeps, HeraldFastify } from '../types.ts';
+import { secretAndHeaderRoutes } from './endpoint-secret-headers.ts';
 
 const tags = ['Operational Webhook'];
 const Params = Type.Object({ endpoint_id: IdOrUid });
@@ -142,89 +137,13 @@ export function operationalWebhookRoutes(api: HeraldFastify, deps: AppDeps): voi
     },
   );
 
-  api.get(
-    `${path}/:endpoint_id/secret`,
-    {
-      schema: {
-        ...op('get-secret', 'Get the signing secret of an operational webhook endpoint'),
-        params: Params,
-        response: { 200: EndpointSecretOut, ...errorResponses },
-      },
-    },
-    async (request) => {
-      const endpoint = await load(request.params.endpoint_id);
-      return {
-        key: (endpoint.secrets.find((s) => s.expiresAt === null) ?? endpoint.secrets[0])?.key ?? '',
-      };
-    },
-  );
-
-  api.post(
-    `${path}/:endpoint_id/secret/rotate`,
-    {
-      schema: {
-        ...op('rotate-secret', 'Rotate the signing secret of an operational webhook endpoint'),
-        params: Params,
-        body: Type.Optional(EndpointSecretRotateIn),
-        response: { 204: Type.Null(), ...errorResponses },
-      },
-    },
-    async (request, reply) => {
-      const body = request.body ?? {};
-      await endpoints.rotateSecret(
-        await load(request.params.endpoint_id),
-        body.key,
-        body.gracePeriodSeconds ?? 86_400,
-      );
-      return reply.code(204).send(null);
-    },
-  );
-
-  api.get(
-    `${path}/:endpoint_id/headers`,
-    {
-      schema: {
-        ...op('get-headers', 'Get the custom headers of an operational webhook endpoint'),
-        params: Params,
-        response: { 200: EndpointHeadersOut, ...errorResponses },
-      },
-    },
-    async (request) => endpointHeadersOut((await load(request.params.endpoint_id)).headers),
-  );
-
-  api.put(
-    `${path}/:endpoint_id/headers`,
-    {
-      schema: {
-        ...op('update-headers', 'Replace the custom headers of an operational webhook endpoint'),
-        params: Params,
-        body: EndpointHeadersIn,
-        response: { 204: Type.Null(), ...errorResponses },
-      },
-    },
-    async (request, reply) => {
-      await endpoints.setHeaders(await load(request.params.endpoint_id), request.body.headers);
-      return reply.code(204).send(null);
-    },
-  );
-
-  api.patch(
-    `${path}/:endpoint_id/headers`,
-    {
-      schema: {
-        ...op('patch-headers', 'Change the custom headers of an operational webhook endpoint'),
-        params: Params,
-        body: EndpointHeadersPatchIn,
-        response: { 204: Type.Null(), ...errorResponses },
-      },
-    },
-    async (request, reply) => {
-      await endpoints.patchHeaders(
-        await load(request.params.endpoint_id),
-        request.body.headers,
-        request.body.deleteHeaders,
-      );
-      return reply.code(204).send(null);
-    },
-  );
+  secretAndHeaderRoutes(api, {
+    path: `${path}/:endpoint_id`,
+    params: Params,
+    auth: 'admin',
+    tags,
+    operation: 'v1.operational-webhook.endpoint',
+    load: (request) => load((request.params as { endpoint_id: string }).endpoint_id),
+    service: endpoints,
+  });
 }
