@@ -46,8 +46,16 @@ export async function buildApp(
 ) {
   const app = Fastify({
     logger: options.logger ?? false,
-    routerOptions: { ignoreDuplicateSlashes: true, ignoreTrailingSlash: true },
+    // Paths carry uids and event type names of up to 256 characters (the router's default
+    // limit is 100); longer ones reach validation and get a 422.
+    routerOptions: {
+      ignoreDuplicateSlashes: true,
+      ignoreTrailingSlash: true,
+      maxParamLength: 1024,
+    },
     bodyLimit: deps.config.maxPayloadBytes * 2 + 65_536,
+    // Malformed URLs and over-long parameters answer in Svix's error shape too.
+    frameworkErrors: handleError,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler());
 
