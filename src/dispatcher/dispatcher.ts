@@ -90,6 +90,8 @@ export function createDispatcher(deps: DispatcherDeps) {
   let wakeUp: (() => void) | null = null;
   let woken = false;
   let stopping = false;
+  /** Set by stop(): deliveries still waiting for an endpoint slot go back to the queue. */
+  let releasing = false;
   let loopDone: Promise<void> | null = null;
 
   function wake(): void {
@@ -170,6 +172,12 @@ export function createDispatcher(deps: DispatcherDeps) {
     inFlight++;
     const task = (async () => {
       const release = await gate.acquire(endpoint.endpoint.id);
+      if (releasing) {
+        release(0);
+        const now = clock.now();
+        await store.queue.defer([delivery], now, now);
+        return;
+      }
       const started = performance.now();
       try {
         await attempt(delivery, message, endpoint);
@@ -319,14 +327,18 @@ export function createDispatcher(deps: DispatcherDeps) {
     start(): void {
       if (loopDone) return;
       stopping = false;
+      releasing = false;
       loopDone = loop();
     },
 
     /**
-     * Stops claiming, lets attempts in flight finish within `graceMs` and record themselves. Deliveries still unfinished stay leased and fall due again after the lease.
+     * Stops claiming, puts back the deliveries still waiting for an endpoint slot, and lets
+     * attempts in flight finish within `graceMs` and record themselves. An attempt still
+     * unfinished after that stays leased and falls due again when the lease ends.
      */
     async stop(graceMs = 10_000): Promise<void> {
       stopping = true;
+      releasing = true;
       wake();
       await loopDone;
       loopDone = null;
@@ -341,6 +353,7 @@ export function createDispatcher(deps: DispatcherDeps) {
 
     /** Delivers everything due now and waits for it (tests drive time with a fake clock). */
     async runDue(): Promise<void> {
+      releasing = false;
       for (;;) {
         const claimed = await pump();
         await Promise.allSettled([...running]);

@@ -65,6 +65,43 @@ test('stop lets an attempt in flight finish and records it', async () => {
   }
 });
 
+test('stop puts back the deliveries still waiting for a slot; they go out after a restart', async () => {
+  const t = await createTestApp({ perEndpointConcurrency: 1 });
+  let release: () => void = () => {};
+  const first = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const receiver = await startReceiver(() => {
+    release();
+    return { status: 200, delayMs: 200 };
+  });
+  try {
+    const api = apiClient(t);
+    const app = await api<{ id: string }>('POST', '/app', { name: 'release' });
+    await api('POST', `/app/${app.id}/endpoint`, { url: receiver.url });
+    for (let i = 0; i < 5; i++)
+      await api('POST', `/app/${app.id}/msg`, { eventType: 'a.b', payload: { i } });
+    t.dispatcher.start();
+    await first; // one attempt is in flight, four wait for the endpoint's single slot
+    await t.dispatcher.stop(5000);
+    assert.equal(receiver.requests.length, 1, 'only the attempt in flight was sent');
+    const queue = await api<{ data: { status: number; nextAttempt: string | null }[] }>(
+      'GET',
+      `/queue?app_id=${app.id}`,
+    );
+    assert.equal(queue.data.length, 4);
+    assert.ok(
+      queue.data.every((d) => d.status === 1 && d.nextAttempt !== null),
+      'released, due again, not leased',
+    );
+    await t.dispatcher.runDue();
+    assert.equal(receiver.requests.length, 5);
+  } finally {
+    await t.close();
+    await receiver.close();
+  }
+});
+
 test('operational webhook endpoints: create, read, update, secret, headers, delete', async () => {
   const t = await createTestApp();
   try {

@@ -49,6 +49,8 @@ export async function createTestApp(
     random?: Random;
     /** A certificate authority the HTTP client trusts (HTTPS receivers in tests). */
     ca?: string;
+    /** At most this many requests in flight to one endpoint. */
+    perEndpointConcurrency?: number;
   } = {},
 ): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'herald-test-'));
@@ -99,7 +101,12 @@ export async function createTestApp(
     events: operationalEvents,
     // An unexpected dispatcher error is a bug: show it in the test output.
     log: { error: (obj, msg) => console.error(msg, obj) },
-    settings: deliveryDefaults(config),
+    settings: {
+      ...deliveryDefaults(config),
+      ...(options.perEndpointConcurrency
+        ? { perEndpointConcurrency: options.perEndpointConcurrency }
+        : {}),
+    },
   });
   const backgroundTasks = createBackgroundTasks({ store, clock, newId });
   const testEndpoint = createEndpointTester({
