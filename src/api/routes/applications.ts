@@ -122,11 +122,13 @@ export function applicationRoutes(app: HeraldFastify, deps: AppDeps): void {
         if (!updated) throw notFound('application');
         return reply.code(200).send(applicationOut(updated));
       }
+      // An id that matches no application is a 404; anything else names one to create by uid.
+      if (isId('application', app_id)) throw notFound('application');
       const now = clock.now();
       const created = await store.applications.create({
         id: newId('application'),
         ...fields(request.body),
-        uid: request.body.uid ?? (isId('application', app_id) ? null : app_id),
+        uid: request.body.uid ?? app_id,
         createdAt: now,
         updatedAt: now,
       });
