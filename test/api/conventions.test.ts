@@ -331,6 +331,12 @@ describe('conventions', () => {
       (await call({ method: 'PUT', url: '/api/v1/app/brand-new', body: { name: 'Again' } })).status,
       200,
     );
+    // An application id that matches nothing is not a uid to create: 404.
+    await expectError(
+      { method: 'PUT', url: '/api/v1/app/app_01M81Q2ZH4AVNJG7KY6HMJ46A9', body: { name: 'Nope' } },
+      404,
+      'not_found',
+    );
     const et = await call({
       method: 'PUT',
       url: '/api/v1/event-type/up.serted',
