@@ -93,38 +93,180 @@ export function storeContract(name: string, open: OpenStore): void {
         ['renamed', 5, { timeoutSeconds: 3 }],
       );
       assert.equal(await store.applications.find('contract-a'), null);
+      const b = await app('contract-b');
+      await assert.rejects(
+        store.applications.update(
+          b.id,
+          { uid: 'contract-a2', name: 'b', rateLimit: null, metadata: {}, policy: null },
+          now,
+        ),
+        /already exists/,
+        "an update may not take another application's uid",
+      );
+      assert.equal((await store.applications.find(b.id))?.uid, 'contract-b', 'left unchanged');
+      // Applications without uid do not clash.
+      const [n1, n2] = [await app(null), await app(null)];
+      assert.notEqual(n1.id, n2.id);
+      assert.deepEqual(await store.applications.find(n1.id), { ...n1 });
+      assert.equal(
+        await store.applications.update(
+          'app_missing',
+          { uid: null, name: 'x', rateLimit: null, metadata: {}, policy: null },
+          now,
+        ),
+        null,
+      );
       assert.ok(await store.applications.delete(a.id));
+      assert.equal(await store.applications.delete(a.id), false);
       assert.equal(await store.applications.find(a.id), null);
     });
 
-    test('pagination walks both ways', async () => {
+    test('pagination walks both ways, in both orders', async () => {
+      // Endpoints of one fresh application: a list nothing else in the store adds to.
+      const a = await app();
       const ids: string[] = [];
       for (let i = 0; i < 5; i++) {
         now++;
-        ids.push((await app(`page-${i}`)).id);
+        ids.push((await endpoint(a.id)).id);
       }
-      const all = await store.applications.list({ limit: 250, iterator: null, order: 'ascending' });
-      const mine = all.data.map((a) => a.id).filter((id) => ids.includes(id));
-      assert.deepEqual(mine, ids);
-      const first = await store.applications.list({
+      const walk = async (order: 'ascending' | 'descending', iterator: string | null) =>
+        store.endpoints.list(a.id, { limit: 2, iterator, order });
+      const idsOf = (page: { data: { id: string }[] }) => page.data.map((e) => e.id);
+
+      for (const order of ['ascending', 'descending'] as const) {
+        const expected = order === 'ascending' ? ids : [...ids].reverse();
+        const p1 = await walk(order, null);
+        assert.deepEqual(idsOf(p1), expected.slice(0, 2), order);
+        assert.deepEqual([p1.done, p1.iterator], [false, expected[1]]);
+        const p2 = await walk(order, p1.iterator);
+        assert.deepEqual(idsOf(p2), expected.slice(2, 4), order);
+        assert.equal(p2.prevIterator, `-${expected[2]}`);
+        const p3 = await walk(order, p2.iterator);
+        assert.deepEqual([idsOf(p3), p3.done], [expected.slice(4), true], order);
+        // Back from the last page: the previous page again, in the same order.
+        const back = await walk(order, p3.prevIterator);
+        assert.deepEqual(idsOf(back), expected.slice(2, 4), `${order}, backwards`);
+        assert.equal(back.done, false, 'more items lie further back');
+        const first = await walk(order, back.prevIterator);
+        assert.deepEqual([idsOf(first), first.done], [expected.slice(0, 2), true]);
+        const past = await walk(order, p3.iterator);
+        assert.deepEqual([past.data, past.done, past.iterator], [[], true, null]);
+      }
+
+      // Applications page the same way across the whole store.
+      const appIds: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        now++;
+        appIds.push((await app(`page-${i}`)).id);
+      }
+      const page = await store.applications.list({
         limit: 2,
-        iterator: ids[0] ?? null,
+        iterator: appIds[0] ?? null,
         order: 'ascending',
       });
       assert.deepEqual(
-        first.data.map((a) => a.id),
-        ids.slice(1, 3),
+        page.data.map((x) => x.id),
+        appIds.slice(1, 3),
       );
-      assert.equal(first.done, false);
-      const back = await store.applications.list({
-        limit: 2,
-        iterator: first.prevIterator,
+      const newest = await store.applications.list({
+        limit: 3,
+        iterator: null,
+        order: 'descending',
+      });
+      assert.deepEqual(
+        newest.data.map((x) => x.id),
+        [...appIds].reverse(),
+      );
+    });
+
+    test('endpoints: create, find, list, update, delete', async () => {
+      const a = await app();
+      const first = await endpoint(a.id, {
+        uid: 'crud',
+        filterTypes: ['order.created'],
+        channels: ['eu'],
+        headers: { 'X-Tenant': 't' },
+        metadata: { m: '1' },
+        policy: { timeoutSeconds: 5 },
+      });
+      now++;
+      const second = await endpoint(a.id);
+      assert.deepEqual(await store.endpoints.findById(first.id), first);
+      assert.deepEqual(await store.endpoints.find(a.id, first.id), first);
+      const listed = await store.endpoints.list(a.id, {
+        limit: 10,
+        iterator: null,
         order: 'ascending',
       });
       assert.deepEqual(
-        back.data.map((a) => a.id),
-        ids.slice(0, 1),
+        listed.data.map((e) => e.id),
+        [first.id, second.id],
       );
+      assert.equal(listed.done, true);
+      const changed = {
+        ...first,
+        url: 'https://example.com/v2',
+        version: 2,
+        rateLimit: 3,
+        filterTypes: null,
+        secrets: [...first.secrets, { key: 'whsec_b2xk', expiresAt: now + 1000 }],
+        updatedAt: now,
+      };
+      await store.endpoints.update(changed);
+      assert.deepEqual(await store.endpoints.findById(first.id), changed);
+      await assert.rejects(
+        store.endpoints.update({ ...second, uid: 'crud' }),
+        /already exists/,
+        "an update may not take another endpoint's uid in the application",
+      );
+      assert.ok(await store.endpoints.delete(second.id));
+      assert.equal(await store.endpoints.delete(second.id), false);
+      assert.equal(await store.endpoints.findById(second.id), null);
+      // Deleting the application deletes its endpoints.
+      assert.ok(await store.applications.delete(a.id));
+      assert.equal(await store.endpoints.findById(first.id), null);
+    });
+
+    test('event types: create, conflict, find, list with and without archived, update, delete', async () => {
+      const eventType = (name: string, archived = false) => ({
+        name,
+        description: `about ${name}`,
+        archived,
+        deprecated: false,
+        schemas: { '1': { type: 'object', examples: [{ n: 1 }] } },
+        featureFlag: null,
+        groupName: 'contract',
+        createdAt: now,
+        updatedAt: now,
+      });
+      const live = await store.eventTypes.create(eventType('contract.live'));
+      await store.eventTypes.create(eventType('contract.old', true));
+      await assert.rejects(store.eventTypes.create(eventType('contract.live')), /already exists/);
+      assert.deepEqual(await store.eventTypes.find('contract.live'), live);
+      assert.equal(await store.eventTypes.find('contract.none'), null);
+      const names = async (includeArchived: boolean) =>
+        (
+          await store.eventTypes.list(
+            { limit: 250, iterator: null, order: 'ascending' },
+            includeArchived,
+          )
+        ).data
+          .map((e) => e.name)
+          .filter((n) => n.startsWith('contract.'));
+      assert.deepEqual(await names(false), ['contract.live']);
+      assert.deepEqual(await names(true), ['contract.live', 'contract.old']);
+      const updated = {
+        ...live,
+        description: 'changed',
+        deprecated: true,
+        schemas: null,
+        updatedAt: now + 1,
+      };
+      await store.eventTypes.update(updated);
+      assert.deepEqual(await store.eventTypes.find('contract.live'), updated);
+      assert.ok(await store.eventTypes.delete('contract.old'));
+      assert.equal(await store.eventTypes.delete('contract.old'), false);
+      assert.deepEqual(await names(true), ['contract.live']);
     });
 
     test('endpoints: per-application uids, updates and disabling', async () => {
@@ -174,6 +316,38 @@ export function storeContract(name: string, open: OpenStore): void {
       assert.deepEqual(otherResult, { status: 'fulfilled', value: 2 });
       assert.equal(await store.messages.find(a.id, dup.id), null);
       assert.equal((await store.messages.find(a.id, 'evt-1'))?.id, m.id);
+      assert.equal(await store.deliveries.find(dup.id, all.id), null, 'no delivery left behind');
+      assert.equal((await store.deliveries.countByStatus(all.id))[MessageStatus.pending], 2);
+      // The same eventId in another application is fine.
+      const b = await app();
+      assert.equal(await store.messages.publish(message(b.id, { eventId: 'evt-1' })), 0);
+      // Published alone, the duplicate fails the same way.
+      await assert.rejects(
+        store.messages.publish(message(a.id, { eventId: 'evt-1' })),
+        /already exists/,
+      );
+      // Filtered by channel, and aimed at one endpoint whatever its filters.
+      const eu = await endpoint(a.id, { channels: ['eu'] });
+      const inEu = message(a.id, { channels: ['eu'] });
+      assert.equal(await store.messages.publish(inEu), 3);
+      assert.ok(await store.deliveries.find(inEu.id, eu.id));
+      const aimed = message(a.id, { eventType: 'nobody.listens' });
+      assert.equal(await store.messages.publish(aimed, orders.id), 1);
+      assert.ok(await store.deliveries.find(aimed.id, orders.id));
+      const stored = await store.messages.find(a.id, m.id);
+      assert.deepEqual(
+        [stored?.eventType, stored?.payload, stored?.createdAt, stored?.expired],
+        ['order.created', '{"n":1}', now, false],
+      );
+      const listed = await store.messages.list(
+        a.id,
+        { eventTypes: ['nobody.listens'] },
+        { limit: 10, iterator: null, order: 'descending' },
+      );
+      assert.deepEqual(
+        listed.data.map((x) => x.id),
+        [aimed.id],
+      );
     });
 
     test('the queue: claim under a lease, record, defer, pause and resume', async () => {
@@ -275,6 +449,73 @@ export function storeContract(name: string, open: OpenStore): void {
       assert.deepEqual([purged?.payload, purged?.expired], [null, true]);
     });
 
+    test('deliveries: failed ones are counted and requeued within the window only', async () => {
+      const a = await app();
+      const e = await endpoint(a.id);
+      const early = message(a.id, { createdAt: now - 10_000 });
+      const late = message(a.id);
+      await store.messages.publish(early);
+      await store.messages.publish(late);
+      const claimed = (await store.queue.claim(now, now + 1000, 1000)).filter(
+        (c) => c.endpointId === e.id,
+      );
+      assert.equal(claimed.length, 2);
+      await store.queue.record(
+        claimed.map((delivery) => ({
+          delivery,
+          attempt: {
+            id: newId('attempt'),
+            msgId: delivery.msgId,
+            endpointId: e.id,
+            appId: a.id,
+            url: e.url,
+            status: MessageStatus.fail,
+            responseStatusCode: 500,
+            response: 'down',
+            responseDurationMs: 1,
+            triggerType: 0,
+            createdAt: now,
+          },
+          status: MessageStatus.fail,
+          nextAttemptAt: null,
+        })),
+        now,
+      );
+      const counts = await store.deliveries.countByStatus(e.id);
+      assert.deepEqual(
+        [counts[MessageStatus.fail], counts[MessageStatus.pending], counts[MessageStatus.success]],
+        [2, 0, 0],
+      );
+      assert.equal(
+        (await store.deliveries.countByStatus(e.id, now - 1, now + 1))[MessageStatus.fail],
+        1,
+      );
+      assert.equal(await store.deliveries.requeueFailed(e.id, now - 1, now + 1, now + 5), 1);
+      const requeued = await store.deliveries.find(late.id, e.id);
+      assert.deepEqual(
+        [requeued?.status, requeued?.nextAttemptAt, requeued?.triggerType],
+        [MessageStatus.pending, now + 5, 1],
+      );
+      assert.equal((await store.deliveries.find(early.id, e.id))?.status, MessageStatus.fail);
+      assert.equal(await store.deliveries.requeueFailed(e.id, now - 1, now + 1, now + 5), 0);
+      // A manual resend turns the other failed delivery pending again.
+      await store.deliveries.queueManual(early.id, e.id, a.id, now + 6);
+      assert.deepEqual(
+        [
+          (await store.deliveries.find(early.id, e.id))?.status,
+          (await store.deliveries.find(early.id, e.id))?.triggerType,
+        ],
+        [MessageStatus.pending, 1],
+      );
+      const attempts = await store.deliveries.listAttemptsByEndpoint(
+        e.id,
+        {},
+        { limit: 10, iterator: null, order: 'descending' },
+      );
+      assert.equal(attempts.data.length, 2);
+      assert.ok(attempts.data.every((x) => x.responseStatusCode === 500 && x.response === 'down'));
+    });
+
     test('tokens, idempotency keys and background tasks', async () => {
       const a = await app();
       await store.tokens.create({
@@ -285,9 +526,25 @@ export function storeContract(name: string, open: OpenStore): void {
         expiresAt: now + 10,
         revokedAt: null,
       });
-      assert.equal((await store.tokens.findByHash('h1'))?.appId, a.id);
-      assert.equal(await store.tokens.revokeAllForApp(a.id, now), 1);
-      assert.ok((await store.tokens.findByHash('h1'))?.revokedAt);
+      await store.tokens.create({
+        id: newId('token'),
+        hash: 'h2',
+        appId: a.id,
+        createdAt: now,
+        expiresAt: null,
+        revokedAt: null,
+      });
+      const h1 = await store.tokens.findByHash('h1');
+      assert.deepEqual([h1?.appId, h1?.expiresAt, h1?.revokedAt], [a.id, now + 10, null]);
+      assert.equal(await store.tokens.findByHash('nope'), null);
+      if (h1) await store.tokens.revoke(h1.id, now + 1);
+      assert.equal((await store.tokens.findByHash('h1'))?.revokedAt, now + 1);
+      assert.equal((await store.tokens.findByHash('h2'))?.revokedAt, null, 'only that one');
+      assert.equal(await store.tokens.revokeAllForApp(a.id, now + 2), 1);
+      assert.equal((await store.tokens.findByHash('h2'))?.revokedAt, now + 2);
+      assert.equal((await store.tokens.findByHash('h1'))?.revokedAt, now + 1, 'kept its time');
+      assert.equal(await store.tokens.purgeExpired(now + 11), 1);
+      assert.equal(await store.tokens.findByHash('h1'), null);
 
       assert.deepEqual(await store.idempotency.claim('k1', now, now + 1000), { state: 'claimed' });
       assert.deepEqual(await store.idempotency.claim('k1', now, now + 1000), {
@@ -324,6 +581,17 @@ export function storeContract(name: string, open: OpenStore): void {
         data: { requeued: 3 },
         updatedAt: now + 5,
       });
+      assert.equal(await store.backgroundTasks.find('qtask_missing'), null);
+      const finished = await store.backgroundTasks.list(
+        { status: 'finished', task: 'endpoint.recover' },
+        { limit: 50, iterator: null, order: 'descending' },
+      );
+      assert.ok(finished.data.some((x) => x.id === task.id));
+      const running = await store.backgroundTasks.list(
+        { status: 'running' },
+        { limit: 50, iterator: null, order: 'descending' },
+      );
+      assert.ok(!running.data.some((x) => x.id === task.id));
     });
   });
 }
