@@ -1,17 +1,29 @@
-// Signing, as pure functions of (secret, id, timestamp, body bytes). Standard Webhooks:
-// `v1,` + base64 HMAC-SHA256 with a `whsec_` secret, or `v1a,` + base64 Ed25519 with a
-// `whsk_` key, over `${id}.${timestamp}.${body}`. Secrets are parsed once into signers so the
-// delivery hot path does no decoding.
+// Request signing, as pure functions of (secret, id, timestamp, body bytes); no I/O beyond
+// node:crypto.
+//
+// Standard Webhooks (and Svix) sign `${msgId}.${timestamp}.${body}`:
+// - `whsec_` + base64 of 24-64 random bytes → `v1,` + base64 HMAC-SHA256;
+// - `whsk_` + base64 of a 64-byte Ed25519 secret key (32-byte seed then the 32-byte public
+//   key, the layout Svix stores and accepts) → `v1a,` + base64 Ed25519; receivers verify with
+//   `whpk_` + base64 of the 32-byte public key.
+// Secrets are parsed once by `prepareSigner`, so the delivery hot path does no decoding.
+// Some senders sign the raw body alone with a plain-text key (`signRawBody`).
 import {
   createHmac,
   createPrivateKey,
   createPublicKey,
   createSecretKey,
+  randomBytes as cryptoRandomBytes,
   generateKeyPairSync,
   type KeyObject,
   sign,
 } from 'node:crypto';
 
+/**
+ * A parsed signing secret, ready for `signStandardWebhook`. Treat it as opaque: build it with
+ * `prepareSigner` only. Keys are node:crypto KeyObjects (HMAC with a KeyObject is several times
+ * faster than with raw key bytes, which Node re-imports on every call).
+ */
 export type Signer =
   | { readonly scheme: 'v1'; readonly key: KeyObject }
   | { readonly scheme: 'v1a'; readonly key: KeyObject };
@@ -19,77 +31,103 @@ export type Signer =
 const hmacPrefix = 'whsec_';
 const ed25519SecretPrefix = 'whsk_';
 const ed25519PublicPrefix = 'whpk_';
-// The DER prefix of a PKCS#8 Ed25519 private key: the 32-byte seed follows it.
-const pkcs8Ed25519Prefix = Buffer.from('302e020100300506032b657004220420', 'hex');
+const hmacMinBytes = 24;
+const hmacMaxBytes = 64;
+const hmacGeneratedBytes = 24;
+// DER header of a PKCS#8 Ed25519 private key (RFC 8410); the 32-byte seed follows it.
+const pkcs8Ed25519Header = Buffer.from('302e020100300506032b657004220420', 'hex');
 
+/** Decodes canonical, padded standard base64 (what Svix's server and SDKs accept), else null. */
 function decodeBase64(text: string): Buffer | null {
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(text)) return null;
-  return Buffer.from(text, 'base64');
+  const bytes = Buffer.from(text, 'base64');
+  // The round trip rejects missing padding and non-zero padding bits, which lenient decoders
+  // ignore and strict ones (Svix's server) refuse.
+  return bytes.toString('base64') === text ? bytes : null;
 }
 
-/** A new `whsec_` secret: 24 random bytes in base64. */
-export function generateHmacSecret(randomBytes: (n: number) => Buffer): string {
-  return `${hmacPrefix}${randomBytes(24).toString('base64')}`;
+function publicKeyBytes(privateKey: KeyObject): Buffer {
+  const { x } = createPublicKey(privateKey).export({ format: 'jwk' });
+  return Buffer.from(String(x), 'base64url');
 }
 
-/** A new Ed25519 key pair: `whsk_` + base64 of the 32-byte seed, `whpk_` + base64 of the public key. */
-export function generateEd25519Secret(): { secret: string; publicKey: string } {
-  const { privateKey } = generateKeyPairSync('ed25519');
-  return { secret: ed25519SecretOf(privateKey), publicKey: ed25519PublicKeyOf(privateKey) };
-}
+type Ed25519Pair = { privateKey: KeyObject; publicKey: Buffer };
 
-function ed25519SecretOf(privateKey: KeyObject): string {
-  const der = privateKey.export({ format: 'der', type: 'pkcs8' });
-  return `${ed25519SecretPrefix}${der.subarray(pkcs8Ed25519Prefix.length).toString('base64')}`;
-}
-
-function ed25519PublicKeyOf(privateKey: KeyObject): string {
-  const jwk = createPublicKey(privateKey).export({ format: 'jwk' });
-  return `${ed25519PublicPrefix}${Buffer.from(String(jwk.x), 'base64url').toString('base64')}`;
-}
-
-function ed25519PrivateKey(secret: string): KeyObject | null {
-  const seed = decodeBase64(secret.slice(ed25519SecretPrefix.length));
-  if (seed?.length !== 32) return null;
-  return createPrivateKey({
-    key: Buffer.concat([pkcs8Ed25519Prefix, seed]),
+/** Parses `whsk_` + base64(seed ‖ public key); null unless the public half matches the seed. */
+function parseEd25519Secret(secret: string): Ed25519Pair | null {
+  if (!secret.startsWith(ed25519SecretPrefix)) return null;
+  const bytes = decodeBase64(secret.slice(ed25519SecretPrefix.length));
+  if (bytes?.length !== 64) return null;
+  const privateKey = createPrivateKey({
+    key: Buffer.concat([pkcs8Ed25519Header, bytes.subarray(0, 32)]),
     format: 'der',
     type: 'pkcs8',
   });
+  const publicKey = publicKeyBytes(privateKey);
+  return publicKey.equals(bytes.subarray(32)) ? { privateKey, publicKey } : null;
 }
 
-/** The `whpk_` public key of a `whsk_` secret, for receivers to verify `v1a` signatures. */
+/** The HMAC key bytes of a `whsec_` secret, or null when malformed or outside 24-64 bytes. */
+function parseHmacSecret(secret: string): Buffer | null {
+  if (!secret.startsWith(hmacPrefix)) return null;
+  const key = decodeBase64(secret.slice(hmacPrefix.length));
+  return key && key.length >= hmacMinBytes && key.length <= hmacMaxBytes ? key : null;
+}
+
+/** A new `whsec_` secret: base64 of 24 random bytes (Svix's size). */
+export function generateHmacSecret(randomBytes: (n: number) => Buffer = cryptoRandomBytes): string {
+  const key = randomBytes(hmacGeneratedBytes);
+  if (key.length !== hmacGeneratedBytes) throw new Error('randomBytes returned the wrong length');
+  return `${hmacPrefix}${key.toString('base64')}`;
+}
+
+/** A new Ed25519 key pair: the `whsk_` signing secret and the `whpk_` key receivers verify with. */
+export function generateEd25519Secret(): { secret: string; publicKey: string } {
+  const { privateKey } = generateKeyPairSync('ed25519');
+  const { d } = privateKey.export({ format: 'jwk' });
+  const seed = Buffer.from(String(d), 'base64url');
+  const publicKey = publicKeyBytes(privateKey);
+  return {
+    secret: `${ed25519SecretPrefix}${Buffer.concat([seed, publicKey]).toString('base64')}`,
+    publicKey: `${ed25519PublicPrefix}${publicKey.toString('base64')}`,
+  };
+}
+
+/** The `whpk_` public key of a `whsk_` secret, shown to receivers to verify `v1a` signatures. */
 export function ed25519PublicKey(secret: string): string {
-  const key = ed25519PrivateKey(secret);
-  if (!key) throw new Error('not a valid whsk_ secret');
-  return ed25519PublicKeyOf(key);
+  const pair = parseEd25519Secret(secret);
+  if (!pair) throw new Error('not a valid whsk_ secret');
+  return `${ed25519PublicPrefix}${pair.publicKey.toString('base64')}`;
 }
 
-/** Accepts `whsec_` + base64 of 24 to 64 bytes, and `whsk_` + base64 of a 32-byte seed. */
+/**
+ * Whether `secret` can sign Standard Webhooks: `whsec_` + canonical base64 of 24 to 64 bytes,
+ * or `whsk_` + canonical base64 of a 64-byte Ed25519 key whose public half matches its seed.
+ */
 export function isValidEndpointSecret(secret: string): boolean {
-  if (secret.startsWith(hmacPrefix)) {
-    const key = decodeBase64(secret.slice(hmacPrefix.length));
-    return key !== null && key.length >= 24 && key.length <= 64;
-  }
-  if (secret.startsWith(ed25519SecretPrefix)) return ed25519PrivateKey(secret) !== null;
-  return false;
+  return parseHmacSecret(secret) !== null || parseEd25519Secret(secret) !== null;
 }
 
+/** Parses a secret once into a signer; throws on anything `isValidEndpointSecret` refuses. */
 export function prepareSigner(secret: string): Signer {
   if (secret.startsWith(hmacPrefix)) {
-    const key = decodeBase64(secret.slice(hmacPrefix.length));
-    if (!key) throw new Error('not a valid whsec_ secret');
-    return { scheme: 'v1', key: createSecretKey(key) };
+    const key = parseHmacSecret(secret);
+    if (!key) throw new Error('a whsec_ secret is base64 of 24 to 64 bytes');
+    return Object.freeze({ scheme: 'v1', key: createSecretKey(key) });
   }
   if (secret.startsWith(ed25519SecretPrefix)) {
-    const key = ed25519PrivateKey(secret);
-    if (!key) throw new Error('not a valid whsk_ secret');
-    return { scheme: 'v1a', key };
+    const pair = parseEd25519Secret(secret);
+    if (!pair) throw new Error('a whsk_ secret is base64 of a 64-byte Ed25519 key pair');
+    return Object.freeze({ scheme: 'v1a', key: pair.privateKey });
   }
   throw new Error('a signing secret starts with whsec_ or whsk_');
 }
 
-/** The `webhook-signature` value: one signature per signer, space-separated. */
+/**
+ * The `webhook-signature` header value: one `v1,…` or `v1a,…` signature per signer (several
+ * during a key rotation), space-separated, over `${msgId}.${timestampSeconds}.${body}` with the
+ * body's exact bytes (a string body is signed as UTF-8). No signers give an empty string.
+ */
 export function signStandardWebhook(
   signers: readonly Signer[],
   msgId: string,
@@ -97,19 +135,25 @@ export function signStandardWebhook(
   body: Buffer | string,
 ): string {
   const prefix = `${msgId}.${timestampSeconds}.`;
-  let ed25519Content: Buffer | null = null;
-  return signers
-    .map((s) => {
-      if (s.scheme === 'v1') {
-        return `v1,${createHmac('sha256', s.key).update(prefix).update(body).digest('base64')}`;
-      }
-      ed25519Content ??= Buffer.concat([Buffer.from(prefix), Buffer.from(body)]);
-      return `v1a,${sign(null, ed25519Content, s.key).toString('base64')}`;
-    })
-    .join(' ');
+  let content: Buffer | null = null;
+  const signatures: string[] = [];
+  for (const signer of signers) {
+    if (signer.scheme === 'v1') {
+      const mac = createHmac('sha256', signer.key).update(prefix).update(body).digest('base64');
+      signatures.push(`v1,${mac}`);
+    } else {
+      content ??= Buffer.concat([Buffer.from(prefix), Buffer.from(body)]);
+      signatures.push(`v1a,${sign(null, content, signer.key).toString('base64')}`);
+    }
+  }
+  return signatures.join(' ');
 }
 
-/** HMAC-SHA256 of the raw body alone (senders that sign `X-…-Signature: <hex or base64>`). */
+/**
+ * HMAC-SHA256 of the raw body alone, hex or base64, for senders that document
+ * `X-…-Signature: <digest>`. A string key is used as its UTF-8 bytes (not base64-decoded), as
+ * those senders' verification recipes do.
+ */
 export function signRawBody(
   key: string | Buffer,
   body: Buffer | string,

@@ -88,7 +88,7 @@ export function endpointService(
     if (!usesRawSecret(policy) && !isValidEndpointSecret(current)) {
       throw invalid(
         secretLoc,
-        'a secret is whsec_ + base64 of 24 to 64 bytes, or whsk_ + base64 of an Ed25519 seed',
+        'a secret is whsec_ + base64 of 24 to 64 bytes, or whsk_ + base64 of a 64-byte Ed25519 key (seed and public key)',
       );
     }
     if (policy.httpsOnly && !endpoint.url.startsWith('https://')) {

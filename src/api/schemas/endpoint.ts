@@ -26,7 +26,7 @@ export const Secret = Type.String({
   minLength: 8,
   maxLength: 256,
   description:
-    'A `whsec_` HMAC secret (base64 of 24-64 bytes) or a `whsk_` Ed25519 signing key; any text of 8-256 characters for raw-body HMAC policies.',
+    'A `whsec_` HMAC secret (base64 of 24-64 bytes) or a `whsk_` Ed25519 key (base64 of the 64-byte seed and public key, as Svix stores it); any text of 8-256 characters for raw-body HMAC policies.',
 });
 export const Headers = Type.Record(
   Type.String({ minLength: 1, maxLength: 256 }),
