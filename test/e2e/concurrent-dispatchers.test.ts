@@ -10,6 +10,7 @@ import { fakeClock, systemRandom } from '../../src/domain/clock.ts';
 import { createIdGenerator } from '../../src/domain/ids.ts';
 import { MessageStatus } from '../../src/domain/message.ts';
 import { openStore, type Store } from '../../src/store/store.ts';
+import { endpointRecord } from '../helpers/fixtures.ts';
 import { dropSchema, freshSchema, postgresUrl } from '../helpers/postgres.ts';
 import { type Receiver, startReceiver } from '../helpers/receiver.ts';
 
@@ -93,24 +94,9 @@ before(async () => {
       updatedAt: now,
     })
   ).id;
-  await store.endpoints.create({
-    id: newId('endpoint'),
-    appId,
-    uid: null,
-    url: receiver.url,
-    description: '',
-    version: 1,
-    rateLimit: null,
-    disabled: false,
-    filterTypes: null,
-    channels: null,
-    metadata: {},
-    headers: {},
-    secrets: [{ key: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', expiresAt: null }],
-    policy: null,
-    createdAt: now,
-    updatedAt: now,
-  });
+  await store.endpoints.create(
+    endpointRecord({ id: newId('endpoint'), appId, createdAt: now, url: receiver.url }),
+  );
 });
 
 after(async () => {

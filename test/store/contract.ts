@@ -7,6 +7,7 @@ import type { Endpoint } from '../../src/domain/endpoint.ts';
 import { createIdGenerator } from '../../src/domain/ids.ts';
 import { type Message, MessageStatus } from '../../src/domain/message.ts';
 import type { Store } from '../../src/store/store.ts';
+import { endpointRecord } from '../helpers/fixtures.ts';
 
 export type OpenStore = () => Promise<{ store: Store; cleanup(): Promise<void> }>;
 
@@ -39,25 +40,9 @@ export function storeContract(name: string, open: OpenStore): void {
       });
 
     const endpoint = async (appId: string, fields: Partial<Endpoint> = {}) =>
-      store.endpoints.create({
-        id: newId('endpoint'),
-        appId,
-        uid: null,
-        url: 'https://example.com/hook',
-        description: '',
-        version: 1,
-        rateLimit: null,
-        disabled: false,
-        filterTypes: null,
-        channels: null,
-        metadata: {},
-        headers: {},
-        secrets: [{ key: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', expiresAt: null }],
-        policy: null,
-        createdAt: now,
-        updatedAt: now,
-        ...fields,
-      });
+      store.endpoints.create(
+        endpointRecord({ id: newId('endpoint'), appId, createdAt: now, ...fields }),
+      );
 
     const message = (appId: string, fields: Partial<Message> = {}): Message => ({
       id: newId('message'),

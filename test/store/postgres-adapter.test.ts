@@ -10,6 +10,7 @@ import { createIdGenerator } from '../../src/domain/ids.ts';
 import type { Database } from '../../src/store/database.ts';
 import { openPostgresDatabase, toPositional } from '../../src/store/postgres/postgres-database.ts';
 import { openStore, type Store } from '../../src/store/store.ts';
+import { endpointRecord } from '../helpers/fixtures.ts';
 import { dropSchema, freshSchema, postgresUrl } from '../helpers/postgres.ts';
 
 const t0 = Date.parse('2026-03-01T00:00:00Z');
@@ -128,24 +129,9 @@ describe('PostgreSQL adapter', () => {
       createdAt: now,
       updatedAt: now,
     });
-    await a.endpoints.create({
-      id: newId('endpoint'),
-      appId: app.id,
-      uid: null,
-      url: 'https://example.com/hook',
-      description: '',
-      version: 1,
-      rateLimit: null,
-      disabled: false,
-      filterTypes: null,
-      channels: null,
-      metadata: {},
-      headers: {},
-      secrets: [{ key: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', expiresAt: null }],
-      policy: null,
-      createdAt: now,
-      updatedAt: now,
-    });
+    await a.endpoints.create(
+      endpointRecord({ id: newId('endpoint'), appId: app.id, createdAt: now }),
+    );
     const total = 500;
     await Promise.all(
       Array.from({ length: total }, (_, i) =>
