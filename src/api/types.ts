@@ -9,10 +9,12 @@ import type {
 } from 'fastify';
 import type { Config } from '../config/config.ts';
 import type { EndpointTester } from '../dispatcher/endpoint-test.ts';
+import type { Application } from '../domain/application.ts';
 import type { Clock, Random } from '../domain/clock.ts';
 import type { IdGenerator } from '../domain/ids.ts';
 import type { Authenticator } from '../services/auth.ts';
 import type { BackgroundTasks } from '../services/background-tasks.ts';
+import type { DispatchOffer } from '../services/messages.ts';
 import type { OperationalEvents } from '../services/operational-events.ts';
 import type { Store } from '../store/store.ts';
 
@@ -27,6 +29,8 @@ export type HeraldFastify = FastifyInstance<
 /** Hooks other parts of Herald give the API, e.g. to wake the dispatcher on publish. */
 export type ApiEvents = {
   deliveriesQueued?: () => void;
+  /** This node's dispatcher, offered new deliveries as they are stored. */
+  offerDispatch?: (app: Application) => DispatchOffer | null;
 };
 
 export type AppDeps = {

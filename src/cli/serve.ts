@@ -3,6 +3,7 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { buildApp, type HeraldApp } from '../api/build-app.ts';
+import type { ApiEvents } from '../api/types.ts';
 import { type Config, deliveryDefaults } from '../config/config.ts';
 import { createHttpClient } from '../delivery/http-client.ts';
 import { createDispatcher } from '../dispatcher/dispatcher.ts';
@@ -56,6 +57,8 @@ export async function serve(
   // New deliveries wake this node's dispatcher at once, and the other nodes' through the
   // database (LISTEN/NOTIFY on PostgreSQL).
   let wakeDispatcher = () => {};
+  // A node that delivers takes new deliveries itself as they are stored, while it has room.
+  let offerDispatch: NonNullable<ApiEvents['offerDispatch']> = () => null;
   const deliveriesQueued = () => {
     wakeDispatcher();
     store.db.notify().catch(() => {});
@@ -83,7 +86,7 @@ export async function serve(
       newId,
       authenticator,
       operationalEvents,
-      events: { deliveriesQueued },
+      events: { deliveriesQueued, offerDispatch: (app) => offerDispatch(app) },
     },
     {
       logger: {
@@ -116,6 +119,7 @@ export async function serve(
   let unsubscribe = () => {};
   if (runsWorker) {
     wakeDispatcher = dispatcher.wake;
+    offerDispatch = dispatcher.offer;
     unsubscribe = store.db.onNotify(dispatcher.wake);
     dispatcher.start();
     maintenanceTimer = setInterval(housekeeping, 3_600_000);

@@ -3,6 +3,7 @@
 // keeps endpoint health. It wakes on publish and sleeps until the next delivery is due.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type HttpClient, isSuccess, type SendResult } from '../delivery/http-client.ts';
+import type { Application } from '../domain/application.ts';
 import type { Clock, Random } from '../domain/clock.ts';
 import {
   type EffectivePolicy,
@@ -12,13 +13,19 @@ import {
 } from '../domain/delivery-policy.ts';
 import { activeSecrets, type Endpoint } from '../domain/endpoint.ts';
 import type { IdGenerator } from '../domain/ids.ts';
-import { type MessageAttempt, MessageStatus, TriggerType } from '../domain/message.ts';
+import {
+  type Message,
+  type MessageAttempt,
+  MessageStatus,
+  TriggerType,
+} from '../domain/message.ts';
 import {
   type AttemptOutcome,
   type NextAttemptPlan,
   planNextAttempt,
 } from '../domain/retry-plan.ts';
 import { prepareSigner, type Signer } from '../domain/signing.ts';
+import type { DispatchOffer } from '../services/messages.ts';
 import { createGroupCommit } from '../store/group-commit.ts';
 import type {
   AttemptRecord,
@@ -42,6 +49,8 @@ export type DispatcherSettings = {
   perEndpointConcurrency?: number;
   /** Longest sleep when nothing is due (a safety net; publishes wake the loop at once). */
   maxIdleMs?: number;
+  /** How long a finished attempt waits for others to share its recording transaction. */
+  recordLingerMs?: number;
 };
 
 export type DispatcherDeps = {
@@ -81,14 +90,23 @@ export function createDispatcher(deps: DispatcherDeps) {
   const signerCache = new Map<string, { version: number; validUntil: number; signers: Signer[] }>();
 
   let inFlight = 0;
+  /** Slots promised to deliveries being stored right now (see `offer`). */
+  let reserved = 0;
   const running = new Set<Promise<void>>();
-  // Attempts finishing in the same turn of the event loop are recorded in one transaction.
-  const recorder = createGroupCommit<AttemptRecord, void>(async (batch) => {
-    await store.queue.record(batch, clock.now());
-    return batch.map(() => ({ ok: true, value: undefined }));
-  });
+  // Attempts finishing within a couple of milliseconds of each other are recorded in one
+  // transaction: the receiver already has its request, and a commit costs as much as dozens
+  // of rows.
+  const recorder = createGroupCommit<AttemptRecord, void>(
+    async (batch) => {
+      await store.queue.record(batch, clock.now());
+      return batch.map(() => ({ ok: true, value: undefined }));
+    },
+    { lingerMs: settings.recordLingerMs ?? 2, maxBatch: 128 },
+  );
   let wakeUp: (() => void) | null = null;
   let woken = false;
+  /** The loop is waiting for attempts to finish because every slot was taken. */
+  let full = false;
   let stopping = false;
   /** Set by stop(): deliveries still waiting for an endpoint slot go back to the queue. */
   let releasing = false;
@@ -121,7 +139,7 @@ export function createDispatcher(deps: DispatcherDeps) {
   }
 
   async function pump(): Promise<number> {
-    const room = Math.min(batchSize, maxInFlight - inFlight);
+    const room = Math.min(batchSize, maxInFlight - inFlight - reserved);
     if (room <= 0) return 0;
     const now = clock.now();
     const claimed = await store.queue.claim(now, now + leaseMs, room);
@@ -191,8 +209,9 @@ export function createDispatcher(deps: DispatcherDeps) {
       .finally(() => {
         inFlight--;
         running.delete(task);
-        // Claim again once half the capacity is free, not after every single attempt.
-        if (inFlight <= maxInFlight / 2) wake();
+        // A full dispatcher claims again once half its capacity is free, not after every
+        // single attempt.
+        if (full && inFlight <= maxInFlight / 2) wake();
       });
     running.add(task);
   }
@@ -292,7 +311,9 @@ export function createDispatcher(deps: DispatcherDeps) {
         failures = 0;
         if (claimed > 0 && inFlight < maxInFlight) continue;
         if (inFlight >= maxInFlight) {
+          full = true;
           await waitForWake(maxIdleMs);
+          full = false;
           continue;
         }
         if (woken) continue;
@@ -320,8 +341,66 @@ export function createDispatcher(deps: DispatcherDeps) {
     });
   }
 
+  /**
+   * New deliveries of one message, taken while they are stored: each one the dispatcher has
+   * room for is stored already leased to it and sent as soon as the message is committed,
+   * with no claim query and no wait for the next round. Throttled endpoints, and endpoints
+   * already saturated, are left to the queue.
+   */
+  function offer(app: Application): DispatchOffer | null {
+    if (!loopDone || stopping) return null;
+    const taken: { endpoint: Endpoint; failSince: number | null }[] = [];
+    let open = true;
+    const close = () => {
+      open = false;
+      reserved -= taken.length;
+    };
+    return {
+      get taken() {
+        return taken.length;
+      },
+      take(endpoint, failSince, now) {
+        if (!open || stopping || inFlight + reserved >= maxInFlight) return null;
+        if ((endpoint.rateLimit ?? 0) > 0 || gate.saturated(endpoint.id)) return null;
+        reserved++;
+        taken.push({ endpoint, failSince });
+        return now + leaseMs;
+      },
+      start(message: Message) {
+        if (!open) return;
+        close();
+        const queued: QueuedMessage = {
+          id: message.id,
+          eventId: message.eventId,
+          eventType: message.eventType,
+          payload: message.payload,
+          expired: false,
+          channels: message.channels,
+          createdAt: message.createdAt,
+        };
+        for (const { endpoint, failSince } of taken) {
+          start(
+            {
+              msgId: message.id,
+              endpointId: endpoint.id,
+              appId: message.appId,
+              attemptCount: 0,
+              triggerType: TriggerType.scheduled,
+            },
+            queued,
+            { endpoint, failSince, appPolicy: app.policy ?? null },
+          );
+        }
+      },
+      abort() {
+        if (open) close();
+      },
+    };
+  }
+
   return {
     wake,
+    offer,
 
     /** Runs the dispatcher in the background until `stop()`. */
     start(): void {

@@ -6,7 +6,18 @@ import type { Endpoint } from '../domain/endpoint.ts';
 import { HeraldError, invalid } from '../domain/errors.ts';
 import type { IdGenerator } from '../domain/ids.ts';
 import type { Message } from '../domain/message.ts';
+import type { DeliveryHandoff } from '../store/messages.ts';
 import type { Store } from '../store/store.ts';
+
+/** A local dispatcher's offer to send a new message's deliveries itself, at once. */
+export type DispatchOffer = DeliveryHandoff & {
+  /** How many deliveries were taken. */
+  readonly taken: number;
+  /** The message is committed: send what was taken. */
+  start(message: Message): void;
+  /** The message was not stored: give the slots back. */
+  abort(): void;
+};
 
 export type MessageInput = {
   eventType: string;
@@ -23,6 +34,8 @@ export function messageService(deps: {
   newId: IdGenerator;
   maxPayloadBytes: number;
   deliveriesQueued?: () => void;
+  /** Offers new deliveries to this node's dispatcher (null: no dispatcher, or no room). */
+  offerDispatch?: (app: Application) => DispatchOffer | null;
 }) {
   return {
     publish: (app: Application, input: MessageInput) => publish(app, input),
@@ -62,8 +75,16 @@ export function messageService(deps: {
       createdAt: now,
       deliverAt,
     };
-    const queued = await deps.store.messages.publish(message, onlyEndpointId);
-    if (queued > 0) deps.deliveriesQueued?.();
+    const offer = deps.offerDispatch?.(app) ?? undefined;
+    let queued: number;
+    try {
+      queued = await deps.store.messages.publish(message, onlyEndpointId, offer);
+    } catch (error) {
+      offer?.abort();
+      throw error;
+    }
+    offer?.start(message);
+    if (queued > (offer?.taken ?? 0)) deps.deliveriesQueued?.();
     return message;
   }
 }

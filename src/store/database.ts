@@ -29,6 +29,12 @@ export type Capabilities = {
    * for its lease to run out.
    */
   singleProcess: boolean;
+  /**
+   * Batched writes run one prepared statement per row (an embedded engine has no round trip
+   * to save, and binding values beats parsing a JSON array) instead of one statement over a
+   * JSON array of rows.
+   */
+  rowAtATime: boolean;
   /** Whether an error is a unique-constraint violation. */
   isUniqueViolation(error: unknown): boolean;
 };

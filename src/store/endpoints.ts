@@ -109,10 +109,22 @@ export function endpointRepository(db: Database) {
 
     /** Every enabled endpoint of an application, for fan-out. */
     async listEnabled(appId: string, tx: SqlExecutor = db): Promise<Endpoint[]> {
-      const rows = await tx.all<Row>('SELECT * FROM endpoints WHERE app_id = ? AND disabled = 0', [
-        appId,
-      ]);
-      return rows.map(toEndpoint);
+      return (await this.listEnabledWithHealth(appId, tx)).map((e) => e.endpoint);
+    },
+
+    /** Every enabled endpoint of an application, with since when it has been failing. */
+    async listEnabledWithHealth(
+      appId: string,
+      tx: SqlExecutor = db,
+    ): Promise<{ endpoint: Endpoint; failSince: number | null }[]> {
+      const rows = await tx.all<Row & { fail_since: number | null }>(
+        'SELECT * FROM endpoints WHERE app_id = ? AND disabled = 0',
+        [appId],
+      );
+      return rows.map((r) => ({
+        endpoint: toEndpoint(r),
+        failSince: r.fail_since === null ? null : Number(r.fail_since),
+      }));
     },
 
     async update(e: Endpoint): Promise<Endpoint> {

@@ -1,14 +1,34 @@
-// Group commit: work items that arrive in the same turn of the event loop are written in one
-// transaction, and each caller gets its own outcome once that transaction has committed.
+// Group commit: work items that arrive in the same turn of the event loop (or, with
+// `lingerMs`, within that many milliseconds) are written in one transaction, and each caller
+// gets its own outcome once that transaction has committed.
 
 export type Outcome<R> = { ok: true; value: R } | { ok: false; error: unknown };
 
-export function createGroupCommit<T, R>(write: (batch: T[]) => Promise<Outcome<R>[]>) {
+export type GroupCommitOptions = {
+  /**
+   * How long the first item of a group waits for company. Worth it where nobody waits on
+   * the write (attempt records): each commit costs as much as dozens of rows.
+   */
+  lingerMs?: number;
+  /** A group this large is written at once, lingering or not. */
+  maxBatch?: number;
+};
+
+export function createGroupCommit<T, R>(
+  write: (batch: T[]) => Promise<Outcome<R>[]>,
+  options: GroupCommitOptions = {},
+) {
+  const lingerMs = options.lingerMs ?? 0;
+  const maxBatch = options.maxBatch ?? Number.POSITIVE_INFINITY;
   let pending: { item: T; resolve: (value: R) => void; reject: (error: unknown) => void }[] = [];
   let scheduled = false;
+  let timer: NodeJS.Timeout | null = null;
 
   const run = async () => {
     scheduled = false;
+    if (timer) clearTimeout(timer);
+    timer = null;
+    if (pending.length === 0) return;
     const batch = pending;
     pending = [];
     try {
@@ -27,7 +47,10 @@ export function createGroupCommit<T, R>(write: (batch: T[]) => Promise<Outcome<R
     add(item: T): Promise<R> {
       return new Promise<R>((resolve, reject) => {
         pending.push({ item, resolve, reject });
-        if (!scheduled) {
+        if (scheduled) return;
+        if (lingerMs > 0 && pending.length < maxBatch) {
+          timer ??= setTimeout(run, lingerMs);
+        } else {
           scheduled = true;
           setImmediate(run);
         }

@@ -71,7 +71,22 @@ export function messageConditions(
   }
 }
 
-type Publication = { message: Message; onlyEndpointId: string | undefined };
+/**
+ * Lets a local dispatcher with room take a new delivery as it is stored: `take` answers the
+ * end of its lease, and the delivery is stored already claimed (no claim query, no wait for
+ * the next round); or null, and it is stored pending for any worker.
+ */
+export type DeliveryHandoff = {
+  take(endpoint: Endpoint, failSince: number | null, now: number): number | null;
+};
+
+type Publication = {
+  message: Message;
+  onlyEndpointId: string | undefined;
+  handoff: DeliveryHandoff | undefined;
+};
+
+type Candidate = { endpoint: Endpoint; failSince: number | null };
 
 export function messageRepository(db: Database, endpoints: EndpointRepository) {
   /**
@@ -80,30 +95,34 @@ export function messageRepository(db: Database, endpoints: EndpointRepository) {
    */
   async function insertOne(
     tx: SqlExecutor,
-    { message, onlyEndpointId }: Publication,
-    enabled: Map<string, Endpoint[]>,
+    { message, onlyEndpointId, handoff }: Publication,
+    enabled: Map<string, Candidate[]>,
   ) {
     await tx.run('SAVEPOINT publish');
     try {
       await insertMessage(tx, message);
       let candidates = enabled.get(message.appId);
       if (!candidates) {
-        candidates = await endpoints.listEnabled(message.appId, tx);
+        candidates = await endpoints.listEnabledWithHealth(message.appId, tx);
         enabled.set(message.appId, candidates);
       }
       const targets = onlyEndpointId
-        ? candidates.filter((e) => e.id === onlyEndpointId)
-        : candidates.filter((e) => endpointMatches(e, message));
+        ? candidates.filter((c) => c.endpoint.id === onlyEndpointId)
+        : candidates.filter((c) => endpointMatches(c.endpoint, message));
       const due = message.deliverAt ?? message.createdAt;
-      for (const endpoint of targets) {
+      for (const { endpoint, failSince } of targets) {
+        const lease =
+          message.deliverAt === null
+            ? (handoff?.take(endpoint, failSince, message.createdAt) ?? null)
+            : null;
         await tx.run(
           'INSERT INTO deliveries (msg_id, endpoint_id, app_id, status, attempt_count, next_attempt_at, trigger_type, created_at, updated_at) VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?)',
           [
             message.id,
             endpoint.id,
             message.appId,
-            MessageStatus.pending,
-            due,
+            lease === null ? MessageStatus.pending : MessageStatus.sending,
+            lease ?? due,
             TriggerType.scheduled,
             message.createdAt,
             message.createdAt,
@@ -127,7 +146,7 @@ export function messageRepository(db: Database, endpoints: EndpointRepository) {
   // Group commit: messages published in the same turn of the event loop share one
   // transaction (one write to disk), and each caller is answered once it is committed.
   const groupCommit = createGroupCommit<Publication, number>(async (batch) => {
-    const enabled = new Map<string, Endpoint[]>();
+    const enabled = new Map<string, Candidate[]>();
     return db.transaction(async (tx) => {
       const outcomes: ({ ok: true; value: number } | { ok: false; error: unknown })[] = [];
       for (const publication of batch) {
@@ -146,8 +165,8 @@ export function messageRepository(db: Database, endpoints: EndpointRepository) {
      * Stores the message and its deliveries; returns how many deliveries were created. With
      * `onlyEndpointId`, the message goes to that endpoint alone, whatever its filters.
      */
-    publish(message: Message, onlyEndpointId?: string): Promise<number> {
-      return groupCommit.add({ message, onlyEndpointId });
+    publish(message: Message, onlyEndpointId?: string, handoff?: DeliveryHandoff): Promise<number> {
+      return groupCommit.add({ message, onlyEndpointId, handoff });
     },
 
     /** Finds a message of an application by id or eventId. */

@@ -106,9 +106,41 @@ export function queueRepository(db: Database) {
       );
     },
 
-    /** Writes a batch of attempts and moves their deliveries on: two statements, one transaction. */
+    /**
+     * Writes a batch of attempts and moves their deliveries on in one transaction: two
+     * statements over JSON arrays, or two prepared statements per row (`rowAtATime`).
+     */
     async record(records: AttemptRecord[], now: number): Promise<void> {
       if (records.length === 0) return;
+      if (db.capabilities.rowAtATime) {
+        await db.transaction(async (tx) => {
+          for (const { attempt: a, delivery: d, status, nextAttemptAt } of records) {
+            await tx.run(sql['record-attempts'], [
+              a.id,
+              a.msgId,
+              a.endpointId,
+              a.appId,
+              a.url,
+              a.status,
+              a.responseStatusCode,
+              a.response,
+              a.responseDurationMs,
+              a.triggerType,
+              a.createdAt,
+            ]);
+            await tx.run(sql['finish-attempts'], [
+              status,
+              nextAttemptAt,
+              d.triggerType === 0 ? 1 : 0,
+              now,
+              d.msgId,
+              d.endpointId,
+              d.attemptCount,
+            ]);
+          }
+        });
+        return;
+      }
       const attempts = JSON.stringify(records.map((r) => r.attempt));
       const moves = JSON.stringify(
         records.map(({ delivery, status, nextAttemptAt }) => ({

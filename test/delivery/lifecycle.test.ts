@@ -152,3 +152,57 @@ test('operational webhook endpoints: create, read, update, secret, headers, dele
     await t.close();
   }
 });
+
+test('a running dispatcher takes a new message as it is stored: already sending when the publish returns', async () => {
+  const t = await createTestApp();
+  const receiver = await startReceiver(() => ({ status: 200, delayMs: 300 }));
+  try {
+    const api = apiClient(t);
+    t.clock.set(systemClock.now());
+    const app = await api<{ id: string }>('POST', '/app', { name: 'handoff' });
+    const endpoint = await api<{ id: string }>('POST', `/app/${app.id}/endpoint`, {
+      url: receiver.url,
+    });
+    t.dispatcher.start();
+    await api('POST', `/app/${app.id}/msg`, { eventType: 'a.b', payload: {} });
+    const stats = () =>
+      api<{ pending: number; sending: number; success: number }>(
+        'GET',
+        `/app/${app.id}/endpoint/${endpoint.id}/stats`,
+      );
+    // No claim round ran in between: the delivery was stored claimed by this dispatcher.
+    assert.deepEqual(await stats(), { pending: 0, sending: 1, success: 0, fail: 0, canceled: 0 });
+    const deadline = Date.now() + 5000;
+    while ((await stats()).success === 0 && Date.now() < deadline) await sleep(20);
+    assert.deepEqual(await stats(), { pending: 0, sending: 0, success: 1, fail: 0, canceled: 0 });
+    assert.equal(receiver.requests.length, 1);
+  } finally {
+    await t.close();
+    await receiver.close();
+  }
+});
+
+test('a dispatcher with no room leaves new deliveries to the queue, and an aborted offer gives its slots back', async () => {
+  const t = await createTestApp({ maxInFlight: 1 });
+  try {
+    const api = apiClient(t);
+    const app = await api<{ id: string }>('POST', '/app', { name: 'room' });
+    await api('POST', `/app/${app.id}/endpoint`, { url: 'http://127.0.0.1:9/' });
+    const [endpoint] = await t.store.endpoints.listEnabled(app.id);
+    const application = await t.store.applications.find(app.id);
+    assert.ok(application && endpoint);
+    assert.equal(t.dispatcher.offer(application), null, 'a stopped dispatcher offers nothing');
+    t.dispatcher.start();
+    const first = t.dispatcher.offer(application);
+    assert.ok(first);
+    assert.equal(typeof first.take(endpoint, null, t.clock.now()), 'number');
+    const second = t.dispatcher.offer(application);
+    assert.equal(second?.take(endpoint, null, t.clock.now()), null, 'no room left');
+    first.abort();
+    const third = t.dispatcher.offer(application);
+    assert.equal(typeof third?.take(endpoint, null, t.clock.now()), 'number');
+    third?.abort();
+  } finally {
+    await t.close();
+  }
+});

@@ -51,6 +51,8 @@ export async function createTestApp(
     ca?: string;
     /** At most this many requests in flight to one endpoint. */
     perEndpointConcurrency?: number;
+    /** At most this many attempts in flight in all. */
+    maxInFlight?: number;
   } = {},
 ): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'herald-test-'));
@@ -106,6 +108,7 @@ export async function createTestApp(
       ...(options.perEndpointConcurrency
         ? { perEndpointConcurrency: options.perEndpointConcurrency }
         : {}),
+      ...(options.maxInFlight ? { maxInFlight: options.maxInFlight } : {}),
     },
   });
   const backgroundTasks = createBackgroundTasks({ store, clock, newId });
@@ -133,6 +136,8 @@ export async function createTestApp(
         wake();
         options.events?.deliveriesQueued?.();
       },
+      // Null until the test starts the dispatcher: `runDue()` tests see every delivery queued.
+      offerDispatch: (app) => dispatcher.offer(app),
     },
   });
   wake = dispatcher.wake;

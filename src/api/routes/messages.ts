@@ -23,6 +23,7 @@ export function messageRoutes(api: HeraldFastify, deps: AppDeps): void {
     newId: deps.newId,
     maxPayloadBytes: deps.config.maxPayloadBytes,
     deliveriesQueued: () => deps.events?.deliveriesQueued?.(),
+    offerDispatch: (app) => deps.events?.offerDispatch?.(app) ?? null,
   });
 
   api.get(

@@ -70,6 +70,7 @@ export function simpleWebhookRoutes(api: HeraldFastify, deps: AppDeps): void {
     newId: deps.newId,
     maxPayloadBytes: deps.config.maxPayloadBytes,
     deliveriesQueued: wake,
+    offerDispatch: (app) => deps.events?.offerDispatch?.(app) ?? null,
   });
 
   let defaultApp: Application | null = null;

@@ -14,6 +14,7 @@ const migrationLock = 7_203_551_990;
 export const postgresCapabilities: Capabilities = {
   dialect: 'postgres',
   skipLocked: true,
+  rowAtATime: false,
   crossProcessNotify: true,
   singleProcess: false,
   isUniqueViolation: (error) => (error as { code?: string } | null)?.code === '23505',

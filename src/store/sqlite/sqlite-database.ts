@@ -13,6 +13,7 @@ export const sqliteCapabilities: Capabilities = {
   skipLocked: false,
   crossProcessNotify: false,
   singleProcess: true,
+  rowAtATime: true,
   isUniqueViolation: (error) => {
     const e = error as { errcode?: number; message?: string };
     return (

@@ -1,13 +1,8 @@
--- Moves a batch of claimed deliveries on after their attempts. The attempt_count guard
--- ignores a worker whose lease ran out and whose row was claimed again.
--- Parameters: ?1 JSON array of {msgId, endpointId, seenCount, status, nextAttemptAt, add},
--- ?2 now.
+-- Moves one claimed delivery on after its attempt (run once per attempt of a batch, inside
+-- one transaction). The attempt_count guard ignores a worker whose lease ran out and whose
+-- row was claimed again.
+-- Parameters: ?1 status, ?2 next attempt at, ?3 added to attempt_count, ?4 now, ?5 msg id,
+-- ?6 endpoint id, ?7 the attempt_count seen at claim.
 UPDATE deliveries
-SET status = json_extract(f.value, '$.status'),
-  next_attempt_at = json_extract(f.value, '$.nextAttemptAt'),
-  attempt_count = attempt_count + json_extract(f.value, '$.add'),
-  updated_at = ?2
-FROM json_each(?1) AS f
-WHERE deliveries.msg_id = json_extract(f.value, '$.msgId')
-  AND deliveries.endpoint_id = json_extract(f.value, '$.endpointId')
-  AND deliveries.attempt_count = json_extract(f.value, '$.seenCount')
+SET status = ?1, next_attempt_at = ?2, attempt_count = attempt_count + ?3, updated_at = ?4
+WHERE msg_id = ?5 AND endpoint_id = ?6 AND attempt_count = ?7

@@ -1,14 +1,8 @@
--- Records a batch of attempts in one statement.
--- Parameters: ?1 JSON array of attempts {id, msgId, endpointId, appId, url, status,
--- responseStatusCode, response, responseDurationMs, triggerType, createdAt}.
+-- Records one attempt (run once per attempt of a batch, inside one transaction).
+-- Parameters: ?1 id, ?2 msg id, ?3 endpoint id, ?4 app id, ?5 url, ?6 status,
+-- ?7 response status code, ?8 response, ?9 response duration ms, ?10 trigger type,
+-- ?11 created at.
 INSERT INTO attempts (
   id, msg_id, endpoint_id, app_id, url, status, response_status_code, response,
   response_duration_ms, trigger_type, created_at
-)
-SELECT
-  json_extract(value, '$.id'), json_extract(value, '$.msgId'), json_extract(value, '$.endpointId'),
-  json_extract(value, '$.appId'), json_extract(value, '$.url'), json_extract(value, '$.status'),
-  json_extract(value, '$.responseStatusCode'), json_extract(value, '$.response'),
-  json_extract(value, '$.responseDurationMs'), json_extract(value, '$.triggerType'),
-  json_extract(value, '$.createdAt')
-FROM json_each(?1)
+) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
