@@ -24,6 +24,7 @@ export type SendErrorCode =
 
 export type OutboundRequest = {
   url: string;
+  /** Lower-case names; the client adds its `user-agent` when there is none. */
   headers: Record<string, string>;
   body: Buffer | string;
   timeoutMs: number;
@@ -136,33 +137,23 @@ export function createHttpClient(options: {
         error: { code, message },
       });
 
-      let url: URL;
-      try {
-        url = new URL(request.url);
-      } catch {
-        return fail('invalid_url', `not a valid URL: ${request.url}`);
-      }
-      if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-        return fail('invalid_url', `unsupported scheme ${url.protocol}`);
-      }
-      if (request.httpsOnly && url.protocol !== 'https:') {
+      const target = parseTarget(request.url);
+      if (typeof target === 'string') return fail('invalid_url', target);
+      if (request.httpsOnly && target.protocol !== 'https:') {
         return fail('https_required', 'this endpoint accepts https:// URLs only');
       }
-      const host = url.hostname.replace(/^\[|\]$/g, '');
-      if (isIP(host)) {
-        const reason = blockedReason(host);
+      if (target.ip) {
+        const reason = blockedReason(target.host);
         if (reason) return fail('destination_blocked', reason);
       }
 
-      const headers: Record<string, string> = { ...request.headers };
-      if (!Object.keys(headers).some((h) => h.toLowerCase() === 'user-agent')) {
-        headers['user-agent'] = options.userAgent;
-      }
+      const headers = request.headers;
+      headers['user-agent'] ??= options.userAgent;
       const signal = AbortSignal.timeout(request.timeoutMs);
       try {
         const response = await agent.request({
-          origin: url.origin,
-          path: `${url.pathname}${url.search}`,
+          origin: target.origin,
+          path: target.path,
           method: 'POST',
           headers,
           body: request.body,
@@ -172,17 +163,20 @@ export function createHttpClient(options: {
         });
         const chunks: Buffer[] = [];
         let kept = 0;
-        for await (const chunk of response.body as AsyncIterable<Buffer>) {
-          if (kept < maxBytes) {
-            const part = chunk.subarray(0, maxBytes - kept);
-            chunks.push(part);
-            kept += part.length;
+        // Most receivers answer with an empty body: nothing to read then.
+        if (response.headers['content-length'] === '0') await response.body.dump();
+        else
+          for await (const chunk of response.body as AsyncIterable<Buffer>) {
+            if (kept < maxBytes) {
+              const part = chunk.subarray(0, maxBytes - kept);
+              chunks.push(part);
+              kept += part.length;
+            }
+            if (kept >= maxBytes) {
+              response.body.destroy();
+              break;
+            }
           }
-          if (kept >= maxBytes) {
-            response.body.destroy();
-            break;
-          }
-        }
         const responseHeaders: Record<string, string> = {};
         for (const [name, value] of Object.entries(response.headers)) {
           if (value !== undefined)
@@ -215,6 +209,37 @@ export function createHttpClient(options: {
     },
     close: () => agent.close(),
   };
+}
+
+type Target = { origin: string; path: string; protocol: string; host: string; ip: boolean };
+
+// Endpoint URLs repeat from one attempt to the next: parse each once.
+const targets = new Map<string, Target | string>();
+
+/** The parts of an endpoint URL a request needs, or why it cannot be sent to. */
+function parseTarget(raw: string): Target | string {
+  let target = targets.get(raw);
+  if (target !== undefined) return target;
+  try {
+    const url = new URL(raw);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      target = `unsupported scheme ${url.protocol}`;
+    } else {
+      const host = url.hostname.replace(/^\[|\]$/g, '');
+      target = {
+        origin: url.origin,
+        path: `${url.pathname}${url.search}`,
+        protocol: url.protocol,
+        host,
+        ip: isIP(host) !== 0,
+      };
+    }
+  } catch {
+    target = `not a valid URL: ${raw}`;
+  }
+  if (targets.size >= 10_000) targets.clear();
+  targets.set(raw, target);
+  return target;
 }
 
 function classify(

@@ -70,7 +70,7 @@ export function createDispatcher(deps: DispatcherDeps) {
   const { store, clock, settings } = deps;
   const batchSize = settings.batchSize ?? 200;
   const maxInFlight = settings.maxInFlight ?? 256;
-  const perEndpoint = settings.perEndpointConcurrency ?? 32;
+  const perEndpoint = settings.perEndpointConcurrency ?? 16;
   const maxIdleMs = settings.maxIdleMs ?? 30_000;
   // Long enough for an attempt (at most the timeout) and its recording, with room to spare.
   const leaseMs = settings.timeoutSeconds * 2000 + 10_000;
@@ -196,11 +196,19 @@ export function createDispatcher(deps: DispatcherDeps) {
         await store.queue.defer([delivery], now, now);
         return;
       }
+      // The endpoint's slot is freed as soon as the exchange is over; recording the attempt
+      // does not hold it.
       const started = performance.now();
-      try {
-        await attempt(delivery, message, endpoint);
-      } finally {
+      let sent = false;
+      const exchanged = () => {
+        if (sent) return;
+        sent = true;
         release(performance.now() - started);
+      };
+      try {
+        await attempt(delivery, message, endpoint, exchanged);
+      } finally {
+        exchanged();
       }
     })()
       .catch((error: unknown) =>
@@ -220,6 +228,7 @@ export function createDispatcher(deps: DispatcherDeps) {
     delivery: ClaimedDelivery,
     message: QueuedMessage,
     loaded: LoadedEndpoint,
+    exchanged: () => void,
   ) {
     const { endpoint } = loaded;
     const policy = policyOf(loaded);
@@ -246,6 +255,7 @@ export function createDispatcher(deps: DispatcherDeps) {
         httpsOnly: policy.httpsOnly,
       });
     }
+    exchanged();
     const ok = isSuccess(result);
     const outcome: AttemptOutcome = ok
       ? { kind: 'success' }

@@ -25,7 +25,20 @@ export type Random = {
   bytes(n: number): Buffer;
 };
 
+// Small reads come from a pool refilled 4 kB at a time: one call into the CSPRNG per ~250 ids
+// instead of one per id. Every byte is handed out once.
+let pool = Buffer.alloc(0);
+let used = 0;
+
 export const systemRandom: Random = {
   float: () => Math.random(),
-  bytes: (n) => randomBytes(n),
+  bytes: (n) => {
+    if (n > 256) return randomBytes(n);
+    if (used + n > pool.length) {
+      pool = randomBytes(4096);
+      used = 0;
+    }
+    used += n;
+    return pool.subarray(used - n, used);
+  },
 };

@@ -61,10 +61,12 @@ export function applicationRepository(db: Database) {
 
     /** Finds an application by id or by uid. */
     async find(idOrUid: string, tx: SqlExecutor = db): Promise<Application | null> {
-      const row = await tx.get<Row>(
-        'SELECT * FROM applications WHERE (id = ? OR uid = ?) AND internal = 0 ORDER BY id = ? DESC LIMIT 1',
-        [idOrUid, idOrUid, idOrUid],
-      );
+      // By id first (two index probes in one OR query cost twice as much on every publish).
+      const row =
+        (idOrUid.startsWith('app_')
+          ? await tx.get<Row>('SELECT * FROM applications WHERE id = ? AND internal = 0', [idOrUid])
+          : undefined) ??
+        (await tx.get<Row>('SELECT * FROM applications WHERE uid = ? AND internal = 0', [idOrUid]));
       return row ? toApplication(row) : null;
     },
 
