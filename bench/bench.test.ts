@@ -8,12 +8,12 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
 
-test('the benchmark runs end to end and reports every row', { timeout: 120_000 }, async () => {
+test('the benchmark runs end to end, reports every row and profiles on request', { timeout: 120_000 }, async () => {
   const out = mkdtempSync(join(tmpdir(), 'herald-bench-smoke-'));
   try {
     const { stdout } = await promisify(execFile)(
       process.execPath,
-      ['bench/run.ts', '--smoke', '--out', out],
+      ['bench/run.ts', '--smoke', '--profile', '--out', out],
       {
         cwd: join(import.meta.dirname, '..'),
       },
@@ -35,6 +35,11 @@ test('the benchmark runs end to end and reports every row', { timeout: 120_000 }
     assert.equal(result.rows.length, 7);
     assert.ok(result.rows.every((r) => Number.isFinite(r.median) && r.median > 0));
     assert.match(readFileSync(join(out, 'latest.svg'), 'utf8'), /^<svg/);
+    // --profile leaves each row's CPU profile and a summary of where its time went.
+    assert.match(
+      readFileSync(join(out, 'profiles', 'delivery-fan-out-1-sqlite', 'summary.txt'), 'utf8'),
+      /by source \(self time\)/,
+    );
   } finally {
     rmSync(out, { recursive: true, force: true });
   }

@@ -1,12 +1,17 @@
 // What the benchmark rows share: the receiver process, Herald processes with RSS and CPU
 // sampling, and HTTP load from keep-alive undici pools.
 import { type ChildProcess, fork } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
 import { Pool } from 'undici';
 import { type HeraldProcess, startHerald } from '../test/helpers/herald-process.ts';
+
+/** Wall-clock milliseconds, comparable across the benchmark's processes. */
+export const wallNow = () => performance.timeOrigin + performance.now();
 
 export const token = 'bench_admin_token_0123456789abcdef';
 export const body1k = (extra: Record<string, unknown> = {}) => ({
@@ -107,7 +112,12 @@ function cpuMs(pid: number): number {
   }
 }
 
-export type HeraldSetup = { databaseUrl?: string; schema?: string };
+export type HeraldSetup = {
+  databaseUrl?: string;
+  schema?: string;
+  /** Where the delivering node writes its CPU profile (`--profile`). */
+  profileDir?: string;
+};
 
 /** A Herald data directory (SQLite) or schema (PostgreSQL) for one row. */
 export function heraldEnv(setup: HeraldSetup): {
@@ -128,11 +138,70 @@ export function heraldEnv(setup: HeraldSetup): {
   return { env, dbPath, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+/** The heap limits of `npm start`. */
+const heapFlags = ['--max-semi-space-size=16', '--max-old-space-size=192'];
+
 export async function herald(
   env: Record<string, string>,
   role: 'all' | 'api',
+  profileDir?: string,
 ): Promise<HeraldProcess> {
-  return startHerald({ ...env, HERALD_ROLE: role });
+  if (profileDir) mkdirSync(profileDir, { recursive: true });
+  const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const spawned = performance.now();
+  const node = await startHerald({ ...env, HERALD_ROLE: role }, 20_000, [...heapFlags, ...profile]);
+  // The profile summary leaves out the start-up (module loading, schema compilation).
+  if (profileDir) {
+    const readyAfterMs = Math.round(performance.now() - spawned);
+    writeFileSync(join(profileDir, 'ready.json'), JSON.stringify({ readyAfterMs }));
+  }
+  return node;
+}
+
+/**
+ * Counts recorded attempts straight from the database (a reader beside Herald, not through
+ * its API), so a row ends when every attempt is on disk, not when the receiver has them.
+ */
+export function attemptCounter(
+  setup: HeraldSetup,
+  dbPath: string,
+): { count(): Promise<number>; close(): Promise<void> } {
+  if (setup.databaseUrl?.startsWith('postgres')) {
+    const client = new pg.Client({ connectionString: setup.databaseUrl });
+    const connected = client.connect();
+    return {
+      count: async () => {
+        await connected;
+        const result = await client.query(
+          `SELECT count(*)::int AS n FROM "${setup.schema ?? 'public'}".attempts`,
+        );
+        return (result.rows[0] as { n: number }).n;
+      },
+      close: () => client.end(),
+    };
+  }
+  let db: DatabaseSync | null = null;
+  return {
+    count: async () => {
+      db ??= new DatabaseSync(dbPath, { readOnly: true });
+      return Number((db.prepare('SELECT count(*) AS n FROM attempts').get() as { n: number }).n);
+    },
+    close: async () => db?.close(),
+  };
+}
+
+/** Waits until `expected` attempts are recorded; returns when (wall-clock ms). */
+export async function recorded(
+  counter: { count(): Promise<number> },
+  expected: number,
+  timeoutMs: number,
+): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if ((await counter.count()) >= expected) return wallNow();
+    if (Date.now() > deadline) throw new Error(`fewer than ${expected} attempts recorded in time`);
+    await sleep(50);
+  }
 }
 
 export class Client {
@@ -153,6 +222,18 @@ export class Client {
       body: JSON.stringify(body),
     });
     return { status: response.statusCode, body: (await response.body.json()) as T };
+  }
+
+  /** A POST whose answer is only checked for its status (nothing kept). */
+  async postLean(path: string, body: unknown): Promise<void> {
+    const response = await this.pool.request({
+      method: 'POST',
+      path,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    await response.body.dump();
+    if (response.statusCode >= 300) throw new Error(`${path} answered ${response.statusCode}`);
   }
 
   /** Sends `count` requests from `concurrency` loops; returns the elapsed ms. */

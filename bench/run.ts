@@ -1,11 +1,13 @@
-// `npm run bench [-- --quick | --full | --smoke] [--postgres URL] [--out DIR]`: measures Herald as
-// a user runs it (separate processes, loopback only) and prints one table, also written as
-// JSON, Markdown and an SVG chart under bench/results/.
-import { mkdirSync, writeFileSync } from 'node:fs';
+// `npm run bench [-- --quick | --full | --smoke] [--postgres URL] [--out DIR] [--profile]`:
+// measures Herald as a user runs it (separate processes, loopback only) and prints one table,
+// also written as JSON, Markdown and an SVG chart under bench/results/. `--profile` also
+// writes each row's CPU profile and a summary of it under <out>/profiles/.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { dropSchema, freshSchema } from '../test/helpers/postgres.ts';
-import { Receiver } from './harness.ts';
+import { type HeraldSetup, Receiver } from './harness.ts';
+import { summarizeProfiles } from './profile.ts';
 import { chart, type ResultRow, table } from './report.ts';
 import {
   backlog,
@@ -25,19 +27,29 @@ const { values } = parseArgs({
     smoke: { type: 'boolean' },
     postgres: { type: 'string' },
     out: { type: 'string' },
+    profile: { type: 'boolean' },
   },
 });
 const mode = values.smoke ? 'smoke' : values.full ? 'full' : 'quick';
 const sizes: Sizes = {
-  smoke: { messages: 200, latencySeconds: 1, backlog: 500 },
-  quick: { messages: 20_000, latencySeconds: 3, backlog: 50_000 },
-  full: { messages: 100_000, latencySeconds: 10, backlog: 1_000_000 },
+  smoke: { messages: 200, latencySeconds: 1, latencyWarmupSeconds: 1, backlog: 500 },
+  quick: { messages: 20_000, latencySeconds: 5, latencyWarmupSeconds: 3, backlog: 50_000 },
+  full: { messages: 100_000, latencySeconds: 10, latencyWarmupSeconds: 3, backlog: 1_000_000 },
 }[mode];
 const repeats = mode === 'full' ? 3 : 1;
 const outDir = values.out ?? join(import.meta.dirname, 'results');
 
 const rows: ResultRow[] = [];
 const receiver = await Receiver.start();
+
+/** The setup of one row: `--profile` gives each row its own profile directory. */
+const withProfile = (row: string, store: string, setup: HeraldSetup = {}): HeraldSetup =>
+  values.profile
+    ? {
+        ...setup,
+        profileDir: join(outDir, 'profiles', `${row}-${store}`.replace(/[^a-z0-9]+/gi, '-')),
+      }
+    : setup;
 
 async function measure(
   row: string,
@@ -67,6 +79,9 @@ async function measure(
     detail: median.detail ?? '',
   });
   process.stderr.write(`${row} (${store}): ${median.value.toFixed(1)} ${median.unit}\n`);
+  const { profileDir } = withProfile(row, store);
+  if (profileDir && existsSync(profileDir))
+    process.stderr.write(`${summarizeProfiles(profileDir)}\n`);
   return median;
 }
 
@@ -84,7 +99,7 @@ try {
     'sqlite',
     '≥ 25,000/s, ratio ≥ 0.5, RSS ≤ 200 MB',
     (m, r) => m.value >= 25_000 && (r ?? 0) >= 0.5 && rss(m),
-    () => delivery(receiver, sizes, 1, {}),
+    () => delivery(receiver, sizes, 1, withProfile('delivery fan-out 1', 'sqlite')),
     top.value,
   );
   await measure(
@@ -92,7 +107,7 @@ try {
     'sqlite',
     'RSS ≤ 200 MB',
     rss,
-    () => delivery(receiver, sizes, 10, {}),
+    () => delivery(receiver, sizes, 10, withProfile('delivery fan-out 10', 'sqlite')),
     top.value,
   );
   await measure(
@@ -100,7 +115,7 @@ try {
     'sqlite',
     'ratio ≥ 0.3',
     (m, r) => (r ?? 0) >= 0.3 && rss(m),
-    () => endToEnd(receiver, sizes, {}),
+    () => endToEnd(receiver, sizes, withProfile('end to end', 'sqlite')),
     top.value,
   );
   await measure(
@@ -108,7 +123,7 @@ try {
     'sqlite',
     '≥ 10,000/s',
     (m) => m.value >= 10_000 && rss(m),
-    () => ingest(sizes, {}),
+    () => ingest(sizes, withProfile('ingest', 'sqlite')),
   );
   await measure(
     'latency at 1,000/s',
@@ -116,19 +131,20 @@ try {
     'p99 ≤ 5 ms',
     (m) => m.value <= 5 && rss(m),
     async () => {
-      const m = await latency(receiver, sizes, {});
+      const m = await latency(receiver, sizes, withProfile('latency at 1,000/s', 'sqlite'));
       return {
         ...m,
         detail: `p50 ${m.p50.toFixed(2)} ms, p95 ${m.p95.toFixed(2)} ms, ${m.detail}`,
       };
     },
   );
+  const backlogRow = `backlog ${sizes.backlog.toLocaleString('en-US')}`;
   await measure(
-    `backlog ${sizes.backlog.toLocaleString('en-US')}`,
+    backlogRow,
     'sqlite',
     '≥ 80 % of fan-out 1, RSS ≤ 200 MB',
     (m) => m.value >= 0.8 * d1.value && rss(m),
-    () => backlog(receiver, sizes),
+    () => backlog(receiver, sizes, withProfile(backlogRow, 'sqlite')),
     top.value,
   );
   if (values.postgres) {
@@ -146,7 +162,7 @@ try {
       'postgres',
       '≥ 10,000/s',
       (m) => m.value >= 10_000,
-      pg((s) => delivery(receiver, sizes, 1, s)),
+      pg((s) => delivery(receiver, sizes, 1, withProfile('delivery fan-out 1', 'postgres', s))),
       top.value,
     );
     await measure(
@@ -154,7 +170,7 @@ try {
       'postgres',
       '',
       () => null,
-      pg((s) => ingest(sizes, s)),
+      pg((s) => ingest(sizes, withProfile('ingest', 'postgres', s))),
     );
   }
 } finally {

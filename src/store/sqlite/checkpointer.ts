@@ -1,6 +1,6 @@
 // WAL checkpoints off the event loop. node:sqlite is synchronous, so a checkpoint (which
 // syncs the database file) run by the main connection would stall every request for its
-// duration. A worker thread with its own connection checkpoints instead, every second, in
+// duration. A worker thread with its own connection checkpoints instead, five times a second, in
 // PASSIVE mode (it never blocks writers).
 //
 // The worker's code is a few lines of plain JavaScript evaluated in the thread: loading a
@@ -18,7 +18,7 @@ const timer = setInterval(() => {
   } catch {
     // A busy database: the next round catches up.
   }
-}, 1000);
+}, 200);
 parentPort.on('message', () => {
   clearInterval(timer);
   db.close();

@@ -32,9 +32,9 @@ export function openSqliteDatabase(path: string): Database {
   db.exec('PRAGMA foreign_keys = ON');
   db.exec('PRAGMA busy_timeout = 5000');
   // Checkpoints run in a worker thread (see checkpointer.ts); the main connection only steps
-  // in as a safety net when the log grows past ~40 MB.
+  // in as a safety net when the log grows past ~100 MB.
   const checkpointer = path === ':memory:' ? null : startCheckpointer(path);
-  if (checkpointer) db.exec('PRAGMA wal_autocheckpoint = 10000');
+  if (checkpointer) db.exec('PRAGMA wal_autocheckpoint = 25000');
 
   const statements = new Map<string, StatementSync>();
   const prepare = (sql: string) => {
