@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
 
-test('the benchmark runs end to end, reports every row and profiles on request', { timeout: 120_000 }, async () => {
+test('the benchmark runs end to end, reports every row and profiles on request', {
+  timeout: 120_000,
+}, async () => {
   const out = mkdtempSync(join(tmpdir(), 'herald-bench-smoke-'));
   try {
     const { stdout } = await promisify(execFile)(
