@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { type HeraldChild, heraldTestToken, startHeraldChild } from '../helpers/running-herald.ts';
+import { type HeraldChild, heraldTestToken, startHeraldChild } from '../helpers/herald-process.ts';
 
 type Json = Record<string, unknown>;
 

@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { type InProcessHerald, startInProcessHerald } from '../helpers/herald-process.ts';
 import { startReceiver } from '../helpers/receiver.ts';
-import { type InProcessHerald, startInProcessHerald } from '../helpers/running-herald.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: the two SDK generations have different types; the scenario uses what both share.
 type AnySvix = any;
