@@ -7,6 +7,7 @@ import { createBackgroundTasks } from '../services/background-tasks.ts';
 import { registerAuth } from './auth-hook.ts';
 import { handleError } from './errors.ts';
 import { registerIdempotency } from './idempotency.ts';
+import { registerOptionalBodies } from './optional-body.ts';
 import { applicationRoutes } from './routes/applications.ts';
 import { attemptRoutes } from './routes/attempts.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -94,6 +95,7 @@ export async function buildApp(
     clock: deps.clock,
     ttlSeconds: deps.config.idempotencyTtlSeconds,
   });
+  registerOptionalBodies(app);
 
   await app.register(
     async (api) => {

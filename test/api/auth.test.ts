@@ -204,4 +204,27 @@ describe('app-portal tokens', () => {
       'not_found',
     );
   });
+
+  test('app-portal-access and expire-all take a POST without a body, or an empty JSON one, as {}', async () => {
+    // `raw: undefined` sends no body and no content type; `raw: ''` an empty application/json body.
+    for (const raw of [undefined, '']) {
+      const access = await c.ok(
+        { method: 'POST', url: '/api/v1/auth/app-portal-access/mine', raw },
+        200,
+      );
+      assert.ok(access.url.includes(encodeURIComponent(access.token)), 'the url carries the token');
+      assert.equal((await c.ok({ url: '/api/v1/app/mine', token: access.token })).id, mine.id);
+      // The default lifetime, as with `{}`.
+      t.clock.advance(t.config.portalTokenTtlSeconds * 1000 - 1000);
+      assert.equal((await c.call({ url: '/api/v1/app/mine', token: access.token })).status, 200);
+
+      const expired = await c.call({
+        method: 'POST',
+        url: '/api/v1/auth/app/mine/expire-all',
+        raw,
+      });
+      assert.equal(expired.status, 204);
+      await unauthenticated('/api/v1/app/mine', access.token);
+    }
+  });
 });

@@ -236,6 +236,26 @@ describe('endpoint secrets', () => {
     );
     assert.equal((await c.ok({ url: `${base}/${ep.id}/secret` })).key, otherSecret);
   });
+
+  test('rotation without a body, or with an empty JSON one, rotates as {} does', async () => {
+    const ep = await c.createEndpoint('eps', { secret: suppliedSecret });
+    const rotate = `${base}/${ep.id}/secret/rotate`;
+    const keys = [suppliedSecret];
+    // `raw: undefined` sends no body and no content type; `raw: ''` an empty application/json body.
+    for (const raw of [undefined, '']) {
+      assert.equal((await c.call({ method: 'POST', url: rotate, raw })).status, 204);
+      const fresh = (await c.ok({ url: `${base}/${ep.id}/secret` })).key;
+      assert.match(fresh, whsec);
+      assert.ok(!keys.includes(fresh), 'a new key');
+      keys.unshift(fresh);
+    }
+    // The previous keys keep signing during the default grace period.
+    const stored = await t.store.endpoints.findById(ep.id);
+    assert.deepEqual(
+      stored?.secrets.map((s) => s.key),
+      keys,
+    );
+  });
 });
 
 describe('endpoint headers', () => {

@@ -125,6 +125,19 @@ describe('malformed bodies', () => {
     assert.equal(both.body.detail[0].type, 'value_error.missing');
   });
 
+  test('where a body is required, none is a 422 and an empty JSON one a 400', async () => {
+    const app = await c.createApp({ name: 'bodyless', uid: 'bodyless' });
+    for (const url of [
+      '/api/v1/app',
+      '/api/v1/event-type',
+      `/api/v1/app/${app.id}/endpoint`,
+      `/api/v1/app/${app.id}/msg`,
+    ]) {
+      await c.expectValidation({ method: 'POST', url }, ['body']);
+      await c.expectError({ method: 'POST', url, raw: '' }, 400, 'invalid_json');
+    }
+  });
+
   test('limit above 250 or below 1 is a 422 on every list', async () => {
     await c.createApp({ name: 'limits', uid: 'limits' });
     const ep = await c.createEndpoint('limits');
