@@ -44,6 +44,21 @@ describe('messages', () => {
     assert.equal(noEventId.eventId, null);
   });
 
+  test('the publish answer reads back identically with quotes, escapes and non-ASCII text', async () => {
+    const sent = await c.publish('msgs', {
+      eventType: 'note.added',
+      eventId: 'escapes-1',
+      payload: { text: 'line\nbreak "quoted" \u2028 ünïcødé 😀', list: [1, null, { deep: 'x' }] },
+      channels: ['eu'],
+      deliverAt: new Date(t.clock.now() + 60_000).toISOString(),
+    });
+    assert.deepEqual(sent.payload, {
+      text: 'line\nbreak "quoted" \u2028 ünïcødé 😀',
+      list: [1, null, { deep: 'x' }],
+    });
+    assert.deepEqual(await c.ok({ url: `${base}/${sent.id}` }), sent);
+  });
+
   test('with_content=false answers payload {} on create, get and list; the payload is kept', async () => {
     const created = await c.ok(
       {

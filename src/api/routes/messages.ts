@@ -6,7 +6,13 @@ import { exampleOf } from '../../domain/event-type.ts';
 import { messageService } from '../../services/messages.ts';
 import { loadApp, loadMessage, loadPathEndpoint } from '../load.ts';
 import { errorResponses, IdOrUid, ListResponse } from '../schemas/common.ts';
-import { EventTypeName, MessageIn, MessageOut, messageOut } from '../schemas/message.ts';
+import {
+  EventTypeName,
+  MessageIn,
+  MessageOut,
+  messageOut,
+  messageOutJson,
+} from '../schemas/message.ts';
 import { MessageListQuery, messageFilter } from '../schemas/queries.ts';
 import type { AppDeps, HeraldFastify } from '../types.ts';
 
@@ -69,7 +75,9 @@ export function messageRoutes(api: HeraldFastify, deps: AppDeps): void {
     async (request, reply) => {
       const application = await loadApp(store, request, request.params.app_id);
       const message = await messages.publish(application, request.body);
-      return reply.code(202).send(messageOut(message, request.query.with_content));
+      // Already JSON: Fastify sends a string as it is (the schema still documents it).
+      const body = messageOutJson(message, request.query.with_content) as never;
+      return reply.code(202).type('application/json; charset=utf-8').send(body);
     },
   );
 

@@ -119,6 +119,20 @@ export function messageOut(m: Message, withContent = true) {
   };
 }
 
+/**
+ * `messageOut` as JSON text, with the stored payload bytes spliced in: the publish answer
+ * (sent on every publish) skips parsing the payload back and serializing it again.
+ */
+export function messageOutJson(m: Message, withContent = true): string {
+  const payload = m.expired
+    ? '{"expired":true}'
+    : !withContent || m.payload === null
+      ? '{}'
+      : m.payload;
+  const json = JSON.stringify;
+  return `{"id":${json(m.id)},"eventId":${json(m.eventId)},"eventType":${json(m.eventType)},"payload":${payload},"channels":${json(m.channels)},"tags":${json(m.tags)},"timestamp":"${iso(m.createdAt)}","deliverAt":${json(isoOrNull(m.deliverAt))}}`;
+}
+
 export const endpointMessageOut = (m: Message, d: Delivery, withContent = true) => ({
   ...messageOut(m, withContent),
   status: d.status,
