@@ -1,4 +1,5 @@
-// `npm run bench [-- --quick | --full | --smoke] [--postgres URL] [--out DIR] [--profile]`:
+// `npm run bench [-- --quick | --full | --smoke] [--postgres URL] [--out DIR] [--profile]
+// [--only TEXT]`:
 // measures Herald as a user runs it (separate processes, loopback only) and prints one table,
 // also written as JSON, Markdown and an SVG chart under bench/results/. `--profile` also
 // writes each row's CPU profile and a summary of it under <out>/profiles/.
@@ -28,6 +29,7 @@ const { values } = parseArgs({
     postgres: { type: 'string' },
     out: { type: 'string' },
     profile: { type: 'boolean' },
+    only: { type: 'string' },
   },
 });
 const mode = values.smoke ? 'smoke' : values.full ? 'full' : 'quick';
@@ -59,6 +61,10 @@ async function measure(
   run: () => Promise<Measure>,
   ceilingValue: number | null = null,
 ): Promise<Measure> {
+  // `--only TEXT`: the rows whose name and store contain TEXT (and the ceiling) run.
+  if (values.only && row !== 'ceiling' && !`${row} ${store}`.includes(values.only)) {
+    return { value: Number.NaN, unit: '' };
+  }
   const runs: Measure[] = [];
   for (let i = 0; i < repeats; i++) runs.push(await run());
   const sorted = [...runs].sort((a, b) => a.value - b.value);

@@ -6,6 +6,7 @@ import { buildApp, type HeraldApp } from '../api/build-app.ts';
 import type { ApiEvents } from '../api/types.ts';
 import { type Config, deliveryDefaults } from '../config/config.ts';
 import { createHttpClient } from '../delivery/http-client.ts';
+import { createThreadedHttpClient } from '../delivery/threaded-http-client.ts';
 import { createDispatcher } from '../dispatcher/dispatcher.ts';
 import { createEndpointTester } from '../dispatcher/endpoint-test.ts';
 import { systemClock, systemRandom } from '../domain/clock.ts';
@@ -50,7 +51,10 @@ export async function serve(
   });
 
   const runsWorker = config.role !== 'api';
-  const http = createHttpClient({
+  // With `sendThread`, requests are built and sent on a thread of their own (see
+  // threaded-http-client.ts); otherwise on the main thread, which costs less memory.
+  const createClient = config.sendThread ? createThreadedHttpClient : createHttpClient;
+  const http = createClient({
     allowedSubnets: config.allowedSubnets,
     userAgent: `Herald/${heraldVersion}`,
   });

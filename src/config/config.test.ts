@@ -53,3 +53,13 @@ test('a bad setting fails with an error naming it', () => {
     /cannot read config file/,
   );
 });
+
+test('HERALD_SEND_THREAD takes true/false or 1/0 and nothing else', () => {
+  assert.equal(loadConfig({ env: {} }).sendThread, false);
+  assert.equal(loadConfig({ env: { HERALD_SEND_THREAD: 'true' } }).sendThread, true);
+  assert.equal(loadConfig({ env: { HERALD_SEND_THREAD: '0' } }).sendThread, false);
+  assert.throws(
+    () => loadConfig({ env: { HERALD_SEND_THREAD: 'yes please' } }),
+    /HERALD_SEND_THREAD: "yes please" is not true or false/,
+  );
+});

@@ -39,6 +39,8 @@ export const ConfigSchema = Type.Object(
     retentionDays: Type.Integer({ minimum: 1, default: 30 }),
     completedRetentionDays: Type.Integer({ minimum: 1, default: 30 }),
     idempotencyTtlSeconds: Type.Integer({ minimum: 60, default: 43_200 }),
+    /** Send webhook requests from a thread of their own (lower latency, ~40 MB more memory). */
+    sendThread: Type.Boolean({ default: false }),
   },
   { additionalProperties: false },
 );
@@ -47,7 +49,7 @@ export type Config = Static<typeof ConfigSchema>;
 
 type EnvSetting = {
   key: keyof Config;
-  kind: 'string' | 'integer' | 'number' | 'list' | 'integer-list';
+  kind: 'string' | 'integer' | 'number' | 'boolean' | 'list' | 'integer-list';
 };
 
 /** The environment variables Herald reads, by setting. */
@@ -71,6 +73,7 @@ export const environmentVariables: Record<string, EnvSetting> = {
   HERALD_RETENTION_DAYS: { key: 'retentionDays', kind: 'integer' },
   HERALD_COMPLETED_RETENTION_DAYS: { key: 'completedRetentionDays', kind: 'integer' },
   HERALD_IDEMPOTENCY_TTL_SECONDS: { key: 'idempotencyTtlSeconds', kind: 'integer' },
+  HERALD_SEND_THREAD: { key: 'sendThread', kind: 'boolean' },
 };
 
 export class ConfigError extends Error {
@@ -160,6 +163,12 @@ function convert(name: string, raw: string, kind: EnvSetting['kind']): unknown {
         throw new ConfigError(`invalid setting ${name}: "${raw}" is not a number`);
       }
       return n;
+    }
+    case 'boolean': {
+      const value = raw.trim().toLowerCase();
+      if (value === 'true' || value === '1') return true;
+      if (value === 'false' || value === '0') return false;
+      throw new ConfigError(`invalid setting ${name}: "${raw}" is not true or false`);
     }
     case 'list':
       return list();

@@ -5,6 +5,7 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { isIP } from 'node:net';
 import { Agent, errors as undiciErrors } from 'undici';
 import { parseSubnets, reservedReason } from './ip-range.ts';
+import type { HttpClient, SendErrorCode, SendResult } from './outbound.ts';
 
 export type LookupFunction = (
   hostname: string,
@@ -12,54 +13,14 @@ export type LookupFunction = (
   callback: (error: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void,
 ) => void;
 
-export type SendErrorCode =
-  | 'invalid_url'
-  | 'https_required'
-  | 'destination_blocked'
-  | 'dns_failed'
-  | 'timeout'
-  | 'connection_failed'
-  | 'tls_error'
-  | 'redirect';
-
-export type OutboundRequest = {
-  url: string;
-  /** Lower-case names; the client adds its `user-agent` when there is none. */
-  headers: Record<string, string>;
-  body: Buffer | string;
-  timeoutMs: number;
-  httpsOnly?: boolean;
-};
-
-export type SendResult = {
-  statusCode: number | null;
-  headers: Record<string, string>;
-  /** The first `maxResponseBytes` of the response body, as UTF-8. */
-  body: string;
-  durationMs: number;
-  error: null | { code: SendErrorCode; message: string };
-};
-
-export type HttpClient = {
-  send(request: OutboundRequest): Promise<SendResult>;
-  close(): Promise<void>;
-};
-
-/** A 2xx received within the timeout is the only success. */
-export function isSuccess(result: SendResult): boolean {
-  return (
-    result.error === null &&
-    result.statusCode !== null &&
-    result.statusCode >= 200 &&
-    result.statusCode < 300
-  );
-}
+export type { HttpClient, OutboundRequest, SendErrorCode, SendResult } from './outbound.ts';
+export { isSuccess } from './outbound.ts';
 
 class BlockedDestinationError extends Error {
   readonly code = 'HERALD_DESTINATION_BLOCKED';
 }
 
-export function createHttpClient(options: {
+export type HttpClientOptions = {
   allowedSubnets?: readonly string[];
   userAgent: string;
   maxResponseBytes?: number;
@@ -67,7 +28,9 @@ export function createHttpClient(options: {
   lookup?: LookupFunction;
   /** Extra trusted certificate authorities (PEM), e.g. a private CA. */
   ca?: string;
-}): HttpClient {
+};
+
+export function createHttpClient(options: HttpClientOptions): HttpClient {
   const allowed = parseSubnets(options.allowedSubnets ?? []);
   const maxBytes = options.maxResponseBytes ?? 20_000;
   const resolve: LookupFunction = options.lookup ?? ((host, opts, cb) => dnsLookup(host, opts, cb));

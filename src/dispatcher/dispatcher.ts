@@ -2,7 +2,7 @@
 // concurrency (overall and per endpoint), records every attempt, plans the next try, and
 // keeps endpoint health. It wakes on publish and sleeps until the next delivery is due.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type HttpClient, isSuccess, type SendResult } from '../delivery/http-client.ts';
+import { type HttpClient, isSuccess, type SendResult } from '../delivery/outbound.ts';
 import type { Application } from '../domain/application.ts';
 import type { Clock, Random } from '../domain/clock.ts';
 import {

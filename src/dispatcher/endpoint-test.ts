@@ -1,6 +1,6 @@
 // The "test webhook" button: one request with an empty body, sent at once (not queued),
 // signed and with every header the endpoint's policy sets, reporting status and duration.
-import { type HttpClient, isSuccess } from '../delivery/http-client.ts';
+import { type HttpClient, isSuccess } from '../delivery/outbound.ts';
 import type { Clock, Random } from '../domain/clock.ts';
 import {
   effectivePolicy,

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { type HeraldChild, heraldTestToken, startHeraldChild } from '../helpers/herald-process.ts';
+import { startReceiver } from '../helpers/receiver.ts';
 
 type Json = Record<string, unknown>;
 
@@ -54,6 +55,36 @@ test('first start prints the address, the data directory and a working generated
     assert.deepEqual(await again.kill('SIGTERM'), { code: 0, signal: null });
   } finally {
     await herald.cleanup();
+  }
+});
+
+test('with HERALD_SEND_THREAD=true, requests go out from the sending thread and SIGTERM still exits 0', {
+  timeout: 60_000,
+}, async () => {
+  const receiver = await startReceiver();
+  const herald = await startHeraldChild({
+    env: { HERALD_SEND_THREAD: 'true', HERALD_ALLOWED_SUBNETS: '127.0.0.0/8' },
+  });
+  try {
+    const app = await call(herald, heraldTestToken, 'POST', '/app', { name: 'threaded' });
+    await call(herald, heraldTestToken, 'POST', `/app/${app.body.id}/endpoint`, {
+      url: receiver.url,
+    });
+    const sent = await call(herald, heraldTestToken, 'POST', `/app/${app.body.id}/msg`, {
+      eventType: 'thread.test',
+      payload: { hello: 'thread' },
+    });
+    assert.equal(sent.status, 202, JSON.stringify(sent.body));
+    const deadline = Date.now() + 10_000;
+    while (receiver.requests.length === 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    assert.equal(receiver.requests[0]?.body, '{"hello":"thread"}');
+    assert.equal(receiver.requests[0]?.headers['webhook-id'], sent.body.id);
+    assert.deepEqual(await herald.kill('SIGTERM'), { code: 0, signal: null });
+  } finally {
+    await herald.cleanup();
+    await receiver.close();
   }
 });
 

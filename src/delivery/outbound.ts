@@ -1,0 +1,45 @@
+// What sending one webhook request means, apart from how it is done: the request, its
+// result, and the client interface (in-process, or on a thread of its own).
+
+export type SendErrorCode =
+  | 'invalid_url'
+  | 'https_required'
+  | 'destination_blocked'
+  | 'dns_failed'
+  | 'timeout'
+  | 'connection_failed'
+  | 'tls_error'
+  | 'redirect';
+
+export type OutboundRequest = {
+  url: string;
+  /** Lower-case names; the client adds its `user-agent` when there is none. */
+  headers: Record<string, string>;
+  body: Buffer | string;
+  timeoutMs: number;
+  httpsOnly?: boolean;
+};
+
+export type SendResult = {
+  statusCode: number | null;
+  headers: Record<string, string>;
+  /** The first `maxResponseBytes` of the response body, as UTF-8. */
+  body: string;
+  durationMs: number;
+  error: null | { code: SendErrorCode; message: string };
+};
+
+export type HttpClient = {
+  send(request: OutboundRequest): Promise<SendResult>;
+  close(): Promise<void>;
+};
+
+/** A 2xx received within the timeout is the only success. */
+export function isSuccess(result: SendResult): boolean {
+  return (
+    result.error === null &&
+    result.statusCode !== null &&
+    result.statusCode >= 200 &&
+    result.statusCode < 300
+  );
+}
