@@ -1,6 +1,7 @@
 // The PostgreSQL adapter: a pooled `pg` connection set, statements written with `?` turned
 // into `$n` once per statement, BIGINT read as numbers, a configurable schema, migrations
 // safe when several nodes start at once, and LISTEN/NOTIFY to wake idle workers.
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -69,13 +70,38 @@ export function openPostgresDatabase(
     }
     return text;
   };
+  // A statement run again and again becomes a named prepared statement: each connection
+  // parses and plans it once instead of on every call. Its name comes from its text, so it
+  // never changes; at most `maxPrepared` texts are ever named, which bounds what each
+  // connection keeps on the server.
+  const maxPrepared = 500;
+  const seen = new Map<string, number>();
+  const names = new Map<string, string>();
+  const query = (sql: string, params: readonly SqlValue[]): pg.QueryConfig => {
+    const text = positional(sql);
+    let name = names.get(text);
+    if (name === undefined && names.size < maxPrepared) {
+      const count = (seen.get(text) ?? 0) + 1;
+      if (count >= 3) {
+        name = `herald_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
+        names.set(text, name);
+        seen.delete(text);
+      } else {
+        if (seen.size >= 5000) seen.clear();
+        seen.set(text, count);
+      }
+    }
+    return name === undefined
+      ? { text, values: params as unknown[] }
+      : { name, text, values: params as unknown[] };
+  };
   const executor = (target: pg.Pool | pg.PoolClient): SqlExecutor => ({
     all: async <T>(sql: string, params: readonly SqlValue[] = []) =>
-      (await target.query(positional(sql), params as unknown[])).rows as T[],
+      (await target.query(query(sql, params))).rows as T[],
     get: async <T>(sql: string, params: readonly SqlValue[] = []) =>
-      (await target.query(positional(sql), params as unknown[])).rows[0] as T | undefined,
+      (await target.query(query(sql, params))).rows[0] as T | undefined,
     run: async (sql: string, params: readonly SqlValue[] = []): Promise<RunResult> => ({
-      changes: (await target.query(positional(sql), params as unknown[])).rowCount ?? 0,
+      changes: (await target.query(query(sql, params))).rowCount ?? 0,
     }),
   });
   const direct = executor(pool);
