@@ -79,6 +79,25 @@ describe('PostgreSQL adapter', () => {
     assert.deepEqual(row, { big: t0 * 1000, n: 1, num: 1.5, text: 'x' });
   });
 
+  test('a statement run again and again is prepared once per connection and keeps its answers right', async () => {
+    await a.db.transaction(async (tx) => {
+      for (let i = 0; i < 6; i++) {
+        const row = await tx.get<{ n: number; s: string }>('SELECT ?::int + 1 AS n, ? AS s', [
+          i,
+          `v${i}`,
+        ]);
+        assert.deepEqual(row, { n: i + 1, s: `v${i}` });
+      }
+      const prepared = await tx.all<{ statement: string }>(
+        "SELECT statement FROM pg_prepared_statements WHERE name LIKE 'herald\\_%'",
+      );
+      assert.ok(
+        prepared.some((p) => p.statement === 'SELECT $1::int + 1 AS n, $2 AS s'),
+        JSON.stringify(prepared),
+      );
+    });
+  });
+
   test('a transaction commits on success and rolls back on error', async () => {
     await a.db.transaction(async (tx) => {
       await tx.run('INSERT INTO settings (key, value) VALUES (?, ?)', ['committed', '1']);
