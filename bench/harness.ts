@@ -139,7 +139,7 @@ export function heraldEnv(setup: HeraldSetup): {
 }
 
 /** The heap limits of `npm start`. */
-const heapFlags = ['--max-semi-space-size=8', '--max-old-space-size=192'];
+const heapFlags = ['--max-semi-space-size=4', '--max-old-space-size=192'];
 
 export async function herald(
   env: Record<string, string>,

@@ -51,6 +51,11 @@ export type DispatcherSettings = {
   maxIdleMs?: number;
   /** How long a finished attempt waits for others to share its recording transaction. */
   recordLingerMs?: number;
+  /**
+   * Payload bytes held by attempts in flight, at most (about): large payloads lower the
+   * number of deliveries claimed at once, so memory stays bounded whatever their size.
+   */
+  maxInFlightBytes?: number;
 };
 
 export type DispatcherDeps = {
@@ -72,6 +77,7 @@ export function createDispatcher(deps: DispatcherDeps) {
   const maxInFlight = settings.maxInFlight ?? 256;
   const perEndpoint = settings.perEndpointConcurrency ?? 16;
   const maxIdleMs = settings.maxIdleMs ?? 30_000;
+  const maxInFlightBytes = settings.maxInFlightBytes ?? 32 * 1024 * 1024;
   // Long enough for an attempt (at most the timeout) and its recording, with room to spare.
   const leaseMs = settings.timeoutSeconds * 2000 + 10_000;
   const gate = createEndpointGate({ concurrency: perEndpoint });
@@ -90,6 +96,10 @@ export function createDispatcher(deps: DispatcherDeps) {
   const signerCache = new Map<string, { version: number; validUntil: number; signers: Signer[] }>();
 
   let inFlight = 0;
+  let inFlightBytes = 0;
+  /** Moving average of payload sizes, to size claims. */
+  let averageBytes = 1024;
+  const busy = () => inFlight >= maxInFlight || inFlightBytes >= maxInFlightBytes;
   /** Slots promised to deliveries being stored right now (see `offer`). */
   let reserved = 0;
   const running = new Set<Promise<void>>();
@@ -139,8 +149,13 @@ export function createDispatcher(deps: DispatcherDeps) {
   }
 
   async function pump(): Promise<number> {
-    const room = Math.min(batchSize, maxInFlight - inFlight - reserved);
-    if (room <= 0) return 0;
+    const bytesRoom = maxInFlightBytes - inFlightBytes;
+    const room = Math.min(
+      batchSize,
+      maxInFlight - inFlight - reserved,
+      Math.max(1, Math.floor(bytesRoom / averageBytes)),
+    );
+    if (room <= 0 || bytesRoom <= 0) return 0;
     const now = clock.now();
     const claimed = await store.queue.claim(now, now + leaseMs, room);
     if (claimed.length === 0) return 0;
@@ -188,6 +203,9 @@ export function createDispatcher(deps: DispatcherDeps) {
 
   function start(delivery: ClaimedDelivery, message: QueuedMessage, endpoint: LoadedEndpoint) {
     inFlight++;
+    const bytes = message.payload?.length ?? 0;
+    inFlightBytes += bytes;
+    averageBytes = averageBytes * 0.9 + bytes * 0.1;
     const task = (async () => {
       const release = await gate.acquire(endpoint.endpoint.id);
       if (releasing) {
@@ -216,10 +234,11 @@ export function createDispatcher(deps: DispatcherDeps) {
       )
       .finally(() => {
         inFlight--;
+        inFlightBytes -= bytes;
         running.delete(task);
         // A full dispatcher claims again once half its capacity is free, not after every
         // single attempt.
-        if (full && inFlight <= maxInFlight / 2) wake();
+        if (full && inFlight <= maxInFlight / 2 && inFlightBytes <= maxInFlightBytes / 2) wake();
       });
     running.add(task);
   }
@@ -319,8 +338,8 @@ export function createDispatcher(deps: DispatcherDeps) {
         woken = false;
         const claimed = await pump();
         failures = 0;
-        if (claimed > 0 && inFlight < maxInFlight) continue;
-        if (inFlight >= maxInFlight) {
+        if (claimed > 0 && !busy()) continue;
+        if (busy()) {
           full = true;
           await waitForWake(maxIdleMs);
           full = false;
@@ -371,6 +390,7 @@ export function createDispatcher(deps: DispatcherDeps) {
       },
       take(endpoint, failSince, now) {
         if (!open || stopping || inFlight + reserved >= maxInFlight) return null;
+        if (inFlightBytes >= maxInFlightBytes) return null;
         if ((endpoint.rateLimit ?? 0) > 0 || gate.saturated(endpoint.id)) return null;
         reserved++;
         taken.push({ endpoint, failSince });

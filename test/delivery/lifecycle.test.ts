@@ -1,6 +1,8 @@
 // The running dispatcher: publishing wakes it at once, and stopping lets attempts in flight
 // finish and records them. Operational webhook endpoints are managed like endpoints.
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { systemClock } from '../../src/domain/clock.ts';
@@ -204,5 +206,47 @@ test('a dispatcher with no room leaves new deliveries to the queue, and an abort
     third?.abort();
   } finally {
     await t.close();
+  }
+});
+
+test('payload bytes in flight are bounded: large payloads are sent fewer at a time, all of them in the end', async () => {
+  const t = await createTestApp({ maxInFlightBytes: 2500 });
+  let current = 0;
+  let most = 0;
+  let received = 0;
+  const server = createServer((req, res) => {
+    current++;
+    most = Math.max(most, current);
+    req.resume();
+    req.on('end', () =>
+      setTimeout(() => {
+        current--;
+        received++;
+        res.writeHead(200).end();
+      }, 100),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const api = apiClient(t);
+    t.clock.set(systemClock.now());
+    const app = await api<{ id: string }>('POST', '/app', { name: 'bytes' });
+    const { port } = server.address() as AddressInfo;
+    await api('POST', `/app/${app.id}/endpoint`, { url: `http://127.0.0.1:${port}/hook` });
+    for (let i = 0; i < 12; i++) {
+      await api('POST', `/app/${app.id}/msg`, {
+        eventType: 'a.b',
+        payload: { blob: 'x'.repeat(1000) },
+      });
+    }
+    t.dispatcher.start();
+    const deadline = Date.now() + 10_000;
+    while (received < 12 && Date.now() < deadline) await sleep(20);
+    assert.equal(received, 12);
+    // ~1 kB each against a 2.5 kB bound: three at a time at most (16 without the bound).
+    assert.ok(most <= 3, `${most} requests were in flight at once`);
+  } finally {
+    await t.close();
+    await new Promise((resolve) => server.close(resolve));
   }
 });

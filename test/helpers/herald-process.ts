@@ -40,7 +40,7 @@ export async function startHerald(
   env: Record<string, string>,
   timeoutMs = 20_000,
   // The same heap limits as `npm start`.
-  nodeArgs: string[] = ['--max-semi-space-size=8', '--max-old-space-size=192'],
+  nodeArgs: string[] = ['--max-semi-space-size=4', '--max-old-space-size=192'],
 ): Promise<HeraldProcess> {
   const port = env.HERALD_PORT ?? String(await freePort());
   const child: ChildProcess = spawn(process.execPath, [...nodeArgs, 'src/cli/main.ts', 'serve'], {

@@ -53,6 +53,8 @@ export async function createTestApp(
     perEndpointConcurrency?: number;
     /** At most this many attempts in flight in all. */
     maxInFlight?: number;
+    /** At most about this many payload bytes in flight. */
+    maxInFlightBytes?: number;
   } = {},
 ): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'herald-test-'));
@@ -109,6 +111,7 @@ export async function createTestApp(
         ? { perEndpointConcurrency: options.perEndpointConcurrency }
         : {}),
       ...(options.maxInFlight ? { maxInFlight: options.maxInFlight } : {}),
+      ...(options.maxInFlightBytes ? { maxInFlightBytes: options.maxInFlightBytes } : {}),
     },
   });
   const backgroundTasks = createBackgroundTasks({ store, clock, newId });

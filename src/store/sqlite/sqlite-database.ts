@@ -32,9 +32,10 @@ export function openSqliteDatabase(path: string): Database {
   db.exec('PRAGMA foreign_keys = ON');
   db.exec('PRAGMA busy_timeout = 5000');
   // Checkpoints run in a worker thread (see checkpointer.ts); the main connection only steps
-  // in as a safety net when the log grows past ~100 MB.
+  // in when the log reaches ~40 MB: by then the worker has copied nearly all of it, and this
+  // checkpoint (cheap) is what lets the log start over, which bounds its size on disk.
   const checkpointer = path === ':memory:' ? null : startCheckpointer(path);
-  if (checkpointer) db.exec('PRAGMA wal_autocheckpoint = 25000');
+  if (checkpointer) db.exec('PRAGMA wal_autocheckpoint = 10000');
 
   const statements = new Map<string, StatementSync>();
   const prepare = (sql: string) => {
