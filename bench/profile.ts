@@ -3,7 +3,7 @@
 // self time, grouped by source (Herald's own files, each npm package, Node's internals,
 // garbage collection, idle).
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 
 type ProfileNode = {
   id: number;
@@ -58,7 +58,7 @@ export function summarizeProfiles(dir: string, top = 15): string {
       .slice(0, top)
       .map(([k, v]) => `${((100 * v) / Math.max(total, 1)).toFixed(1).padStart(6)} %  ${k}`)
       .join('\n');
-  const text = `${largest}\n${(total / 1e6).toFixed(1)} s of main-thread samples after start-up\n\nby source (self time)\n${list(bySource)}\n\nby function (self time)\n${list(byFunction)}\n`;
+  const text = `${basename(largest)}\n${(total / 1e6).toFixed(1)} s of main-thread samples after start-up\n\nby source (self time)\n${list(bySource)}\n\nby function (self time)\n${list(byFunction)}\n`;
   writeFileSync(join(dir, 'summary.txt'), text);
   return text;
 }
