@@ -1,7 +1,8 @@
 // The sending thread of `createThreadedHttpClient`: an ordinary HTTP client, fed batches of
 // requests and answering with batches of results.
 import { parentPort, workerData } from 'node:worker_threads';
-import { createHttpClient, type SendResult } from './http-client.ts';
+import { createHttpClient } from './http-client.ts';
+import { notSent } from './outbound.ts';
 import type { Batch, Results, ThreadedHttpClientOptions } from './threaded-http-client.ts';
 
 const port = parentPort;
@@ -21,15 +22,7 @@ if (port) {
     for (const [id, request] of message) {
       void client
         .send(request)
-        .catch(
-          (error: unknown): SendResult => ({
-            statusCode: null,
-            headers: {},
-            body: '',
-            durationMs: 0,
-            error: { code: 'connection_failed', message: String(error) },
-          }),
-        )
+        .catch((error: unknown) => notSent('connection_failed', String(error)))
         .then((result) => {
           if (results.push([id, result]) === 1) setImmediate(flush);
         });

@@ -43,3 +43,8 @@ export function isSuccess(result: SendResult): boolean {
     result.statusCode < 300
   );
 }
+
+/** The result of an attempt whose request never went out. */
+export function notSent(code: SendErrorCode, message: string): SendResult {
+  return { statusCode: null, headers: {}, body: '', durationMs: 0, error: { code, message } };
+}

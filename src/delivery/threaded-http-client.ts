@@ -5,7 +5,7 @@
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import type { HttpClientOptions } from './http-client.ts';
-import type { HttpClient, OutboundRequest, SendResult } from './outbound.ts';
+import { type HttpClient, notSent, type OutboundRequest, type SendResult } from './outbound.ts';
 
 /** Options that can cross to a thread: a custom `lookup` function cannot. */
 export type ThreadedHttpClientOptions = Omit<HttpClientOptions, 'lookup'>;
@@ -30,7 +30,7 @@ export function createThreadedHttpClient(options: ThreadedHttpClientOptions): Ht
 
   const settleAll = (message: string) => {
     failure = message;
-    for (const [id, resolve] of pending) resolve(lost(message));
+    for (const [id, resolve] of pending) resolve(notSent('connection_failed', message));
     pending.clear();
   };
   worker.on('message', (results: Results) => {
@@ -50,7 +50,7 @@ export function createThreadedHttpClient(options: ThreadedHttpClientOptions): Ht
 
   return {
     send(request: OutboundRequest): Promise<SendResult> {
-      if (failure) return Promise.resolve(lost(failure));
+      if (failure) return Promise.resolve(notSent('connection_failed', failure));
       return new Promise((resolve) => {
         const id = nextId++;
         pending.set(id, resolve);
@@ -64,16 +64,5 @@ export function createThreadedHttpClient(options: ThreadedHttpClientOptions): Ht
       worker.postMessage('close');
       await exited;
     },
-  };
-}
-
-/** An attempt whose request never went out because the sending thread is gone. */
-function lost(message: string): SendResult {
-  return {
-    statusCode: null,
-    headers: {},
-    body: '',
-    durationMs: 0,
-    error: { code: 'connection_failed', message },
   };
 }

@@ -2,7 +2,7 @@
 // concurrency (overall and per endpoint), records every attempt, plans the next try, and
 // keeps endpoint health. It wakes on publish and sleeps until the next delivery is due.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type HttpClient, isSuccess, type SendResult } from '../delivery/outbound.ts';
+import { type HttpClient, isSuccess, notSent, type SendResult } from '../delivery/outbound.ts';
 import type { Application } from '../domain/application.ts';
 import type { Clock, Random } from '../domain/clock.ts';
 import {
@@ -256,7 +256,10 @@ export function createDispatcher(deps: DispatcherDeps) {
     const attemptNumber = delivery.attemptCount + 1;
     let result: SendResult;
     if (message.payload === null) {
-      result = notSent('the message payload has expired or was deleted; nothing was sent');
+      result = notSent(
+        'invalid_url',
+        'the message payload has expired or was deleted; nothing was sent',
+      );
     } else {
       const request = renderRequest({
         message,
@@ -476,16 +479,6 @@ export function createDispatcher(deps: DispatcherDeps) {
 function oneShotPlan(outcome: AttemptOutcome): NextAttemptPlan {
   if (outcome.kind === 'success') return { action: 'done' };
   return outcome.statusCode === 410 ? { action: 'disable-endpoint' } : { action: 'give-up' };
-}
-
-function notSent(reason: string): SendResult {
-  return {
-    statusCode: null,
-    headers: {},
-    body: '',
-    durationMs: 0,
-    error: { code: 'invalid_url', message: reason },
-  };
 }
 
 /** The secret that signs raw-body schemes: the current one. */
