@@ -98,6 +98,17 @@ describe('PostgreSQL adapter', () => {
     });
   });
 
+  test('a prepared SELECT * keeps working after another node adds a column to its table', async () => {
+    await a.db.run('CREATE TABLE plan_probe (a INTEGER)');
+    await a.db.run('INSERT INTO plan_probe (a) VALUES (1)');
+    const read = () => a.db.all('SELECT * FROM plan_probe WHERE a = ?', [1]);
+    for (let i = 0; i < 4; i++) assert.deepEqual(await read(), [{ a: 1 }]);
+    // What a newer node's migration does while this one runs.
+    await b.db.run('ALTER TABLE plan_probe ADD COLUMN b INTEGER');
+    assert.deepEqual(await read(), [{ a: 1, b: null }]);
+    assert.deepEqual(await read(), [{ a: 1, b: null }]);
+  });
+
   test('a transaction commits on success and rolls back on error', async () => {
     await a.db.transaction(async (tx) => {
       await tx.run('INSERT INTO settings (key, value) VALUES (?, ?)', ['committed', '1']);

@@ -77,10 +77,12 @@ export function openPostgresDatabase(
   const maxPrepared = 500;
   const seen = new Map<string, number>();
   const names = new Map<string, string>();
+  /** Texts whose prepared plan went stale (another node's migration changed a table). */
+  const unnamed = new Set<string>();
   const query = (sql: string, params: readonly SqlValue[]): pg.QueryConfig => {
     const text = positional(sql);
     let name = names.get(text);
-    if (name === undefined && names.size < maxPrepared) {
+    if (name === undefined && names.size < maxPrepared && !unnamed.has(text)) {
       const count = (seen.get(text) ?? 0) + 1;
       if (count >= 3) {
         name = `herald_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
@@ -95,13 +97,30 @@ export function openPostgresDatabase(
       ? { text, values: params as unknown[] }
       : { name, text, values: params as unknown[] };
   };
+  // A prepared `SELECT *` fails once a migration run by a newer node changes the table
+  // ("cached plan must not change result type"): that text is run unprepared from then on.
+  const execute = async (
+    target: pg.Pool | pg.PoolClient,
+    sql: string,
+    params: readonly SqlValue[],
+  ) => {
+    const config = query(sql, params);
+    try {
+      return await target.query(config);
+    } catch (error) {
+      if (config.name === undefined || (error as { code?: string }).code !== '0A000') throw error;
+      names.delete(config.text);
+      unnamed.add(config.text);
+      return target.query({ text: config.text, values: config.values });
+    }
+  };
   const executor = (target: pg.Pool | pg.PoolClient): SqlExecutor => ({
     all: async <T>(sql: string, params: readonly SqlValue[] = []) =>
-      (await target.query(query(sql, params))).rows as T[],
+      (await execute(target, sql, params)).rows as T[],
     get: async <T>(sql: string, params: readonly SqlValue[] = []) =>
-      (await target.query(query(sql, params))).rows[0] as T | undefined,
+      (await execute(target, sql, params)).rows[0] as T | undefined,
     run: async (sql: string, params: readonly SqlValue[] = []): Promise<RunResult> => ({
-      changes: (await target.query(query(sql, params))).rowCount ?? 0,
+      changes: (await execute(target, sql, params)).rowCount ?? 0,
     }),
   });
   const direct = executor(pool);
