@@ -3,6 +3,7 @@
 // counts) to the moment every attempt is recorded in the database.
 import { DatabaseSync } from 'node:sqlite';
 import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
 import { Pool } from 'undici';
 import {
   attemptCounter,
@@ -227,7 +228,76 @@ export async function latency(
   }
 }
 
-/** Delivery with a large pending backlog, written straight into the embedded store. */
+/** The id of the application's endpoint, read straight from the database. */
+async function firstEndpoint(setup: HeraldSetup, dbPath: string, app: string): Promise<string> {
+  if (setup.databaseUrl?.startsWith('postgres')) {
+    const client = new pg.Client({ connectionString: setup.databaseUrl });
+    await client.connect();
+    try {
+      const result = await client.query(
+        `SELECT id FROM "${setup.schema ?? 'public'}".endpoints WHERE app_id = $1`,
+        [app],
+      );
+      return (result.rows[0] as { id: string }).id;
+    } finally {
+      await client.end();
+    }
+  }
+  const db = new DatabaseSync(dbPath);
+  try {
+    return (db.prepare('SELECT id FROM endpoints WHERE app_id = ?').get(app) as { id: string }).id;
+  } finally {
+    db.close();
+  }
+}
+
+/** `count` pending deliveries of 1 KB messages, written in one transaction. */
+async function writeBacklog(
+  setup: HeraldSetup,
+  dbPath: string,
+  { app, endpoint, count }: { app: string; endpoint: string; count: number },
+): Promise<void> {
+  const payload = JSON.stringify(body1k());
+  const now = Date.now();
+  if (setup.databaseUrl?.startsWith('postgres')) {
+    const client = new pg.Client({ connectionString: setup.databaseUrl });
+    await client.connect();
+    const schema = `"${setup.schema ?? 'public'}"`;
+    const id = "'msg_BENCH' || lpad(i::text, 21, '0')";
+    try {
+      await client.query('BEGIN');
+      await client.query(
+        `INSERT INTO ${schema}.messages (id, app_id, event_type, payload, created_at) SELECT ${id}, $1, 'bench.backlog', $2, $3 FROM generate_series(0, $4 - 1) AS i`,
+        [app, payload, now, count],
+      );
+      await client.query(
+        `INSERT INTO ${schema}.deliveries (msg_id, endpoint_id, app_id, status, next_attempt_at, created_at, updated_at) SELECT ${id}, $1, $2, 1, $3, $3, $3 FROM generate_series(0, $4 - 1) AS i`,
+        [endpoint, app, now, count],
+      );
+      await client.query('COMMIT');
+    } finally {
+      await client.end();
+    }
+    return;
+  }
+  const db = new DatabaseSync(dbPath);
+  const insertMessage = db.prepare(
+    "INSERT INTO messages (id, app_id, event_type, payload, created_at) VALUES (?, ?, 'bench.backlog', ?, ?)",
+  );
+  const insertDelivery = db.prepare(
+    'INSERT INTO deliveries (msg_id, endpoint_id, app_id, status, next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, 1, ?, ?, ?)',
+  );
+  db.exec('BEGIN');
+  for (let i = 0; i < count; i++) {
+    const id = `msg_BENCH${String(i).padStart(21, '0')}`;
+    insertMessage.run(id, app, payload, now);
+    insertDelivery.run(id, endpoint, app, now, now, now);
+  }
+  db.exec('COMMIT');
+  db.close();
+}
+
+/** Delivery with a large pending backlog, written straight into the store. */
 export async function backlog(
   receiver: Receiver,
   sizes: Sizes,
@@ -241,26 +311,8 @@ export async function backlog(
     const app = await setupApp(client, receiver.url, 1);
     await client.close();
     await api.kill('SIGTERM');
-    const db = new DatabaseSync(dbPath);
-    const endpoint = (
-      db.prepare('SELECT id FROM endpoints WHERE app_id = ?').get(app) as { id: string }
-    ).id;
-    const insertMessage = db.prepare(
-      "INSERT INTO messages (id, app_id, event_type, payload, created_at) VALUES (?, ?, 'bench.backlog', ?, ?)",
-    );
-    const insertDelivery = db.prepare(
-      'INSERT INTO deliveries (msg_id, endpoint_id, app_id, status, next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, 1, ?, ?, ?)',
-    );
-    const payload = JSON.stringify(body1k());
-    const now = Date.now();
-    db.exec('BEGIN');
-    for (let i = 0; i < sizes.backlog; i++) {
-      const id = `msg_BENCH${String(i).padStart(21, '0')}`;
-      insertMessage.run(id, app, payload, now);
-      insertDelivery.run(id, endpoint, app, now, now, now);
-    }
-    db.exec('COMMIT');
-    db.close();
+    const endpoint = await firstEndpoint(setup, dbPath, app);
+    await writeBacklog(setup, dbPath, { app, endpoint, count: sizes.backlog });
     await receiver.reset();
     const measured = Math.min(sizes.messages, sizes.backlog);
     const spawned = wallNow();

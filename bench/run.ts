@@ -163,20 +163,60 @@ try {
           await dropSchema(schema);
         }
       };
+    // The same rows on PostgreSQL (one node). Its own target is 10,000 deliveries/s; memory's
+    // holds in every row.
+    const onPg = (row: string) => (s: HeraldSetup) => withProfile(row, 'postgres', s);
     await measure(
       'delivery fan-out 1',
       'postgres',
-      '≥ 10,000/s',
-      (m) => m.value >= 10_000,
-      pg((s) => delivery(receiver, sizes, 1, withProfile('delivery fan-out 1', 'postgres', s))),
+      '≥ 10,000/s, RSS ≤ 200 MB',
+      (m) => m.value >= 10_000 && rss(m),
+      pg((s) => delivery(receiver, sizes, 1, onPg('delivery fan-out 1')(s))),
+      top.value,
+    );
+    await measure(
+      'delivery fan-out 10',
+      'postgres',
+      'RSS ≤ 200 MB',
+      rss,
+      pg((s) => delivery(receiver, sizes, 10, onPg('delivery fan-out 10')(s))),
+      top.value,
+    );
+    await measure(
+      'end to end',
+      'postgres',
+      'RSS ≤ 200 MB',
+      rss,
+      pg((s) => endToEnd(receiver, sizes, onPg('end to end')(s))),
       top.value,
     );
     await measure(
       'ingest',
       'postgres',
-      '',
-      () => null,
-      pg((s) => ingest(sizes, withProfile('ingest', 'postgres', s))),
+      'RSS ≤ 200 MB',
+      rss,
+      pg((s) => ingest(sizes, onPg('ingest')(s))),
+    );
+    await measure(
+      'latency at 1,000/s',
+      'postgres',
+      'RSS ≤ 200 MB',
+      rss,
+      pg(async (s) => {
+        const m = await latency(receiver, sizes, onPg('latency at 1,000/s')(s));
+        return {
+          ...m,
+          detail: `p50 ${m.p50.toFixed(2)} ms, p95 ${m.p95.toFixed(2)} ms, ${m.detail}`,
+        };
+      }),
+    );
+    await measure(
+      backlogRow,
+      'postgres',
+      'RSS ≤ 200 MB',
+      rss,
+      pg((s) => backlog(receiver, sizes, onPg(backlogRow)(s))),
+      top.value,
     );
   }
 } finally {
