@@ -9,12 +9,12 @@ import type {
 } from 'fastify';
 import type { Config } from '../config/config.ts';
 import type { EndpointTester } from '../dispatcher/endpoint-test.ts';
+import type { DispatchOffer } from '../dispatcher/offer.ts';
 import type { Application } from '../domain/application.ts';
 import type { Clock, Random } from '../domain/clock.ts';
 import type { IdGenerator } from '../domain/ids.ts';
 import type { Authenticator } from '../services/auth.ts';
 import type { BackgroundTasks } from '../services/background-tasks.ts';
-import type { DispatchOffer } from '../services/messages.ts';
 import type { OperationalEvents } from '../services/operational-events.ts';
 import type { Store } from '../store/store.ts';
 

@@ -13,19 +13,13 @@ import {
 } from '../domain/delivery-policy.ts';
 import { activeSecrets, type Endpoint } from '../domain/endpoint.ts';
 import type { IdGenerator } from '../domain/ids.ts';
-import {
-  type Message,
-  type MessageAttempt,
-  MessageStatus,
-  TriggerType,
-} from '../domain/message.ts';
+import { type MessageAttempt, MessageStatus, TriggerType } from '../domain/message.ts';
 import {
   type AttemptOutcome,
   type NextAttemptPlan,
   planNextAttempt,
 } from '../domain/retry-plan.ts';
 import { prepareSigner, type Signer } from '../domain/signing.ts';
-import type { DispatchOffer } from '../services/messages.ts';
 import { createGroupCommit } from '../store/group-commit.ts';
 import type {
   AttemptRecord,
@@ -36,6 +30,7 @@ import type {
 import type { Store } from '../store/store.ts';
 import { createEndpointGate } from './endpoint-gate.ts';
 import { createEndpointHealth, type OperationalEventSink } from './endpoint-health.ts';
+import { createDispatchOffer, type DispatchOffer } from './offer.ts';
 import { renderRequest } from './render.ts';
 
 export type DispatcherSettings = {
@@ -374,61 +369,27 @@ export function createDispatcher(deps: DispatcherDeps) {
   }
 
   /**
-   * New deliveries of one message, taken while they are stored: each one the dispatcher has
-   * room for is stored already leased to it and sent as soon as the message is committed,
-   * with no claim query and no wait for the next round. Throttled endpoints, and endpoints
-   * already saturated, are left to the queue.
+   * New deliveries of one message, taken while they are stored (see offer.ts). Throttled
+   * endpoints, endpoints already saturated, and deliveries beyond capacity are left to the
+   * queue.
    */
   function offer(app: Application): DispatchOffer | null {
     if (!loopDone || stopping) return null;
-    const taken: { endpoint: Endpoint; failSince: number | null }[] = [];
-    let open = true;
-    const close = () => {
-      open = false;
-      reserved -= taken.length;
-    };
-    return {
-      get taken() {
-        return taken.length;
-      },
-      take(endpoint, failSince, now) {
-        if (!open || stopping || inFlight + reserved >= maxInFlight) return null;
-        if (inFlightBytes >= maxInFlightBytes) return null;
-        if ((endpoint.rateLimit ?? 0) > 0 || gate.saturated(endpoint.id)) return null;
+    return createDispatchOffer({
+      app,
+      leaseMs,
+      reserve(endpoint) {
+        if (stopping || inFlight + reserved >= maxInFlight || inFlightBytes >= maxInFlightBytes)
+          return false;
+        if ((endpoint.rateLimit ?? 0) > 0 || gate.saturated(endpoint.id)) return false;
         reserved++;
-        taken.push({ endpoint, failSince });
-        return now + leaseMs;
+        return true;
       },
-      start(message: Message) {
-        if (!open) return;
-        close();
-        const queued: QueuedMessage = {
-          id: message.id,
-          eventId: message.eventId,
-          eventType: message.eventType,
-          payload: message.payload,
-          expired: false,
-          channels: message.channels,
-          createdAt: message.createdAt,
-        };
-        for (const { endpoint, failSince } of taken) {
-          start(
-            {
-              msgId: message.id,
-              endpointId: endpoint.id,
-              appId: message.appId,
-              attemptCount: 0,
-              triggerType: TriggerType.scheduled,
-            },
-            queued,
-            { endpoint, failSince, appPolicy: app.policy ?? null },
-          );
-        }
+      unreserve(count) {
+        reserved -= count;
       },
-      abort() {
-        if (open) close();
-      },
-    };
+      start,
+    });
   }
 
   return {

@@ -1,23 +1,14 @@
 // Publishing: checks a message, stores it with one pending delivery per matching endpoint,
 // and wakes the dispatcher.
+
+import type { DispatchOffer } from '../dispatcher/offer.ts';
 import type { Application } from '../domain/application.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { Endpoint } from '../domain/endpoint.ts';
 import { HeraldError, invalid } from '../domain/errors.ts';
 import type { IdGenerator } from '../domain/ids.ts';
 import type { Message } from '../domain/message.ts';
-import type { DeliveryHandoff } from '../store/messages.ts';
 import type { Store } from '../store/store.ts';
-
-/** A local dispatcher's offer to send a new message's deliveries itself, at once. */
-export type DispatchOffer = DeliveryHandoff & {
-  /** How many deliveries were taken. */
-  readonly taken: number;
-  /** The message is committed: send what was taken. */
-  start(message: Message): void;
-  /** The message was not stored: give the slots back. */
-  abort(): void;
-};
 
 export type MessageInput = {
   eventType: string;

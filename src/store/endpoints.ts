@@ -60,6 +60,21 @@ const columns = (e: Endpoint) => [
 ];
 
 export function endpointRepository(db: Database) {
+  /** Every enabled endpoint of an application, with since when it has been failing. */
+  async function listEnabledWithHealth(
+    appId: string,
+    tx: SqlExecutor = db,
+  ): Promise<{ endpoint: Endpoint; failSince: number | null }[]> {
+    const rows = await tx.all<Row & { fail_since: number | null }>(
+      'SELECT * FROM endpoints WHERE app_id = ? AND disabled = 0',
+      [appId],
+    );
+    return rows.map((r) => ({
+      endpoint: toEndpoint(r),
+      failSince: r.fail_since === null ? null : Number(r.fail_since),
+    }));
+  }
+
   const uniqueUid = async <T>(uid: string | null, fn: () => Promise<T>): Promise<T> => {
     try {
       return await fn();
@@ -109,23 +124,10 @@ export function endpointRepository(db: Database) {
 
     /** Every enabled endpoint of an application, for fan-out. */
     async listEnabled(appId: string, tx: SqlExecutor = db): Promise<Endpoint[]> {
-      return (await this.listEnabledWithHealth(appId, tx)).map((e) => e.endpoint);
+      return (await listEnabledWithHealth(appId, tx)).map((e) => e.endpoint);
     },
 
-    /** Every enabled endpoint of an application, with since when it has been failing. */
-    async listEnabledWithHealth(
-      appId: string,
-      tx: SqlExecutor = db,
-    ): Promise<{ endpoint: Endpoint; failSince: number | null }[]> {
-      const rows = await tx.all<Row & { fail_since: number | null }>(
-        'SELECT * FROM endpoints WHERE app_id = ? AND disabled = 0',
-        [appId],
-      );
-      return rows.map((r) => ({
-        endpoint: toEndpoint(r),
-        failSince: r.fail_since === null ? null : Number(r.fail_since),
-      }));
-    },
+    listEnabledWithHealth,
 
     async update(e: Endpoint): Promise<Endpoint> {
       await uniqueUid(e.uid, () =>
