@@ -20,6 +20,12 @@ before(async () => {
       else if (req.url === '/fail') res.writeHead(500).end('broken');
       else if (req.url === '/redirect') res.writeHead(302, { location: `${base}/ok` }).end();
       else if (req.url === '/big') res.writeHead(200).end('x'.repeat(1_000_000));
+      else if (req.url === '/drip') {
+        // Headers at once, then a byte every 20 ms for as long as the client listens.
+        res.writeHead(200);
+        const timer = setInterval(() => res.write('.'), 20);
+        res.on('close', () => clearInterval(timer));
+      }
       // '/hang' never answers
     });
   });
@@ -96,6 +102,11 @@ test('the timeout, the body cap, refused connections and https-only', async () =
     async (client) => {
       const hung = await post(client, '/hang', { timeoutMs: 200 });
       assert.equal(hung.error?.code, 'timeout');
+      // The timeout covers the whole exchange, not only the wait between body chunks.
+      const startedDrip = performance.now();
+      const drip = await post(client, '/drip', { timeoutMs: 300 });
+      assert.equal(drip.error?.code, 'timeout');
+      assert.ok(performance.now() - startedDrip < 1500, 'a dripping body is cut at the deadline');
       const big = await post(client, '/big');
       assert.equal(big.body.length, 1000);
       const refused = await client.send({

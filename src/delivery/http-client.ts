@@ -84,93 +84,185 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     },
   });
 
-  return {
-    async send(request) {
-      const started = performance.now();
-      const elapsed = () => Math.round(performance.now() - started);
-      const fail = (
-        code: SendErrorCode,
-        message: string,
-        statusCode: number | null = null,
-      ): SendResult => ({
-        statusCode,
-        headers: {},
-        body: '',
-        durationMs: elapsed(),
-        error: { code, message },
-      });
+  // One sweep enforces the timeout over the whole exchange (undici's own timers bound the
+  // wait for headers and between body chunks, not a body that drips for ever).
+  const pending = new Set<Exchange>();
+  let sweeper: NodeJS.Timeout | null = null;
+  const sweep = () => {
+    const now = performance.now();
+    for (const exchange of pending) if (exchange.deadline <= now) exchange.expire();
+    if (pending.size === 0 && sweeper) {
+      clearInterval(sweeper);
+      sweeper = null;
+    }
+  };
 
+  return {
+    send(request) {
+      const started = performance.now();
       const target = parseTarget(request.url);
-      if (typeof target === 'string') return fail('invalid_url', target);
+      if (typeof target === 'string')
+        return Promise.resolve(failure('invalid_url', target, started));
       if (request.httpsOnly && target.protocol !== 'https:') {
-        return fail('https_required', 'this endpoint accepts https:// URLs only');
+        return Promise.resolve(
+          failure('https_required', 'this endpoint accepts https:// URLs only', started),
+        );
       }
       if (target.ip) {
         const reason = blockedReason(target.host);
-        if (reason) return fail('destination_blocked', reason);
+        if (reason) return Promise.resolve(failure('destination_blocked', reason, started));
       }
 
       const headers = request.headers;
       headers['user-agent'] ??= options.userAgent;
-      const signal = AbortSignal.timeout(request.timeoutMs);
-      try {
-        const response = await agent.request({
-          origin: target.origin,
-          path: target.path,
-          method: 'POST',
-          headers,
-          body: request.body,
-          signal,
-          headersTimeout: request.timeoutMs,
-          bodyTimeout: request.timeoutMs,
+      return new Promise<SendResult>((resolve) => {
+        const exchange = new Exchange(started, request.timeoutMs, maxBytes, (result) => {
+          pending.delete(exchange);
+          resolve(result);
         });
-        const chunks: Buffer[] = [];
-        let kept = 0;
-        // Most receivers answer with an empty body: nothing to read then.
-        if (response.headers['content-length'] === '0') await response.body.dump();
-        else
-          for await (const chunk of response.body as AsyncIterable<Buffer>) {
-            if (kept < maxBytes) {
-              const part = chunk.subarray(0, maxBytes - kept);
-              chunks.push(part);
-              kept += part.length;
-            }
-            if (kept >= maxBytes) {
-              response.body.destroy();
-              break;
-            }
-          }
-        const responseHeaders: Record<string, string> = {};
-        for (const [name, value] of Object.entries(response.headers)) {
-          if (value !== undefined)
-            responseHeaders[name] = Array.isArray(value) ? value.join(', ') : String(value);
-        }
-        const body = Buffer.concat(chunks).toString('utf8');
-        const code = response.statusCode;
-        if (code >= 300 && code < 400) {
-          return {
-            statusCode: code,
-            headers: responseHeaders,
-            body,
-            durationMs: elapsed(),
-            error: {
-              code: 'redirect',
-              message: `redirect (${code}) to ${responseHeaders.location ?? 'nowhere'} not followed`,
-            },
-          };
-        }
-        return {
-          statusCode: code,
-          headers: responseHeaders,
-          body,
-          durationMs: elapsed(),
-          error: null,
-        };
-      } catch (error) {
-        return classify(error, request.timeoutMs, fail);
-      }
+        pending.add(exchange);
+        sweeper ??= setInterval(sweep, 100).unref();
+        agent.dispatch(
+          {
+            origin: target.origin,
+            path: target.path,
+            method: 'POST',
+            headers,
+            body: request.body,
+            headersTimeout: request.timeoutMs,
+            bodyTimeout: request.timeoutMs,
+          },
+          exchange,
+        );
+      });
     },
-    close: () => agent.close(),
+    close: () => {
+      if (sweeper) clearInterval(sweeper);
+      return agent.close();
+    },
+  };
+}
+
+class DeadlineError extends Error {}
+class BodyCapReached extends Error {}
+
+/**
+ * One request's exchange, as an undici dispatch handler: no response stream, no promise
+ * per step. It settles once: on the response's end, on an error, or at its deadline.
+ */
+class Exchange {
+  readonly deadline: number;
+  private controller: { abort(reason: Error): void } | null = null;
+  private settled = false;
+  private statusCode = 0;
+  private headers: Record<string, string> = {};
+  private chunks: Buffer[] = [];
+  private kept = 0;
+
+  private readonly started: number;
+  private readonly timeoutMs: number;
+  private readonly maxBytes: number;
+  private readonly done: (result: SendResult) => void;
+
+  constructor(
+    started: number,
+    timeoutMs: number,
+    maxBytes: number,
+    done: (result: SendResult) => void,
+  ) {
+    this.started = started;
+    this.timeoutMs = timeoutMs;
+    this.maxBytes = maxBytes;
+    this.done = done;
+    this.deadline = started + timeoutMs;
+  }
+
+  /** The deadline passed: answer now, and abort the request if it has started. */
+  expire(): void {
+    this.controller?.abort(new DeadlineError());
+    this.settle(
+      failure('timeout', `no complete response within ${this.timeoutMs} ms`, this.started),
+    );
+  }
+
+  onRequestStart(controller: { abort(reason: Error): void }): void {
+    this.controller = controller;
+    if (this.settled) controller.abort(new DeadlineError());
+  }
+
+  onResponseStart(
+    _controller: unknown,
+    statusCode: number,
+    headers: Record<string, string | string[] | undefined>,
+  ): void {
+    this.statusCode = statusCode;
+    const flat: Record<string, string> = {};
+    for (const name in headers) {
+      const value = headers[name];
+      if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
+    }
+    this.headers = flat;
+  }
+
+  onResponseData(controller: { abort(reason: Error): void }, chunk: Buffer): void {
+    if (this.kept >= this.maxBytes) return;
+    const part =
+      chunk.length > this.maxBytes - this.kept
+        ? chunk.subarray(0, this.maxBytes - this.kept)
+        : chunk;
+    this.chunks.push(part);
+    this.kept += part.length;
+    // Enough kept: the rest is not read.
+    if (this.kept >= this.maxBytes) controller.abort(new BodyCapReached());
+  }
+
+  onResponseEnd(): void {
+    this.settle(this.response());
+  }
+
+  onResponseError(_controller: unknown, error: Error): void {
+    if (error instanceof BodyCapReached) this.settle(this.response());
+    else this.settle(classify(error, this.timeoutMs, this.started));
+  }
+
+  private response(): SendResult {
+    const code = this.statusCode;
+    const body =
+      this.chunks.length === 0
+        ? ''
+        : this.chunks.length === 1
+          ? (this.chunks[0] as Buffer).toString('utf8')
+          : Buffer.concat(this.chunks).toString('utf8');
+    const durationMs = Math.round(performance.now() - this.started);
+    const redirect =
+      code >= 300 && code < 400
+        ? {
+            code: 'redirect' as const,
+            message: `redirect (${code}) to ${this.headers.location ?? 'nowhere'} not followed`,
+          }
+        : null;
+    return { statusCode: code, headers: this.headers, body, durationMs, error: redirect };
+  }
+
+  private settle(result: SendResult): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.done(result);
+  }
+}
+
+function failure(
+  code: SendErrorCode,
+  message: string,
+  started: number,
+  statusCode: number | null = null,
+): SendResult {
+  return {
+    statusCode,
+    headers: {},
+    body: '',
+    durationMs: Math.round(performance.now() - started),
+    error: { code, message },
   };
 }
 
@@ -205,19 +297,15 @@ function parseTarget(raw: string): Target | string {
   return target;
 }
 
-function classify(
-  error: unknown,
-  timeoutMs: number,
-  fail: (code: SendErrorCode, message: string) => SendResult,
-): SendResult {
+function classify(error: unknown, timeoutMs: number, started: number): SendResult {
+  const fail = (code: SendErrorCode, message: string) => failure(code, message, started);
   const e = error as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
   const code = e?.code ?? e?.cause?.code;
   if (error instanceof BlockedDestinationError || e?.cause instanceof BlockedDestinationError) {
     return fail('destination_blocked', (e.cause ?? e).message);
   }
   if (
-    e?.name === 'TimeoutError' ||
-    e?.name === 'AbortError' ||
+    error instanceof DeadlineError ||
     error instanceof undiciErrors.HeadersTimeoutError ||
     error instanceof undiciErrors.BodyTimeoutError ||
     code === 'UND_ERR_CONNECT_TIMEOUT'

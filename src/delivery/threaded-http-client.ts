@@ -30,7 +30,7 @@ export function createThreadedHttpClient(options: ThreadedHttpClientOptions): Ht
 
   const settleAll = (message: string) => {
     failure = message;
-    for (const [id, resolve] of pending) resolve(notSent('connection_failed', message));
+    for (const resolve of pending.values()) resolve(notSent('connection_failed', message));
     pending.clear();
   };
   worker.on('message', (results: Results) => {
