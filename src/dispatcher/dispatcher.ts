@@ -44,7 +44,10 @@ export type DispatcherSettings = {
   perEndpointConcurrency?: number;
   /** Longest sleep when nothing is due (a safety net; publishes wake the loop at once). */
   maxIdleMs?: number;
-  /** How long a finished attempt waits for others to share its recording transaction. */
+  /**
+   * How long a finished attempt's record may wait for a transaction to ride on (a publish's,
+   * or other records') before it gets one of its own.
+   */
   recordLingerMs?: number;
   /**
    * Payload bytes held by attempts in flight, at most (about): large payloads lower the
@@ -98,15 +101,16 @@ export function createDispatcher(deps: DispatcherDeps) {
   /** Slots promised to deliveries being stored right now (see `offer`). */
   let reserved = 0;
   const running = new Set<Promise<void>>();
-  // Attempts finishing within a couple of milliseconds of each other are recorded in one
-  // transaction: the receiver already has its request, and a commit costs as much as dozens
-  // of rows.
+  // Attempts finishing in the same turn of the event loop are recorded as one batch, which
+  // waits a few milliseconds for a transaction to ride on: the receiver already has its
+  // request, and a commit costs as much as dozens of rows.
+  const recordLingerMs = settings.recordLingerMs ?? 5;
   const recorder = createGroupCommit<AttemptRecord, void>(
     async (batch) => {
-      await store.queue.record(batch, clock.now());
+      await store.queue.record(batch, clock.now(), recordLingerMs);
       return batch.map(() => ({ ok: true, value: undefined }));
     },
-    { lingerMs: settings.recordLingerMs ?? 2, maxBatch: 128 },
+    { maxBatch: 128 },
   );
   let wakeUp: (() => void) | null = null;
   let woken = false;

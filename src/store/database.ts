@@ -43,6 +43,11 @@ export interface Database extends SqlExecutor {
   readonly capabilities: Capabilities;
   /** Runs `fn` in one transaction; nothing else runs on the connection it holds meanwhile. */
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` in the next transaction that commits, opened by anyone, or in one of its own
+   * after `maxWaitMs` (see riders.ts); resolves once that transaction has committed.
+   */
+  ride<T>(fn: (tx: SqlExecutor) => Promise<T>, maxWaitMs: number): Promise<T>;
   /** Applies every migration not yet applied; safe to call at each start. */
   migrate(): Promise<string[]>;
   /** True when the database answers. */

@@ -107,13 +107,14 @@ export function queueRepository(db: Database) {
     },
 
     /**
-     * Writes a batch of attempts and moves their deliveries on in one transaction: two
-     * statements over JSON arrays, or two prepared statements per row (`rowAtATime`).
+     * Writes a batch of attempts and moves their deliveries on, together: two statements over
+     * JSON arrays, or two prepared statements per row (`rowAtATime`). The batch rides on the
+     * next transaction to commit, or gets one of its own after `maxWaitMs` (see riders.ts).
      */
-    async record(records: AttemptRecord[], now: number): Promise<void> {
+    async record(records: AttemptRecord[], now: number, maxWaitMs = 0): Promise<void> {
       if (records.length === 0) return;
       if (db.capabilities.rowAtATime) {
-        await db.transaction(async (tx) => {
+        await db.ride(async (tx) => {
           for (const { attempt: a, delivery: d, status, nextAttemptAt } of records) {
             await tx.run(sql['record-attempts'], [
               a.id,
@@ -138,7 +139,7 @@ export function queueRepository(db: Database) {
               d.attemptCount,
             ]);
           }
-        });
+        }, maxWaitMs);
         return;
       }
       const attempts = JSON.stringify(records.map((r) => r.attempt));
@@ -152,10 +153,10 @@ export function queueRepository(db: Database) {
           add: delivery.triggerType === 0 ? 1 : 0,
         })),
       );
-      await db.transaction(async (tx) => {
+      await db.ride(async (tx) => {
         await tx.run(sql['record-attempts'], [attempts]);
         await tx.run(sql['finish-attempts'], [moves, now]);
-      });
+      }, maxWaitMs);
     },
 
     /** Puts claimed deliveries back untried, due at `at` (null pauses them). */

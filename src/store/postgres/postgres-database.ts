@@ -6,6 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { Capabilities, Database, RunResult, SqlExecutor, SqlValue } from '../database.ts';
+import { withRiders } from '../riders.ts';
 
 const migrationsDir = join(import.meta.dirname, '..', 'migrations', 'postgres');
 const channel = 'herald_deliveries';
@@ -176,7 +177,7 @@ export function openPostgresDatabase(
     return queued;
   };
 
-  return {
+  return withRiders({
     capabilities: postgresCapabilities,
     ...direct,
     async transaction(fn) {
@@ -259,5 +260,5 @@ export function openPostgresDatabase(
       await l?.end().catch(() => {});
       await pool.end();
     },
-  };
+  });
 }

@@ -4,6 +4,7 @@ import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { Capabilities, Database, RunResult, SqlExecutor, SqlValue } from '../database.ts';
+import { withRiders } from '../riders.ts';
 import { startCheckpointer } from './checkpointer.ts';
 
 const migrationsDir = join(import.meta.dirname, '..', 'migrations', 'sqlite');
@@ -83,7 +84,7 @@ export function openSqliteDatabase(path: string): Database {
       held ? withLock(() => fn(...args)) : fn(...args);
 
   let closed = false;
-  return {
+  return withRiders({
     capabilities: sqliteCapabilities,
     all: locked(direct.all) as SqlExecutor['all'],
     get: locked(direct.get) as SqlExecutor['get'],
@@ -118,7 +119,7 @@ export function openSqliteDatabase(path: string): Database {
       await checkpointer?.stop();
       await withLock(async () => db.close());
     },
-  };
+  });
 }
 
 function applyMigrations(db: DatabaseSync): string[] {
