@@ -24,19 +24,34 @@ test('items added in the same turn share one write, and each caller gets its own
   );
 });
 
-test('with lingerMs, items arriving a little later still join the group', async () => {
-  const { batches, add } = recording({ lingerMs: 40 });
-  const first = add(1);
-  await sleep(5);
-  const second = add(2);
-  assert.deepEqual(await Promise.all([first, second]), [2, 4]);
-  assert.deepEqual(batches, [[1, 2]]);
+test('a group larger than maxBatch is written in several groups', async () => {
+  const { batches, add } = recording({ maxBatch: 2 });
+  assert.deepEqual(await Promise.all([add(1), add(2), add(3)]), [2, 4, 6]);
+  assert.deepEqual(batches, [[1, 2], [3]]);
 });
 
-test('a lingering group is written at once when it reaches maxBatch', async () => {
-  const { batches, add } = recording({ lingerMs: 10_000, maxBatch: 3 });
-  const started = performance.now();
-  await Promise.all([add(1), add(2), add(3)]);
-  assert.ok(performance.now() - started < 5_000, 'did not wait for the linger timer');
-  assert.deepEqual(batches, [[1, 2, 3]]);
+test('with concurrency 1, items arriving during a write wait and form the next group', async () => {
+  const batches: number[][] = [];
+  let release!: () => void;
+  const firstWrite = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const group = createGroupCommit<number, number>(
+    async (batch) => {
+      batches.push(batch);
+      if (batches.length === 1) await firstWrite;
+      return batch.map((n) => ({ ok: true, value: n }));
+    },
+    { concurrency: 1 },
+  );
+  const first = group.add(1);
+  await sleep(5);
+  const later = [group.add(2), group.add(3)];
+  await sleep(5);
+  group.add(4);
+  await sleep(5);
+  assert.deepEqual(batches, [[1]], 'nothing else is written while the first write runs');
+  release();
+  assert.deepEqual(await Promise.all([first, ...later]), [1, 2, 3]);
+  assert.deepEqual(batches, [[1], [2, 3, 4]]);
 });

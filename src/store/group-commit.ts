@@ -1,36 +1,42 @@
-// Group commit: work items that arrive in the same turn of the event loop (or, with
-// `lingerMs`, within that many milliseconds) are written in one transaction, and each caller
-// gets its own outcome once that transaction has committed.
+// Group commit: work items that arrive in the same turn of the event loop are written in one
+// transaction, and each caller gets its own outcome once that transaction has committed.
+// With `concurrency`, at most that many writes are in flight: items arriving meanwhile wait
+// and form the next group, so groups grow with the load (and round trips do not).
 
 export type Outcome<R> = { ok: true; value: R } | { ok: false; error: unknown };
 
 export type GroupCommitOptions = {
-  /**
-   * How long the first item of a group waits for company. Worth it where nobody waits on
-   * the write (attempt records): each commit costs as much as dozens of rows.
-   */
-  lingerMs?: number;
-  /** A group this large is written at once, lingering or not. */
+  /** A group this large is written at once; the rest waits for the next. */
   maxBatch?: number;
+  /** Writes in flight at most (unbounded when absent). */
+  concurrency?: number;
 };
+
+type Pending<T, R> = { item: T; resolve: (value: R) => void; reject: (error: unknown) => void };
 
 export function createGroupCommit<T, R>(
   write: (batch: T[]) => Promise<Outcome<R>[]>,
   options: GroupCommitOptions = {},
 ) {
-  const lingerMs = options.lingerMs ?? 0;
   const maxBatch = options.maxBatch ?? Number.POSITIVE_INFINITY;
-  let pending: { item: T; resolve: (value: R) => void; reject: (error: unknown) => void }[] = [];
+  const concurrency = options.concurrency ?? Number.POSITIVE_INFINITY;
+  let pending: Pending<T, R>[] = [];
   let scheduled = false;
-  let timer: NodeJS.Timeout | null = null;
+  let inFlight = 0;
+
+  const schedule = () => {
+    if (scheduled || pending.length === 0 || inFlight >= concurrency) return;
+    scheduled = true;
+    setImmediate(run);
+  };
 
   const run = async () => {
     scheduled = false;
-    if (timer) clearTimeout(timer);
-    timer = null;
-    if (pending.length === 0) return;
-    const batch = pending;
-    pending = [];
+    if (pending.length === 0 || inFlight >= concurrency) return;
+    const batch = pending.length <= maxBatch ? pending : pending.slice(0, maxBatch);
+    pending = batch === pending ? [] : pending.slice(maxBatch);
+    inFlight++;
+    schedule();
     try {
       const outcomes = await write(batch.map((p) => p.item));
       batch.forEach((p, i) => {
@@ -40,6 +46,9 @@ export function createGroupCommit<T, R>(
       });
     } catch (error) {
       for (const p of batch) p.reject(error);
+    } finally {
+      inFlight--;
+      schedule();
     }
   };
 
@@ -47,13 +56,7 @@ export function createGroupCommit<T, R>(
     add(item: T): Promise<R> {
       return new Promise<R>((resolve, reject) => {
         pending.push({ item, resolve, reject });
-        if (scheduled) return;
-        if (lingerMs > 0 && pending.length < maxBatch) {
-          timer ??= setTimeout(run, lingerMs);
-        } else {
-          scheduled = true;
-          setImmediate(run);
-        }
+        schedule();
       });
     },
   };

@@ -5,9 +5,10 @@ import { conflict } from '../domain/errors.ts';
 import { type Message, MessageStatus, TriggerType } from '../domain/message.ts';
 import type { Database, SqlExecutor, SqlValue } from './database.ts';
 import type { EndpointRepository } from './endpoints.ts';
-import { createGroupCommit } from './group-commit.ts';
+import { createGroupCommit, type Outcome } from './group-commit.ts';
 import { parseJson, toJson } from './json-columns.ts';
 import { type Page, type PageQuery, paginate } from './pagination.ts';
+import { jsonBatchStatementNames, loadStatements } from './sql/statements.ts';
 
 export type MessageRow = {
   id: string;
@@ -89,43 +90,72 @@ type Publication = {
 type Candidate = { endpoint: Endpoint; failSince: number | null };
 
 export function messageRepository(db: Database, endpoints: EndpointRepository) {
+  const batchSql = db.capabilities.rowAtATime
+    ? null
+    : loadStatements(db.capabilities.dialect, jsonBatchStatementNames);
+
+  /** The endpoints a message goes to (the application's enabled ones, read once a group). */
+  async function targetsOf(
+    tx: SqlExecutor,
+    { message, onlyEndpointId }: Publication,
+    enabled: Map<string, Candidate[]>,
+  ): Promise<Candidate[]> {
+    let candidates = enabled.get(message.appId);
+    if (!candidates) {
+      candidates = await endpoints.listEnabledWithHealth(message.appId, tx);
+      enabled.set(message.appId, candidates);
+    }
+    return onlyEndpointId
+      ? candidates.filter((c) => c.endpoint.id === onlyEndpointId)
+      : candidates.filter((c) => endpointMatches(c.endpoint, message));
+  }
+
+  /** A delivery's row: leased already when the local dispatcher takes it (see DeliveryHandoff). */
+  function deliveryOf({ message, handoff }: Publication, { endpoint, failSince }: Candidate) {
+    const lease =
+      message.deliverAt === null
+        ? (handoff?.take(endpoint, failSince, message.createdAt) ?? null)
+        : null;
+    return {
+      msgId: message.id,
+      endpointId: endpoint.id,
+      appId: message.appId,
+      status: lease === null ? MessageStatus.pending : MessageStatus.sending,
+      nextAttemptAt: lease ?? message.deliverAt ?? message.createdAt,
+      triggerType: TriggerType.scheduled,
+      createdAt: message.createdAt,
+    };
+  }
+
+  const repeatedEventId = (message: Message) =>
+    conflict(`a message with eventId "${message.eventId}" already exists in this application`);
+
   /**
    * Stores one message and its deliveries inside a savepoint of the group's transaction, so
    * a failing message (a repeated eventId) leaves the others of the group untouched.
    */
   async function insertOne(
     tx: SqlExecutor,
-    { message, onlyEndpointId, handoff }: Publication,
+    publication: Publication,
     enabled: Map<string, Candidate[]>,
-  ) {
+  ): Promise<number> {
     await tx.run('SAVEPOINT publish');
     try {
-      await insertMessage(tx, message);
-      let candidates = enabled.get(message.appId);
-      if (!candidates) {
-        candidates = await endpoints.listEnabledWithHealth(message.appId, tx);
-        enabled.set(message.appId, candidates);
-      }
-      const targets = onlyEndpointId
-        ? candidates.filter((c) => c.endpoint.id === onlyEndpointId)
-        : candidates.filter((c) => endpointMatches(c.endpoint, message));
-      const due = message.deliverAt ?? message.createdAt;
-      for (const { endpoint, failSince } of targets) {
-        const lease =
-          message.deliverAt === null
-            ? (handoff?.take(endpoint, failSince, message.createdAt) ?? null)
-            : null;
+      await insertMessage(tx, publication.message);
+      const targets = await targetsOf(tx, publication, enabled);
+      for (const target of targets) {
+        const d = deliveryOf(publication, target);
         await tx.run(
           'INSERT INTO deliveries (msg_id, endpoint_id, app_id, status, attempt_count, next_attempt_at, trigger_type, created_at, updated_at) VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?)',
           [
-            message.id,
-            endpoint.id,
-            message.appId,
-            lease === null ? MessageStatus.pending : MessageStatus.sending,
-            lease ?? due,
-            TriggerType.scheduled,
-            message.createdAt,
-            message.createdAt,
+            d.msgId,
+            d.endpointId,
+            d.appId,
+            d.status,
+            d.nextAttemptAt,
+            d.triggerType,
+            d.createdAt,
+            d.createdAt,
           ],
         );
       }
@@ -134,21 +164,16 @@ export function messageRepository(db: Database, endpoints: EndpointRepository) {
     } catch (error) {
       await tx.run('ROLLBACK TO publish');
       await tx.run('RELEASE publish');
-      if (db.capabilities.isUniqueViolation(error)) {
-        throw conflict(
-          `a message with eventId "${message.eventId}" already exists in this application`,
-        );
-      }
+      if (db.capabilities.isUniqueViolation(error)) throw repeatedEventId(publication.message);
       throw error;
     }
   }
 
-  // Group commit: messages published in the same turn of the event loop share one
-  // transaction (one write to disk), and each caller is answered once it is committed.
-  const groupCommit = createGroupCommit<Publication, number>(async (batch) => {
+  /** Each message of the group in a savepoint of its own. */
+  function insertEach(batch: Publication[]): Promise<Outcome<number>[]> {
     const enabled = new Map<string, Candidate[]>();
     return db.transaction(async (tx) => {
-      const outcomes: ({ ok: true; value: number } | { ok: false; error: unknown })[] = [];
+      const outcomes: Outcome<number>[] = [];
       for (const publication of batch) {
         try {
           outcomes.push({ ok: true, value: await insertOne(tx, publication, enabled) });
@@ -158,7 +183,73 @@ export function messageRepository(db: Database, endpoints: EndpointRepository) {
       }
       return outcomes;
     });
-  });
+  }
+
+  /**
+   * The whole group in two statements over JSON arrays (a round trip each): the messages,
+   * then their deliveries. Null when the messages' statement failed (an application deleted
+   * meanwhile, say): nothing was taken from the hand-off yet, and each message is then stored
+   * on its own, so only the one at fault fails.
+   */
+  async function insertGroup(
+    sql: NonNullable<typeof batchSql>,
+    batch: Publication[],
+  ): Promise<Outcome<number>[] | null> {
+    const enabled = new Map<string, Candidate[]>();
+    let messagesFailed = false;
+    try {
+      return await db.transaction(async (tx) => {
+        let stored: Set<string>;
+        try {
+          const rows = await tx.all<{ id: string }>(sql['publish-messages'], [
+            JSON.stringify(
+              batch.map(({ message: m }) => ({
+                id: m.id,
+                appId: m.appId,
+                eventId: m.eventId,
+                eventType: m.eventType,
+                payload: m.payload,
+                channels: toJson(m.channels),
+                tags: toJson(m.tags),
+                createdAt: m.createdAt,
+                deliverAt: m.deliverAt,
+              })),
+            ),
+          ]);
+          stored = new Set(rows.map((r) => r.id));
+        } catch (error) {
+          messagesFailed = true;
+          throw error;
+        }
+        const outcomes: Outcome<number>[] = [];
+        const deliveries: ReturnType<typeof deliveryOf>[] = [];
+        for (const publication of batch) {
+          if (!stored.has(publication.message.id)) {
+            outcomes.push({ ok: false, error: repeatedEventId(publication.message) });
+            continue;
+          }
+          const targets = await targetsOf(tx, publication, enabled);
+          for (const target of targets) deliveries.push(deliveryOf(publication, target));
+          outcomes.push({ ok: true, value: targets.length });
+        }
+        if (deliveries.length > 0)
+          await tx.run(sql['publish-deliveries'], [JSON.stringify(deliveries)]);
+        return outcomes;
+      });
+    } catch (error) {
+      if (messagesFailed) return null;
+      throw error;
+    }
+  }
+
+  // Group commit: messages published in the same turn of the event loop share one
+  // transaction (one write to disk), and each caller is answered once it is committed. Over
+  // a network, a few groups at a time: messages arriving meanwhile form the next group, so a
+  // busy node makes larger groups rather than more round trips.
+  const groupCommit = createGroupCommit<Publication, number>(
+    async (batch) => (batchSql ? await insertGroup(batchSql, batch) : null) ?? insertEach(batch),
+    batchSql ? { concurrency: 4 } : {},
+  );
 
   return {
     /**

@@ -335,6 +335,52 @@ export function storeContract(name: string, open: OpenStore): void {
       );
     });
 
+    test('messages published together are stored together, each failing alone', async () => {
+      const a = await app();
+      const b = await app();
+      const gone = await app();
+      const ea = await endpoint(a.id);
+      const eb = await endpoint(b.id, { channels: ['eu'] });
+      await store.messages.publish(message(a.id, { eventId: 'taken' }));
+      await store.applications.delete(gone.id);
+      const later = now + 60_000;
+      const group = [
+        message(a.id, { eventId: 'twin' }),
+        message(a.id, { eventId: 'twin' }),
+        message(a.id, { eventId: 'taken' }),
+        message(b.id, { channels: ['eu'], tags: ['t1'], deliverAt: later }),
+        message(b.id, { channels: ['us'] }),
+      ];
+      const results = await Promise.allSettled(group.map((m) => store.messages.publish(m)));
+      assert.deepEqual(
+        results.map((r) => (r.status === 'fulfilled' ? r.value : 'rejected')),
+        [1, 'rejected', 'rejected', 1, 0],
+      );
+      assert.match(String((results[1] as PromiseRejectedResult).reason), /"twin" already exists/);
+      assert.match(String((results[2] as PromiseRejectedResult).reason), /"taken" already exists/);
+      const [twin, , , scheduled] = group as [Message, Message, Message, Message];
+      assert.ok(await store.deliveries.find(twin.id, ea.id));
+      const stored = await store.messages.find(b.id, scheduled.id);
+      assert.deepEqual(
+        [stored?.channels, stored?.tags, stored?.deliverAt],
+        [['eu'], ['t1'], later],
+      );
+      const delivery = await store.deliveries.find(scheduled.id, eb.id);
+      assert.deepEqual([delivery?.status, delivery?.nextAttemptAt], [MessageStatus.pending, later]);
+      // A message of an application deleted meanwhile fails; the others of its group do not.
+      const [fine, orphan] = [message(a.id), message(gone.id)];
+      const outcomes = await Promise.allSettled([
+        store.messages.publish(fine),
+        store.messages.publish(orphan),
+      ]);
+      assert.deepEqual(
+        outcomes.map((r) => r.status),
+        ['fulfilled', 'rejected'],
+      );
+      assert.ok(await store.deliveries.find(fine.id, ea.id));
+      assert.equal(await store.messages.find(gone.id, orphan.id), null);
+    });
+
     test('the queue: claim under a lease, record, defer, pause and resume', async () => {
       const a = await app();
       const e = await endpoint(a.id);

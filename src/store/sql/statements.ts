@@ -22,11 +22,20 @@ export const statementNames = [
 
 export type StatementName = (typeof statementNames)[number];
 
-export function loadStatements(dialect: DialectName): Record<StatementName, string> {
+/**
+ * Statements of the dialects that write many rows in one statement over a JSON array (those
+ * without `rowAtATime`; an embedded engine runs one prepared statement per row instead).
+ */
+export const jsonBatchStatementNames = ['publish-messages', 'publish-deliveries'] as const;
+
+export function loadStatements<N extends string = StatementName>(
+  dialect: DialectName,
+  names: readonly N[] = statementNames as unknown as readonly N[],
+): Record<N, string> {
   const dir = join(import.meta.dirname, dialect);
   const files = new Set(readdirSync(dir));
-  const out = {} as Record<StatementName, string>;
-  for (const name of statementNames) {
+  const out = {} as Record<N, string>;
+  for (const name of names) {
     if (!files.has(`${name}.sql`)) throw new Error(`missing SQL statement ${dialect}/${name}.sql`);
     out[name] = readFileSync(join(dir, `${name}.sql`), 'utf8')
       .split('\n')
