@@ -20,7 +20,6 @@ import {
   planNextAttempt,
 } from '../domain/retry-plan.ts';
 import { prepareSigner, type Signer } from '../domain/signing.ts';
-import { createGroupCommit } from '../store/group-commit.ts';
 import type {
   AttemptRecord,
   ClaimedDelivery,
@@ -101,17 +100,10 @@ export function createDispatcher(deps: DispatcherDeps) {
   /** Slots promised to deliveries being stored right now (see `offer`). */
   let reserved = 0;
   const running = new Set<Promise<void>>();
-  // Attempts finishing in the same turn of the event loop are recorded as one batch, which
-  // waits a few milliseconds for a transaction to ride on: the receiver already has its
-  // request, and a commit costs as much as dozens of rows.
+  // A finished attempt's record waits a few milliseconds for a transaction to ride on, with
+  // the others finishing meanwhile: the receiver already has its request, and a commit costs
+  // as much as dozens of rows.
   const recordLingerMs = settings.recordLingerMs ?? 5;
-  const recorder = createGroupCommit<AttemptRecord, void>(
-    async (batch) => {
-      await store.queue.record(batch, clock.now(), recordLingerMs);
-      return batch.map(() => ({ ok: true, value: undefined }));
-    },
-    { maxBatch: 128 },
-  );
   let wakeUp: (() => void) | null = null;
   let woken = false;
   /** The loop is waiting for attempts to finish because every slot was taken. */
@@ -310,7 +302,7 @@ export function createDispatcher(deps: DispatcherDeps) {
             random: deps.random.float,
             schedule: policy.retrySchedule,
           });
-    await recorder.add({
+    const record: AttemptRecord = {
       delivery,
       attempt: attemptRecord,
       status:
@@ -320,7 +312,8 @@ export function createDispatcher(deps: DispatcherDeps) {
             ? MessageStatus.pending
             : MessageStatus.fail,
       nextAttemptAt: plan.action === 'retry' ? plan.at : null,
-    });
+    };
+    await store.queue.record([record], now, recordLingerMs);
     await health.afterAttempt({
       endpoint,
       policy,

@@ -3,7 +3,7 @@
 import type { DeliveryPolicy } from '../domain/delivery-policy.ts';
 import type { Endpoint } from '../domain/endpoint.ts';
 import type { MessageAttempt, MessageStatus, TriggerType } from '../domain/message.ts';
-import type { Database } from './database.ts';
+import type { Database, SqlExecutor } from './database.ts';
 import { toEndpoint } from './endpoints.ts';
 import { parseJson } from './json-columns.ts';
 import { loadStatements } from './sql/statements.ts';
@@ -43,8 +43,60 @@ export type LoadedEndpoint = {
 
 export type EndpointFailureState = { failSince: number; exhaustedCount: number; disabled: boolean };
 
+type Boarding = { records: AttemptRecord[]; now: number; written: Promise<void> };
+
 export function queueRepository(db: Database) {
   const sql = loadStatements(db.capabilities.dialect);
+  /** The records waiting for their transaction. */
+  let boarding: Boarding | null = null;
+
+  /**
+   * Writes attempts and moves their deliveries on: two statements over JSON arrays, or two
+   * prepared statements per row (`rowAtATime`).
+   */
+  async function writeRecords(tx: SqlExecutor, records: AttemptRecord[], now: number) {
+    if (db.capabilities.rowAtATime) {
+      for (const { attempt: a, delivery: d, status, nextAttemptAt } of records) {
+        await tx.run(sql['record-attempts'], [
+          a.id,
+          a.msgId,
+          a.endpointId,
+          a.appId,
+          a.url,
+          a.status,
+          a.responseStatusCode,
+          a.response,
+          a.responseDurationMs,
+          a.triggerType,
+          a.createdAt,
+        ]);
+        await tx.run(sql['finish-attempts'], [
+          status,
+          nextAttemptAt,
+          d.triggerType === 0 ? 1 : 0,
+          now,
+          d.msgId,
+          d.endpointId,
+          d.attemptCount,
+        ]);
+      }
+      return;
+    }
+    const attempts = JSON.stringify(records.map((r) => r.attempt));
+    const moves = JSON.stringify(
+      records.map(({ delivery, status, nextAttemptAt }) => ({
+        msgId: delivery.msgId,
+        endpointId: delivery.endpointId,
+        seenCount: delivery.attemptCount,
+        status,
+        nextAttemptAt,
+        add: delivery.triggerType === 0 ? 1 : 0,
+      })),
+    );
+    await tx.run(sql['record-attempts'], [attempts]);
+    await tx.run(sql['finish-attempts'], [moves, now]);
+  }
+
   return {
     async claim(now: number, leaseEnd: number, limit: number): Promise<ClaimedDelivery[]> {
       const rows = await db.all<{
@@ -107,56 +159,30 @@ export function queueRepository(db: Database) {
     },
 
     /**
-     * Writes a batch of attempts and moves their deliveries on, together: two statements over
-     * JSON arrays, or two prepared statements per row (`rowAtATime`). The batch rides on the
-     * next transaction to commit, or gets one of its own after `maxWaitMs` (see riders.ts).
+     * Records attempts and moves their deliveries on. Records arriving while earlier ones
+     * wait for a transaction join them (one group, one ride: see riders.ts), and the group is
+     * written when its transaction runs: at the next commit, or in one of its own after
+     * `maxWaitMs`. Resolves once committed.
      */
-    async record(records: AttemptRecord[], now: number, maxWaitMs = 0): Promise<void> {
-      if (records.length === 0) return;
-      if (db.capabilities.rowAtATime) {
-        await db.ride(async (tx) => {
-          for (const { attempt: a, delivery: d, status, nextAttemptAt } of records) {
-            await tx.run(sql['record-attempts'], [
-              a.id,
-              a.msgId,
-              a.endpointId,
-              a.appId,
-              a.url,
-              a.status,
-              a.responseStatusCode,
-              a.response,
-              a.responseDurationMs,
-              a.triggerType,
-              a.createdAt,
-            ]);
-            await tx.run(sql['finish-attempts'], [
-              status,
-              nextAttemptAt,
-              d.triggerType === 0 ? 1 : 0,
-              now,
-              d.msgId,
-              d.endpointId,
-              d.attemptCount,
-            ]);
-          }
-        }, maxWaitMs);
-        return;
+    record(records: AttemptRecord[], now: number, maxWaitMs = 0): Promise<void> {
+      if (records.length === 0) return Promise.resolve();
+      if (!boarding) {
+        const group: Boarding = { records: [], now, written: Promise.resolve() };
+        boarding = group;
+        const leave = () => {
+          if (boarding === group) boarding = null;
+        };
+        // The group closes when its transaction writes it (or fails to start).
+        group.written = db
+          .ride(async (tx) => {
+            leave();
+            await writeRecords(tx, group.records, group.now);
+          }, maxWaitMs)
+          .finally(leave);
       }
-      const attempts = JSON.stringify(records.map((r) => r.attempt));
-      const moves = JSON.stringify(
-        records.map(({ delivery, status, nextAttemptAt }) => ({
-          msgId: delivery.msgId,
-          endpointId: delivery.endpointId,
-          seenCount: delivery.attemptCount,
-          status,
-          nextAttemptAt,
-          add: delivery.triggerType === 0 ? 1 : 0,
-        })),
-      );
-      await db.ride(async (tx) => {
-        await tx.run(sql['record-attempts'], [attempts]);
-        await tx.run(sql['finish-attempts'], [moves, now]);
-      }, maxWaitMs);
+      boarding.records.push(...records);
+      boarding.now = now;
+      return boarding.written;
     },
 
     /** Puts claimed deliveries back untried, due at `at` (null pauses them). */

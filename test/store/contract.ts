@@ -441,6 +441,46 @@ export function storeContract(name: string, open: OpenStore): void {
       });
     });
 
+    test('attempt records wait for the next commit, together, and are written by it', async () => {
+      const a = await app();
+      const e = await endpoint(a.id);
+      const [m1, m2] = [message(a.id), message(a.id)];
+      await store.messages.publish(m1);
+      await store.messages.publish(m2);
+      const claimed = (await store.queue.claim(now, now + 60_000, 1000)).filter(
+        (c) => c.msgId === m1.id || c.msgId === m2.id,
+      );
+      assert.equal(claimed.length, 2);
+      const recordOf = (delivery: (typeof claimed)[number]) => ({
+        delivery,
+        attempt: {
+          id: newId('attempt'),
+          msgId: delivery.msgId,
+          endpointId: e.id,
+          appId: a.id,
+          url: e.url,
+          status: MessageStatus.success,
+          responseStatusCode: 200,
+          response: '',
+          responseDurationMs: 3,
+          triggerType: 0 as const,
+          createdAt: now,
+        },
+        status: MessageStatus.success,
+        nextAttemptAt: null,
+      });
+      const started = performance.now();
+      const written = claimed.map((d) => store.queue.record([recordOf(d)], now, 60_000));
+      // Any transaction that commits carries them: here, the next publish's.
+      await store.messages.publish(message(a.id));
+      await Promise.all(written);
+      assert.ok(performance.now() - started < 10_000, 'written long before their wait ended');
+      for (const m of [m1, m2]) {
+        const state = await store.deliveries.find(m.id, e.id);
+        assert.deepEqual([state?.status, state?.attemptCount], [MessageStatus.success, 1]);
+      }
+    });
+
     test('throttle slots are shared by every worker: one per interval', async () => {
       const a = await app();
       const e = await endpoint(a.id, { rateLimit: 2 });
