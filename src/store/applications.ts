@@ -27,7 +27,32 @@ const toApplication = (r: Row): Application => ({
   updatedAt: Number(r.updated_at),
 });
 
+function frozen(app: Application): Application {
+  Object.freeze(app.metadata);
+  if (app.policy) Object.freeze(app.policy);
+  return Object.freeze(app);
+}
+
 export function applicationRepository(db: Database) {
+  // Every publish looks its application up. Where one process owns the database, every
+  // change to applications goes through here, so found applications are kept until the next
+  // change (the generation tells a lookup that raced a change not to keep what it read).
+  const cache = db.capabilities.singleProcess ? new Map<string, Application>() : null;
+  let generation = 0;
+  const changed = () => {
+    generation++;
+    cache?.clear();
+  };
+  /** A change of applications: what was kept is dropped, before and after it. */
+  const change = async <T>(fn: () => Promise<T>): Promise<T> => {
+    changed();
+    try {
+      return await fn();
+    } finally {
+      changed();
+    }
+  };
+
   const uniqueUid = async <T>(uid: string | null, fn: () => Promise<T>): Promise<T> => {
     try {
       return await fn();
@@ -42,32 +67,48 @@ export function applicationRepository(db: Database) {
   return {
     async create(app: Application, tx: SqlExecutor = db): Promise<Application> {
       await uniqueUid(app.uid, () =>
-        tx.run(
-          'INSERT INTO applications (id, uid, name, rate_limit, metadata, policy, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-          [
-            app.id,
-            app.uid,
-            app.name,
-            app.rateLimit,
-            JSON.stringify(app.metadata),
-            toJson(app.policy),
-            app.createdAt,
-            app.updatedAt,
-          ],
+        change(() =>
+          tx.run(
+            'INSERT INTO applications (id, uid, name, rate_limit, metadata, policy, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+            [
+              app.id,
+              app.uid,
+              app.name,
+              app.rateLimit,
+              JSON.stringify(app.metadata),
+              toJson(app.policy),
+              app.createdAt,
+              app.updatedAt,
+            ],
+          ),
         ),
       );
       return app;
     },
 
-    /** Finds an application by id or by uid. */
+    /**
+     * Finds an application by id or by uid. What it answers is shared with other callers
+     * (frozen): change a copy.
+     */
     async find(idOrUid: string, tx: SqlExecutor = db): Promise<Application | null> {
+      // Inside a transaction, what is read may yet roll back: not kept.
+      const keep = cache !== null && tx === db;
+      const cached = keep ? cache.get(idOrUid) : undefined;
+      if (cached) return cached;
+      const seen = generation;
       // By id first (two index probes in one OR query cost twice as much on every publish).
       const row =
         (idOrUid.startsWith('app_')
           ? await tx.get<Row>('SELECT * FROM applications WHERE id = ? AND internal = 0', [idOrUid])
           : undefined) ??
         (await tx.get<Row>('SELECT * FROM applications WHERE uid = ? AND internal = 0', [idOrUid]));
-      return row ? toApplication(row) : null;
+      if (!row) return null;
+      const app = frozen(toApplication(row));
+      if (keep && seen === generation) {
+        if (cache.size >= 10_000) cache.clear();
+        cache.set(idOrUid, app);
+      }
+      return app;
     },
 
     list(page: PageQuery): Promise<Page<Application>> {
@@ -84,17 +125,19 @@ export function applicationRepository(db: Database) {
 
     async update(id: string, fields: ApplicationFields, now: number): Promise<Application | null> {
       await uniqueUid(fields.uid, () =>
-        db.run(
-          'UPDATE applications SET uid = ?, name = ?, rate_limit = ?, metadata = ?, policy = ?, updated_at = ? WHERE id = ?',
-          [
-            fields.uid,
-            fields.name,
-            fields.rateLimit,
-            JSON.stringify(fields.metadata),
-            toJson(fields.policy),
-            now,
-            id,
-          ],
+        change(() =>
+          db.run(
+            'UPDATE applications SET uid = ?, name = ?, rate_limit = ?, metadata = ?, policy = ?, updated_at = ? WHERE id = ?',
+            [
+              fields.uid,
+              fields.name,
+              fields.rateLimit,
+              JSON.stringify(fields.metadata),
+              toJson(fields.policy),
+              now,
+              id,
+            ],
+          ),
         ),
       );
       return this.find(id);
@@ -102,9 +145,11 @@ export function applicationRepository(db: Database) {
 
     /** Herald's own application (operational events), hidden from the API; made on first use. */
     async ensureInternal(uid: string, name: string, id: string, now: number): Promise<Application> {
-      await db.run(
-        'INSERT INTO applications (id, uid, name, metadata, internal, created_at, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?) ON CONFLICT (uid) DO NOTHING',
-        [id, uid, name, '{}', now, now],
+      await change(() =>
+        db.run(
+          'INSERT INTO applications (id, uid, name, metadata, internal, created_at, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?) ON CONFLICT (uid) DO NOTHING',
+          [id, uid, name, '{}', now, now],
+        ),
       );
       const row = await db.get<Row>('SELECT * FROM applications WHERE uid = ? AND internal = 1', [
         uid,
@@ -115,7 +160,7 @@ export function applicationRepository(db: Database) {
     },
 
     async delete(id: string): Promise<boolean> {
-      const result = await db.run('DELETE FROM applications WHERE id = ?', [id]);
+      const result = await change(() => db.run('DELETE FROM applications WHERE id = ?', [id]));
       return result.changes > 0;
     },
   };

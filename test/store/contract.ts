@@ -60,7 +60,11 @@ export function storeContract(name: string, open: OpenStore): void {
     test('applications: create, find by id or uid, update, uid conflicts, delete', async () => {
       const a = await app('contract-a');
       assert.equal((await store.applications.find('contract-a'))?.id, a.id);
-      assert.equal((await store.applications.find(a.id))?.uid, 'contract-a');
+      const found = await store.applications.find(a.id);
+      assert.equal(found?.uid, 'contract-a');
+      assert.throws(() => {
+        (found as { name: string }).name = 'changed in place';
+      }, 'a found application is shared: it cannot be changed in place');
       await assert.rejects(app('contract-a'), /already exists/);
       const updated = await store.applications.update(
         a.id,
@@ -78,6 +82,7 @@ export function storeContract(name: string, open: OpenStore): void {
         ['renamed', 5, { timeoutSeconds: 3 }],
       );
       assert.equal(await store.applications.find('contract-a'), null);
+      assert.equal((await store.applications.find(a.id))?.name, 'renamed');
       const b = await app('contract-b');
       await assert.rejects(
         store.applications.update(
