@@ -40,6 +40,9 @@ const perSecond = (count: number, ms: number) => count / (Math.max(ms, 1) / 1000
 const rate = (n: number) => Math.round(n).toLocaleString('en-US');
 
 /** Raw undici Pool.request POSTs of the same 1 KB body to the same receiver. */
+/** The message every load publishes (the same 1 KB payload each time). */
+const loadBody = { eventType: 'bench.load', payload: body1k() };
+
 export async function ceiling(receiver: Receiver, sizes: Sizes): Promise<Measure> {
   await receiver.reset();
   const pool = new Pool(new URL(receiver.url).origin, { connections: 32 });
@@ -79,10 +82,7 @@ export async function delivery(
     const api = await herald(env, 'api');
     const client = new Client(api.url);
     const app = await setupApp(client, receiver.url, fanOut);
-    await client.load(messages, 16, () => [
-      msgPath(app),
-      { eventType: 'bench.load', payload: body1k() },
-    ]);
+    await client.load(messages, 16, () => [msgPath(app), loadBody]);
     await client.close();
     await api.kill('SIGTERM');
     await receiver.reset();
@@ -122,10 +122,7 @@ export async function endToEnd(
     await receiver.reset();
     const meter = new ProcessMeter(node.pid);
     const started = wallNow();
-    await client.load(sizes.messages, 16, () => [
-      msgPath(app),
-      { eventType: 'bench.load', payload: body1k() },
-    ]);
+    await client.load(sizes.messages, 16, () => [msgPath(app), loadBody]);
     await receiver.waitFor(sizes.messages, 600_000);
     const done = await recorded(counter, sizes.messages, 600_000);
     meter.stop();
@@ -151,10 +148,7 @@ export async function ingest(sizes: Sizes, setup: HeraldSetup): Promise<Measure>
     const client = new Client(node.url, 32);
     const app = await setupApp(client, null, 0);
     const meter = new ProcessMeter(node.pid);
-    const elapsed = await client.load(sizes.messages, 32, () => [
-      msgPath(app),
-      { eventType: 'bench.load', payload: body1k() },
-    ]);
+    const elapsed = await client.load(sizes.messages, 32, () => [msgPath(app), loadBody]);
     meter.stop();
     await client.close();
     await node.kill('SIGTERM');
