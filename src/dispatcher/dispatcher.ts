@@ -5,13 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type HttpClient, isSuccess, notSent, type SendResult } from '../delivery/outbound.ts';
 import type { Application } from '../domain/application.ts';
 import type { Clock, Random } from '../domain/clock.ts';
-import {
-  type EffectivePolicy,
-  effectivePolicy,
-  type ServerDefaults,
-  signsStandardWebhooks,
-} from '../domain/delivery-policy.ts';
-import { activeSecrets, type Endpoint } from '../domain/endpoint.ts';
+import { type ServerDefaults, signsStandardWebhooks } from '../domain/delivery-policy.ts';
 import type { IdGenerator } from '../domain/ids.ts';
 import { type MessageAttempt, MessageStatus, TriggerType } from '../domain/message.ts';
 import {
@@ -19,7 +13,6 @@ import {
   type NextAttemptPlan,
   planNextAttempt,
 } from '../domain/retry-plan.ts';
-import { prepareSigner, type Signer } from '../domain/signing.ts';
 import type {
   AttemptRecord,
   ClaimedDelivery,
@@ -27,8 +20,10 @@ import type {
   QueuedMessage,
 } from '../store/queue.ts';
 import type { Store } from '../store/store.ts';
+import { createCapacity } from './capacity.ts';
 import { createEndpointGate } from './endpoint-gate.ts';
 import { createEndpointHealth, type OperationalEventSink } from './endpoint-health.ts';
+import { createEndpointSettings, currentSecret } from './endpoint-settings.ts';
 import { createDispatchOffer, type DispatchOffer } from './offer.ts';
 import { renderRequest } from './render.ts';
 
@@ -89,16 +84,9 @@ export function createDispatcher(deps: DispatcherDeps) {
     retrySchedule: settings.retrySchedule,
     failureWindowHours: settings.failureWindowHours,
   };
-  const policyCache = new Map<string, { key: string; policy: EffectivePolicy }>();
-  const signerCache = new Map<string, { version: number; validUntil: number; signers: Signer[] }>();
+  const endpointSettings = createEndpointSettings(defaults);
 
-  let inFlight = 0;
-  let inFlightBytes = 0;
-  /** Moving average of payload sizes, to size claims. */
-  let averageBytes = 1024;
-  const busy = () => inFlight >= maxInFlight || inFlightBytes >= maxInFlightBytes;
-  /** Slots promised to deliveries being stored right now (see `offer`). */
-  let reserved = 0;
+  const capacity = createCapacity({ maxInFlight, maxInFlightBytes });
   const running = new Set<Promise<void>>();
   // A finished attempt's record waits a few milliseconds for a transaction to ride on, with
   // the others finishing meanwhile: the receiver already has its request, and a commit costs
@@ -118,35 +106,10 @@ export function createDispatcher(deps: DispatcherDeps) {
     wakeUp?.();
   }
 
-  function signersFor(endpoint: Endpoint, now: number): Signer[] {
-    const cached = signerCache.get(endpoint.id);
-    if (cached && cached.version === endpoint.updatedAt && cached.validUntil > now)
-      return cached.signers;
-    const active = activeSecrets(endpoint, now);
-    const validUntil = Math.min(...active.map((s) => s.expiresAt ?? Number.POSITIVE_INFINITY));
-    const signers = active.map((s) => prepareSigner(s.key));
-    signerCache.set(endpoint.id, { version: endpoint.updatedAt, validUntil, signers });
-    return signers;
-  }
-
   /** Claims one batch and starts its deliveries; returns how many were claimed. */
-  function policyOf(loaded: LoadedEndpoint): EffectivePolicy {
-    const key = `${loaded.endpoint.updatedAt}:${JSON.stringify(loaded.appPolicy)}`;
-    const cached = policyCache.get(loaded.endpoint.id);
-    if (cached?.key === key) return cached.policy;
-    const policy = effectivePolicy(defaults, loaded.appPolicy, loaded.endpoint.policy);
-    policyCache.set(loaded.endpoint.id, { key, policy });
-    return policy;
-  }
-
   async function pump(): Promise<number> {
-    const bytesRoom = maxInFlightBytes - inFlightBytes;
-    const room = Math.min(
-      batchSize,
-      maxInFlight - inFlight - reserved,
-      Math.max(1, Math.floor(bytesRoom / averageBytes)),
-    );
-    if (room <= 0 || bytesRoom <= 0) return 0;
+    const room = capacity.room(batchSize);
+    if (room === 0) return 0;
     const now = clock.now();
     const claimed = await store.queue.claim(now, now + leaseMs, room);
     if (claimed.length === 0) return 0;
@@ -193,10 +156,8 @@ export function createDispatcher(deps: DispatcherDeps) {
   }
 
   function start(delivery: ClaimedDelivery, message: QueuedMessage, endpoint: LoadedEndpoint) {
-    inFlight++;
     const bytes = message.payload?.length ?? 0;
-    inFlightBytes += bytes;
-    averageBytes = averageBytes * 0.9 + bytes * 0.1;
+    capacity.begin(bytes);
     const task = (async () => {
       const release = await gate.acquire(endpoint.endpoint.id);
       if (releasing) {
@@ -224,12 +185,11 @@ export function createDispatcher(deps: DispatcherDeps) {
         deps.log?.error({ err: error }, 'delivery attempt failed unexpectedly'),
       )
       .finally(() => {
-        inFlight--;
-        inFlightBytes -= bytes;
+        capacity.end(bytes);
         running.delete(task);
         // A full dispatcher claims again once half its capacity is free, not after every
         // single attempt.
-        if (full && inFlight <= maxInFlight / 2 && inFlightBytes <= maxInFlightBytes / 2) wake();
+        if (full && capacity.halfFree()) wake();
       });
     running.add(task);
   }
@@ -241,7 +201,7 @@ export function createDispatcher(deps: DispatcherDeps) {
     exchanged: () => void,
   ) {
     const { endpoint } = loaded;
-    const policy = policyOf(loaded);
+    const policy = endpointSettings.policyOf(loaded);
     const startedAt = clock.now();
     const attemptId = deps.newId('attempt');
     const attemptNumber = delivery.attemptCount + 1;
@@ -256,7 +216,9 @@ export function createDispatcher(deps: DispatcherDeps) {
         message,
         endpoint,
         policy,
-        signers: signsStandardWebhooks(policy) ? signersFor(endpoint, startedAt) : [],
+        signers: signsStandardWebhooks(policy)
+          ? endpointSettings.signersFor(endpoint, startedAt)
+          : [],
         secret: currentSecret(endpoint),
         attemptId,
         attemptNumber,
@@ -333,8 +295,8 @@ export function createDispatcher(deps: DispatcherDeps) {
         woken = false;
         const claimed = await pump();
         failures = 0;
-        if (claimed > 0 && !busy()) continue;
-        if (busy()) {
+        if (claimed > 0 && !capacity.busy()) continue;
+        if (capacity.busy()) {
           full = true;
           await waitForWake(maxIdleMs);
           full = false;
@@ -376,15 +338,10 @@ export function createDispatcher(deps: DispatcherDeps) {
       app,
       leaseMs,
       reserve(endpoint) {
-        if (stopping || inFlight + reserved >= maxInFlight || inFlightBytes >= maxInFlightBytes)
-          return false;
-        if ((endpoint.rateLimit ?? 0) > 0 || gate.saturated(endpoint.id)) return false;
-        reserved++;
-        return true;
+        if (stopping || (endpoint.rateLimit ?? 0) > 0 || gate.saturated(endpoint.id)) return false;
+        return capacity.reserve();
       },
-      unreserve(count) {
-        reserved -= count;
-      },
+      unreserve: capacity.unreserve,
       start,
     });
   }
@@ -437,9 +394,4 @@ export function createDispatcher(deps: DispatcherDeps) {
 function oneShotPlan(outcome: AttemptOutcome): NextAttemptPlan {
   if (outcome.kind === 'success') return { action: 'done' };
   return outcome.statusCode === 410 ? { action: 'disable-endpoint' } : { action: 'give-up' };
-}
-
-/** The secret that signs raw-body schemes: the current one. */
-function currentSecret(endpoint: Endpoint): string {
-  return (endpoint.secrets.find((s) => s.expiresAt === null) ?? endpoint.secrets[0])?.key ?? '';
 }
