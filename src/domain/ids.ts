@@ -28,17 +28,22 @@ export type IdGenerator = (kind: IdKind) => string;
 
 export function createIdGenerator(clock: Clock, random: Random): IdGenerator {
   let lastTime = -1;
-  let lastRandom: number[] = [];
+  let encodedTime = '';
+  const digits = new Uint8Array(16);
+  let encodedRandom = '';
   return (kind) => {
     const time = clock.now();
     if (time === lastTime) {
-      increment(lastRandom);
+      increment(digits);
     } else {
       lastTime = time;
+      encodedTime = encodeTime(time);
       const bytes = random.bytes(16);
-      lastRandom = Array.from(bytes, (b) => b % 32);
+      for (let i = 0; i < 16; i++) digits[i] = (bytes[i] ?? 0) % 32;
     }
-    return `${idPrefixes[kind]}_${encodeTime(time)}${lastRandom.map((d) => alphabet[d]).join('')}`;
+    encodedRandom = '';
+    for (let i = 0; i < 16; i++) encodedRandom += alphabet[digits[i] ?? 0];
+    return `${idPrefixes[kind]}_${encodedTime}${encodedRandom}`;
   };
 }
 
@@ -52,7 +57,7 @@ function encodeTime(ms: number): string {
   return out;
 }
 
-function increment(digits: number[]): void {
+function increment(digits: Uint8Array): void {
   for (let i = digits.length - 1; i >= 0; i--) {
     const d = digits[i] ?? 0;
     if (d < 31) {

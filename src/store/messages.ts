@@ -131,55 +131,70 @@ export function messageRepository(db: Database, endpoints: EndpointRepository) {
     conflict(`a message with eventId "${message.eventId}" already exists in this application`);
 
   /**
-   * Stores one message and its deliveries inside a savepoint of the group's transaction, so
-   * a failing message (a repeated eventId) leaves the others of the group untouched.
+   * Stores one message and its deliveries. A message that cannot be stored (a repeated
+   * eventId) fails alone and leaves the others of the group untouched: its insert is undone
+   * by itself where a failed statement is (`statementRollback`), in a savepoint elsewhere.
+   * Its deliveries cannot fail but with the whole transaction.
    */
   async function insertOne(
     tx: SqlExecutor,
     publication: Publication,
     enabled: Map<string, Candidate[]>,
   ): Promise<number> {
-    await tx.run('SAVEPOINT publish');
+    const savepoint = !db.capabilities.statementRollback;
+    if (savepoint) await tx.run('SAVEPOINT publish');
     try {
       await insertMessage(tx, publication.message);
-      const targets = await targetsOf(tx, publication, enabled);
-      for (const target of targets) {
-        const d = deliveryOf(publication, target);
-        await tx.run(
-          'INSERT INTO deliveries (msg_id, endpoint_id, app_id, status, attempt_count, next_attempt_at, trigger_type, created_at, updated_at) VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?)',
-          [
-            d.msgId,
-            d.endpointId,
-            d.appId,
-            d.status,
-            d.nextAttemptAt,
-            d.triggerType,
-            d.createdAt,
-            d.createdAt,
-          ],
-        );
-      }
-      await tx.run('RELEASE publish');
-      return targets.length;
     } catch (error) {
-      await tx.run('ROLLBACK TO publish');
-      await tx.run('RELEASE publish');
-      if (db.capabilities.isUniqueViolation(error)) throw repeatedEventId(publication.message);
-      throw error;
+      if (savepoint) {
+        await tx.run('ROLLBACK TO publish');
+        await tx.run('RELEASE publish');
+      } else if (!db.capabilities.isConstraintViolation(error)) {
+        throw error; // the engine may have undone more than the statement: all fail
+      }
+      throw new MessageNotStored(
+        db.capabilities.isUniqueViolation(error) ? repeatedEventId(publication.message) : error,
+      );
     }
+    const targets = await targetsOf(tx, publication, enabled);
+    for (const target of targets) {
+      const d = deliveryOf(publication, target);
+      await tx.run(
+        'INSERT INTO deliveries (msg_id, endpoint_id, app_id, status, attempt_count, next_attempt_at, trigger_type, created_at, updated_at) VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?)',
+        [
+          d.msgId,
+          d.endpointId,
+          d.appId,
+          d.status,
+          d.nextAttemptAt,
+          d.triggerType,
+          d.createdAt,
+          d.createdAt,
+        ],
+      );
+    }
+    if (savepoint) await tx.run('RELEASE publish');
+    return targets.length;
   }
 
-  /** Each message of the group in a savepoint of its own. */
+  /**
+   * Each message of the group on its own: one that cannot be stored fails alone; a failure
+   * storing deliveries fails the whole group (nothing of it is committed).
+   */
   function insertEach(batch: Publication[]): Promise<Outcome<number>[]> {
     const enabled = new Map<string, Candidate[]>();
     return db.transaction(async (tx) => {
       const outcomes: Outcome<number>[] = [];
       for (const publication of batch) {
+        let stored: number;
         try {
-          outcomes.push({ ok: true, value: await insertOne(tx, publication, enabled) });
+          stored = await insertOne(tx, publication, enabled);
         } catch (error) {
-          outcomes.push({ ok: false, error });
+          if (!(error instanceof MessageNotStored)) throw error;
+          outcomes.push({ ok: false, error: error.cause });
+          continue;
         }
+        outcomes.push({ ok: true, value: stored });
       }
       return outcomes;
     });
@@ -297,6 +312,13 @@ export function messageRepository(db: Database, endpoints: EndpointRepository) {
       await db.run('UPDATE messages SET payload = NULL WHERE id = ?', [id]);
     },
   };
+}
+
+/** A message of a group could not be stored; `cause` is what its publisher is told. */
+class MessageNotStored extends Error {
+  constructor(cause: unknown) {
+    super('message not stored', { cause });
+  }
 }
 
 async function insertMessage(tx: SqlExecutor, m: Message): Promise<void> {

@@ -15,6 +15,7 @@ export const sqliteCapabilities: Capabilities = {
   crossProcessNotify: false,
   singleProcess: true,
   rowAtATime: true,
+  statementRollback: true,
   isUniqueViolation: (error) => {
     const e = error as { errcode?: number; message?: string };
     return (
@@ -22,6 +23,11 @@ export const sqliteCapabilities: Capabilities = {
       e?.errcode === 1555 ||
       /UNIQUE constraint failed/.test(e?.message ?? '')
     );
+  },
+  // SQLITE_CONSTRAINT (19) and its extended codes.
+  isConstraintViolation: (error) => {
+    const code = (error as { errcode?: number } | null)?.errcode;
+    return typeof code === 'number' && (code & 0xff) === 19;
   },
 };
 
