@@ -6,6 +6,7 @@ import { systemRandom } from '../../src/domain/clock.ts';
 import type { Endpoint } from '../../src/domain/endpoint.ts';
 import { createIdGenerator } from '../../src/domain/ids.ts';
 import { type Message, MessageStatus } from '../../src/domain/message.ts';
+import type { AttemptRecord, ClaimedDelivery } from '../../src/store/queue.ts';
 import type { Store } from '../../src/store/store.ts';
 import { endpointRecord } from '../helpers/fixtures.ts';
 
@@ -55,6 +56,30 @@ export function storeContract(name: string, open: OpenStore): void {
       createdAt: now,
       deliverAt: null,
       ...fields,
+    });
+
+    /** The record of one attempt at a claimed delivery: a 200, or a 500 answering 'down'. */
+    const attemptRecord = (
+      delivery: ClaimedDelivery,
+      endpointUrl: string,
+      ok: boolean,
+      next: { status: MessageStatus; nextAttemptAt: number | null },
+    ): AttemptRecord => ({
+      delivery,
+      attempt: {
+        id: newId('attempt'),
+        msgId: delivery.msgId,
+        endpointId: delivery.endpointId,
+        appId: delivery.appId,
+        url: endpointUrl,
+        status: ok ? MessageStatus.success : MessageStatus.fail,
+        responseStatusCode: ok ? 200 : 500,
+        response: ok ? '' : 'down',
+        responseDurationMs: 3,
+        triggerType: 0,
+        createdAt: now,
+      },
+      ...next,
     });
 
     test('applications: create, find by id or uid, update, uid conflicts, delete', async () => {
@@ -406,24 +431,10 @@ export function storeContract(name: string, open: OpenStore): void {
       assert.ok(delivery);
       await store.queue.record(
         [
-          {
-            delivery,
-            attempt: {
-              id: newId('attempt'),
-              msgId: m.id,
-              endpointId: e.id,
-              appId: a.id,
-              url: e.url,
-              status: MessageStatus.fail,
-              responseStatusCode: 500,
-              response: 'down',
-              responseDurationMs: 12,
-              triggerType: 0,
-              createdAt: now,
-            },
+          attemptRecord(delivery, e.url, false, {
             status: MessageStatus.pending,
             nextAttemptAt: now + 5000,
-          },
+          }),
         ],
         now,
       );
@@ -456,26 +467,14 @@ export function storeContract(name: string, open: OpenStore): void {
         (c) => c.msgId === m1.id || c.msgId === m2.id,
       );
       assert.equal(claimed.length, 2);
-      const recordOf = (delivery: (typeof claimed)[number]) => ({
-        delivery,
-        attempt: {
-          id: newId('attempt'),
-          msgId: delivery.msgId,
-          endpointId: e.id,
-          appId: a.id,
-          url: e.url,
-          status: MessageStatus.success,
-          responseStatusCode: 200,
-          response: '',
-          responseDurationMs: 3,
-          triggerType: 0 as const,
-          createdAt: now,
-        },
-        status: MessageStatus.success,
-        nextAttemptAt: null,
-      });
       const started = performance.now();
-      const written = claimed.map((d) => store.queue.record([recordOf(d)], now, 60_000));
+      const written = claimed.map((d) =>
+        store.queue.record(
+          [attemptRecord(d, e.url, true, { status: MessageStatus.success, nextAttemptAt: null })],
+          now,
+          60_000,
+        ),
+      );
       // Any transaction that commits carries them: here, the next publish's.
       await store.messages.publish(message(a.id));
       await Promise.all(written);
@@ -537,24 +536,12 @@ export function storeContract(name: string, open: OpenStore): void {
       );
       assert.equal(claimed.length, 2);
       await store.queue.record(
-        claimed.map((delivery) => ({
-          delivery,
-          attempt: {
-            id: newId('attempt'),
-            msgId: delivery.msgId,
-            endpointId: e.id,
-            appId: a.id,
-            url: e.url,
+        claimed.map((delivery) =>
+          attemptRecord(delivery, e.url, false, {
             status: MessageStatus.fail,
-            responseStatusCode: 500,
-            response: 'down',
-            responseDurationMs: 1,
-            triggerType: 0,
-            createdAt: now,
-          },
-          status: MessageStatus.fail,
-          nextAttemptAt: null,
-        })),
+            nextAttemptAt: null,
+          }),
+        ),
         now,
       );
       const counts = await store.deliveries.countByStatus(e.id);
