@@ -251,14 +251,9 @@ class Exchange {
   }
 }
 
-function failure(
-  code: SendErrorCode,
-  message: string,
-  started: number,
-  statusCode: number | null = null,
-): SendResult {
+function failure(code: SendErrorCode, message: string, started: number): SendResult {
   return {
-    statusCode,
+    statusCode: null,
     headers: {},
     body: '',
     durationMs: Math.round(performance.now() - started),

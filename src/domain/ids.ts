@@ -30,7 +30,6 @@ export function createIdGenerator(clock: Clock, random: Random): IdGenerator {
   let lastTime = -1;
   let encodedTime = '';
   const digits = new Uint8Array(16);
-  let encodedRandom = '';
   return (kind) => {
     const time = clock.now();
     if (time === lastTime) {
@@ -41,7 +40,7 @@ export function createIdGenerator(clock: Clock, random: Random): IdGenerator {
       const bytes = random.bytes(16);
       for (let i = 0; i < 16; i++) digits[i] = (bytes[i] ?? 0) % 32;
     }
-    encodedRandom = '';
+    let encodedRandom = '';
     for (let i = 0; i < 16; i++) encodedRandom += alphabet[digits[i] ?? 0];
     return `${idPrefixes[kind]}_${encodedTime}${encodedRandom}`;
   };

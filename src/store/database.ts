@@ -35,16 +35,14 @@ export type Capabilities = {
    * JSON array of rows.
    */
   rowAtATime: boolean;
-  /**
-   * A statement failing on a constraint is undone alone and the transaction goes on (SQLite).
-   * Where any failure aborts the whole transaction (PostgreSQL), work that may fail runs
-   * inside a savepoint.
-   */
-  statementRollback: boolean;
   /** Whether an error is a unique-constraint violation. */
   isUniqueViolation(error: unknown): boolean;
-  /** Whether an error is any constraint's violation (unique, foreign key, check, not null). */
-  isConstraintViolation(error: unknown): boolean;
+  /**
+   * Whether a statement that failed with `error` was undone alone, the transaction going on
+   * (SQLite, on a constraint violation). Absent where any failure aborts the whole
+   * transaction (PostgreSQL): work that may fail runs inside a savepoint there.
+   */
+  undoesFailedStatement?(error: unknown): boolean;
 };
 
 export interface Database extends SqlExecutor {

@@ -133,7 +133,7 @@ export function messageRepository(db: Database, endpoints: EndpointRepository) {
   /**
    * Stores one message and its deliveries. A message that cannot be stored (a repeated
    * eventId) fails alone and leaves the others of the group untouched: its insert is undone
-   * by itself where a failed statement is (`statementRollback`), in a savepoint elsewhere.
+   * by itself where a failed statement is (`undoesFailedStatement`), in a savepoint elsewhere.
    * Its deliveries cannot fail but with the whole transaction.
    */
   async function insertOne(
@@ -141,7 +141,8 @@ export function messageRepository(db: Database, endpoints: EndpointRepository) {
     publication: Publication,
     enabled: Map<string, Candidate[]>,
   ): Promise<number> {
-    const savepoint = !db.capabilities.statementRollback;
+    const undoesAlone = db.capabilities.undoesFailedStatement;
+    const savepoint = undoesAlone === undefined;
     if (savepoint) await tx.run('SAVEPOINT publish');
     try {
       await insertMessage(tx, publication.message);
@@ -149,7 +150,7 @@ export function messageRepository(db: Database, endpoints: EndpointRepository) {
       if (savepoint) {
         await tx.run('ROLLBACK TO publish');
         await tx.run('RELEASE publish');
-      } else if (!db.capabilities.isConstraintViolation(error)) {
+      } else if (!undoesAlone?.(error)) {
         throw error; // the engine may have undone more than the statement: all fail
       }
       throw new MessageNotStored(
@@ -260,10 +261,11 @@ export function messageRepository(db: Database, endpoints: EndpointRepository) {
   // Group commit: messages published in the same turn of the event loop share one
   // transaction (one write to disk), and each caller is answered once it is committed. Over
   // a network, a few groups at a time: messages arriving meanwhile form the next group, so a
-  // busy node makes larger groups rather than more round trips.
+  // busy node makes larger groups rather than more round trips, up to 64 messages (a group
+  // is one JSON text, so its size stays bounded).
   const groupCommit = createGroupCommit<Publication, number>(
     async (batch) => (batchSql ? await insertGroup(batchSql, batch) : null) ?? insertEach(batch),
-    batchSql ? { concurrency: 4 } : {},
+    batchSql ? { concurrency: 4, maxBatch: 64 } : {},
   );
 
   return {

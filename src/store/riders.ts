@@ -5,14 +5,13 @@
 // recorded at no commit cost at all. A rider nobody carries within its wait gets a
 // transaction of its own.
 import type { Database, SqlExecutor } from './database.ts';
+import type { Outcome } from './group-commit.ts';
 
 type Rider = {
   fn: (tx: SqlExecutor) => Promise<unknown>;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 };
-
-type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 export type BaseDatabase = Omit<Database, 'ride'>;
 
@@ -21,8 +20,12 @@ export function withRiders(base: BaseDatabase): Database {
   let timer: NodeJS.Timeout | null = null;
 
   /** Runs each rider in a savepoint of its own: one that fails leaves the others in. */
-  async function carry(tx: SqlExecutor, riders: Rider[], isolate: boolean): Promise<Outcome[]> {
-    const outcomes: Outcome[] = [];
+  async function carry(
+    tx: SqlExecutor,
+    riders: Rider[],
+    isolate: boolean,
+  ): Promise<Outcome<unknown>[]> {
+    const outcomes: Outcome<unknown>[] = [];
     for (const rider of riders) {
       if (!isolate) {
         outcomes.push({ ok: true, value: await rider.fn(tx) });
@@ -41,7 +44,7 @@ export function withRiders(base: BaseDatabase): Database {
     return outcomes;
   }
 
-  function settle(riders: Rider[], outcomes: Outcome[]): void {
+  function settle(riders: Rider[], outcomes: Outcome<unknown>[]): void {
     riders.forEach((rider, i) => {
       const outcome = outcomes[i];
       if (outcome?.ok) rider.resolve(outcome.value);
@@ -64,7 +67,7 @@ export function withRiders(base: BaseDatabase): Database {
    */
   async function alone(riders: Rider[]): Promise<void> {
     if (riders.length === 0) return;
-    let outcomes: Outcome[] = [];
+    let outcomes: Outcome<unknown>[] = [];
     try {
       await base.transaction(async (tx) => {
         outcomes = await carry(tx, riders, false);
@@ -78,7 +81,7 @@ export function withRiders(base: BaseDatabase): Database {
 
   async function transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     let riders: Rider[] = [];
-    let outcomes: Outcome[] = [];
+    let outcomes: Outcome<unknown>[] = [];
     try {
       const result = await base.transaction(async (tx) => {
         const value = await fn(tx);

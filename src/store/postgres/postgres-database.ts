@@ -17,13 +17,9 @@ export const postgresCapabilities: Capabilities = {
   dialect: 'postgres',
   skipLocked: true,
   rowAtATime: false,
-  statementRollback: false,
   crossProcessNotify: true,
   singleProcess: false,
   isUniqueViolation: (error) => (error as { code?: string } | null)?.code === '23505',
-  // SQLSTATE class 23: integrity constraint violation.
-  isConstraintViolation: (error) =>
-    (error as { code?: string } | null)?.code?.startsWith('23') ?? false,
 };
 
 /** `?` placeholders (outside quoted text) become `$1..$n`. */

@@ -15,7 +15,6 @@ export const sqliteCapabilities: Capabilities = {
   crossProcessNotify: false,
   singleProcess: true,
   rowAtATime: true,
-  statementRollback: true,
   isUniqueViolation: (error) => {
     const e = error as { errcode?: number; message?: string };
     return (
@@ -24,8 +23,9 @@ export const sqliteCapabilities: Capabilities = {
       /UNIQUE constraint failed/.test(e?.message ?? '')
     );
   },
-  // SQLITE_CONSTRAINT (19) and its extended codes.
-  isConstraintViolation: (error) => {
+  // A constraint violation (SQLITE_CONSTRAINT, 19, and its extended codes) undoes its
+  // statement alone.
+  undoesFailedStatement: (error) => {
     const code = (error as { errcode?: number } | null)?.errcode;
     return typeof code === 'number' && (code & 0xff) === 19;
   },
