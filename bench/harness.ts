@@ -8,7 +8,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { Pool } from 'undici';
-import { type HeraldProcess, startHerald } from '../test/helpers/herald-process.ts';
+import { type HeraldProcess, heapFlags, startHerald } from '../test/helpers/herald-process.ts';
 
 /** Wall-clock milliseconds, comparable across the benchmark's processes. */
 export const wallNow = () => performance.timeOrigin + performance.now();
@@ -137,9 +137,6 @@ export function heraldEnv(setup: HeraldSetup): {
   };
   return { env, dbPath, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
-
-/** The heap limits of `npm start`. */
-const heapFlags = ['--max-semi-space-size=4', '--max-old-space-size=192'];
 
 export async function herald(
   env: Record<string, string>,

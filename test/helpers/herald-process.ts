@@ -5,7 +5,7 @@
 // - `startInProcessHerald`: Herald in this process through `serve()`.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +14,13 @@ import type { RunningHerald } from '../../src/cli/serve.ts';
 import type { Config } from '../../src/config/config.ts';
 
 const root = join(import.meta.dirname, '..', '..');
+
+/** The heap limits of `npm start`, read from its script so the two cannot drift apart. */
+export const heapFlags: string[] = (
+  JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts.start as string
+)
+  .split(' ')
+  .filter((arg) => arg.startsWith('--max-'));
 
 /** The operator token the helpers give Herald unless told otherwise. */
 export const heraldTestToken = 'herald_test_admin_token_0123456789';
@@ -39,11 +46,10 @@ export async function freePort(): Promise<number> {
 export async function startHerald(
   env: Record<string, string>,
   timeoutMs = 20_000,
-  // The same heap limits as `npm start`.
-  nodeArgs: string[] = ['--max-semi-space-size=4', '--max-old-space-size=192'],
+  nodeArgs: string[] = heapFlags,
 ): Promise<HeraldProcess> {
   const port = env.HERALD_PORT ?? String(await freePort());
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, 'src/cli/main.ts', 'serve'], {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, 'bin/herald.js', 'serve'], {
     cwd: root,
     env: { PATH: process.env.PATH, HERALD_LOG_LEVEL: 'warn', ...env, HERALD_PORT: port },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -114,7 +120,7 @@ export type HeraldChildOptions = {
   timeoutMs?: number;
 };
 
-/** Runs `node src/cli/main.ts serve` and waits until `/api/v1/health/ping` answers. */
+/** Runs `node bin/herald.js serve` and waits until `/api/v1/health/ping` answers. */
 export async function startHeraldChild(options: HeraldChildOptions = {}): Promise<HeraldChild> {
   const ownsDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'herald-child-'));
@@ -142,7 +148,7 @@ async function launch(
   ownsDir: boolean,
   timeoutMs: number,
 ): Promise<HeraldChild> {
-  const child: ChildProcess = spawn(process.execPath, ['src/cli/main.ts', 'serve'], {
+  const child: ChildProcess = spawn(process.execPath, ['bin/herald.js', 'serve'], {
     cwd: root,
     // Only the settings given here: nothing leaks in from the developer's environment.
     env: { PATH: process.env.PATH ?? '', ...env },
