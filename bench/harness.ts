@@ -156,33 +156,55 @@ export async function herald(
 }
 
 /**
- * Counts recorded attempts straight from the database (a reader beside Herald, not through
- * its API), so a row ends when every attempt is on disk, not when the receiver has them.
+ * Reads recorded attempts straight from the database (a reader beside Herald, not through
+ * its API): `count` ends a row when every attempt is on disk, not when the receiver has
+ * them; `queuedMs` gives, for each message created since `since` (ms since the epoch), the
+ * time from its creation to the start of its first attempt, as Herald's own clock saw them.
  */
 export function attemptCounter(
   setup: HeraldSetup,
   dbPath: string,
-): { count(): Promise<number>; close(): Promise<void> } {
+): {
+  count(): Promise<number>;
+  queuedMs(since: number): Promise<number[]>;
+  close(): Promise<void>;
+} {
+  const queued = (table: (name: string) => string) =>
+    `SELECT min(a.created_at) - m.created_at AS ms FROM ${table('messages')} m
+     JOIN ${table('attempts')} a ON a.msg_id = m.id
+     WHERE m.created_at >= $1 GROUP BY m.id, m.created_at`;
   if (setup.databaseUrl?.startsWith('postgres')) {
     const client = new pg.Client({ connectionString: setup.databaseUrl });
     const connected = client.connect();
+    const table = (name: string) => `"${setup.schema ?? 'public'}".${name}`;
     return {
       count: async () => {
         await connected;
-        const result = await client.query(
-          `SELECT count(*)::int AS n FROM "${setup.schema ?? 'public'}".attempts`,
-        );
+        const result = await client.query(`SELECT count(*)::int AS n FROM ${table('attempts')}`);
         return (result.rows[0] as { n: number }).n;
+      },
+      queuedMs: async (since) => {
+        await connected;
+        const result = await client.query(queued(table), [since]);
+        return result.rows.map((row: { ms: string }) => Number(row.ms));
       },
       close: () => client.end(),
     };
   }
   let db: DatabaseSync | null = null;
+  const open = () => {
+    db ??= new DatabaseSync(dbPath, { readOnly: true });
+    return db;
+  };
   return {
-    count: async () => {
-      db ??= new DatabaseSync(dbPath, { readOnly: true });
-      return Number((db.prepare('SELECT count(*) AS n FROM attempts').get() as { n: number }).n);
-    },
+    count: async () =>
+      Number((open().prepare('SELECT count(*) AS n FROM attempts').get() as { n: number }).n),
+    queuedMs: async (since) =>
+      (
+        open()
+          .prepare(queued((name) => name).replace('$1', '?'))
+          .all(since) as { ms: number }[]
+      ).map((row) => Number(row.ms)),
     close: async () => db?.close(),
   };
 }

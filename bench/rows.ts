@@ -191,7 +191,8 @@ export async function latency(
   sizes: Sizes,
   setup: HeraldSetup,
 ): Promise<Measure & { p50: number; p95: number }> {
-  const { env, cleanup } = heraldEnv(setup);
+  const { env, cleanup, dbPath } = heraldEnv(setup);
+  const counter = attemptCounter(setup, dbPath);
   try {
     const node = await herald(env, 'all', setup.profileDir);
     const client = new Client(node.url, 64);
@@ -201,10 +202,14 @@ export async function latency(
     await receiver.waitFor(warmup, 60_000);
     await receiver.reset();
     const meter = new ProcessMeter(node.pid);
+    const since = Date.now();
     const total = sizes.latencySeconds * 1000;
     await publishAtRate(client, app, sizes.latencySeconds);
     const stats = await receiver.waitFor(total, 60_000);
     meter.stop();
+    await recorded(counter, warmup + total, 60_000);
+    // Herald's own share: from a message's creation to the start of its attempt.
+    const queued = (await counter.queuedMs(since)).sort((a, b) => a - b);
     await client.close();
     await node.kill('SIGTERM');
     const sorted = [...stats.latencies].sort((a, b) => a - b);
@@ -215,9 +220,10 @@ export async function latency(
       p95: percentile(sorted, 95),
       peakRssMb: meter.peakRssMb,
       cpuUsPerDelivery: (meter.cpuMs() * 1000) / total,
-      detail: `${sorted.length} samples after ${sizes.latencyWarmupSeconds} s of warm-up; max ${percentile(sorted, 100).toFixed(1)} ms`,
+      detail: `${sorted.length} samples after ${sizes.latencyWarmupSeconds} s of warm-up; max ${percentile(sorted, 100).toFixed(1)} ms; inside Herald, creation to attempt start p50 ${percentile(queued, 50)} ms, p99 ${percentile(queued, 99)} ms`,
     };
   } finally {
+    await counter.close();
     cleanup();
   }
 }

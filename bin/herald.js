@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=16 --max-old-space-size=192
+#!/usr/bin/env -S node --max-semi-space-size=8 --max-old-space-size=192
 // Runs the TypeScript entry point directly (Node 24 strips types). The heap limits keep a
 // node's memory bounded (see docs/performance.md).
 //
