@@ -169,10 +169,10 @@ export function attemptCounter(
   queuedMs(since: number): Promise<number[]>;
   close(): Promise<void>;
 } {
-  const queued = (table: (name: string) => string) =>
+  const queued = (table: (name: string) => string, param: string) =>
     `SELECT min(a.created_at) - m.created_at AS ms FROM ${table('messages')} m
      JOIN ${table('attempts')} a ON a.msg_id = m.id
-     WHERE m.created_at >= $1 GROUP BY m.id, m.created_at`;
+     WHERE m.created_at >= ${param} GROUP BY m.id, m.created_at`;
   if (setup.databaseUrl?.startsWith('postgres')) {
     const client = new pg.Client({ connectionString: setup.databaseUrl });
     const connected = client.connect();
@@ -185,7 +185,7 @@ export function attemptCounter(
       },
       queuedMs: async (since) => {
         await connected;
-        const result = await client.query(queued(table), [since]);
+        const result = await client.query(queued(table, '$1'), [since]);
         return result.rows.map((row: { ms: string }) => Number(row.ms));
       },
       close: () => client.end(),
@@ -202,7 +202,7 @@ export function attemptCounter(
     queuedMs: async (since) =>
       (
         open()
-          .prepare(queued((name) => name).replace('$1', '?'))
+          .prepare(queued((name) => name, '?'))
           .all(since) as { ms: number }[]
       ).map((row) => Number(row.ms)),
     close: async () => db?.close(),
