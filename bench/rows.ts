@@ -39,10 +39,10 @@ const msgPath = (app: string) => `/api/v1/app/${app}/msg`;
 const perSecond = (count: number, ms: number) => count / (Math.max(ms, 1) / 1000);
 const rate = (n: number) => Math.round(n).toLocaleString('en-US');
 
-/** Raw undici Pool.request POSTs of the same 1 KB body to the same receiver. */
 /** The message every load publishes (the same 1 KB payload each time). */
 const loadBody = { eventType: 'bench.load', payload: body1k() };
 
+/** Raw undici Pool.request POSTs of the same 1 KB body to the same receiver. */
 export async function ceiling(receiver: Receiver, sizes: Sizes): Promise<Measure> {
   await receiver.reset();
   const pool = new Pool(new URL(receiver.url).origin, { connections: 32 });
