@@ -32,10 +32,16 @@ test('the benchmark runs end to end, reports every row and profiles on request',
       assert.ok(stdout.includes(row), `the table has a "${row}" row`);
     }
     const result = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8')) as {
-      rows: { median: number }[];
+      rows: { row: string; median: number; detail?: string }[];
     };
     assert.equal(result.rows.length, 7);
     assert.ok(result.rows.every((r) => Number.isFinite(r.median) && r.median > 0));
+    // The latency row says where its tail went and how much the machine stalls by itself.
+    const latency = result.rows.find((r) => r.row.startsWith('latency'));
+    assert.match(
+      latency?.detail ?? '',
+      /p99 by stage: send to stored \d+ ms, stored to attempt start \d+ ms, attempt exchange \d+ ms; an idle process was stalled ≥ 5 ms \d+ times/,
+    );
     assert.match(readFileSync(join(out, 'latest.svg'), 'utf8'), /^<svg/);
     // --profile leaves each row's CPU profile and a summary of where its time went.
     assert.match(

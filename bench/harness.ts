@@ -9,6 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { Pool } from 'undici';
 import { type HeraldProcess, heapFlags, startHerald } from '../test/helpers/herald-process.ts';
+import type { StallStats } from './stall-probe.ts';
 
 /** Wall-clock milliseconds, comparable across the benchmark's processes. */
 export const wallNow = () => performance.timeOrigin + performance.now();
@@ -21,28 +22,46 @@ export const body1k = (extra: Record<string, unknown> = {}) => ({
 
 export type ReceiverStats = { count: number; firstAt: number; lastAt: number; latencies: number[] };
 
-export class Receiver {
-  readonly url: string;
-  private readonly child: ChildProcess;
+/** A helper process of the benchmark's, forked and asked questions over IPC. */
+class Forked {
+  protected readonly child: ChildProcess;
 
-  private constructor(child: ChildProcess, port: number) {
+  protected constructor(child: ChildProcess) {
     this.child = child;
-    this.url = `http://127.0.0.1:${port}/hook`;
   }
 
-  static async start(): Promise<Receiver> {
-    const child = fork(join(import.meta.dirname, 'receiver.ts'), { stdio: 'inherit' });
-    const port = await new Promise<number>((resolve) =>
-      child.once('message', (m: { port: number }) => resolve(m.port)),
-    );
-    return new Receiver(child, port);
+  /** Forks `file` and waits for its first message. */
+  protected static async fork<M>(file: string): Promise<{ child: ChildProcess; first: M }> {
+    const child = fork(join(import.meta.dirname, file), { stdio: 'inherit' });
+    const first = await new Promise<M>((resolve) => child.once('message', (m) => resolve(m as M)));
+    return { child, first };
   }
 
-  private ask<T>(type: string): Promise<T> {
+  protected ask<T>(type: string): Promise<T> {
     return new Promise((resolve) => {
       this.child.once('message', (m) => resolve(m as T));
       this.child.send({ type });
     });
+  }
+
+  async stop(): Promise<void> {
+    const exited = new Promise((resolve) => this.child.once('exit', resolve));
+    this.child.send({ type: 'stop' });
+    await exited;
+  }
+}
+
+export class Receiver extends Forked {
+  readonly url: string;
+
+  private constructor(child: ChildProcess, port: number) {
+    super(child);
+    this.url = `http://127.0.0.1:${port}/hook`;
+  }
+
+  static async start(): Promise<Receiver> {
+    const { child, first } = await Forked.fork<{ port: number }>('receiver.ts');
+    return new Receiver(child, first.port);
   }
 
   stats = () => this.ask<ReceiverStats>('stats');
@@ -57,11 +76,17 @@ export class Receiver {
       await sleep(20);
     }
   }
+}
 
-  async stop(): Promise<void> {
-    this.child.send({ type: 'stop' });
-    await new Promise((resolve) => this.child.once('exit', resolve));
+/** The idle process of stall-probe.ts: how often the machine itself stalls a process. */
+export class StallProbe extends Forked {
+  static async start(): Promise<StallProbe> {
+    const { child } = await Forked.fork<unknown>('stall-probe.ts');
+    return new StallProbe(child);
   }
+
+  stats = () => this.ask<StallStats>('stats');
+  reset = () => this.ask<unknown>('reset');
 }
 
 /** Peak RSS and CPU time of a process, sampled from /proc. */
@@ -156,23 +181,39 @@ export async function herald(
 }
 
 /**
+ * Where a message's time went, in ms, one entry per message: from the load generator's send
+ * (the payload's `sentAt`) to its creation in Herald (`stored`: the request's way in and its
+ * handling up to the insert), from its creation to the start of its attempt (`queued`:
+ * commit and dispatch), and the attempt's exchange with the receiver (`exchange`). Herald
+ * keeps whole milliseconds, so each figure is within 1 ms.
+ */
+export type Stages = { stored: number[]; queued: number[]; exchange: number[] };
+
+/**
  * Reads recorded attempts straight from the database (a reader beside Herald, not through
  * its API): `count` ends a row when every attempt is on disk, not when the receiver has
- * them; `queuedMs` gives, for each message created since `since` (ms since the epoch), the
- * time from its creation to the start of its first attempt, as Herald's own clock saw them.
+ * them; `stages` splits the time of the messages created since `since` (ms since the
+ * epoch), as Herald's own clock saw them.
  */
 export function attemptCounter(
   setup: HeraldSetup,
   dbPath: string,
 ): {
   count(): Promise<number>;
-  queuedMs(since: number): Promise<number[]>;
+  stages(since: number): Promise<Stages>;
   close(): Promise<void>;
 } {
-  const queued = (table: (name: string) => string, param: string) =>
-    `SELECT min(a.created_at) - m.created_at AS ms FROM ${table('messages')} m
-     JOIN ${table('attempts')} a ON a.msg_id = m.id
-     WHERE m.created_at >= ${param} GROUP BY m.id, m.created_at`;
+  const stagesSql = (table: (name: string) => string, sentAt: string, param: string) =>
+    `SELECT m.created_at - ${sentAt} AS stored, min(a.created_at) - m.created_at AS queued,
+       min(a.response_duration_ms) AS exchange
+     FROM ${table('messages')} m JOIN ${table('attempts')} a ON a.msg_id = m.id
+     WHERE m.created_at >= ${param} GROUP BY m.id, m.created_at, m.payload`;
+  type StageRow = { stored: number | string; queued: number | string; exchange: number | string };
+  const toStages = (rows: StageRow[]): Stages => ({
+    stored: rows.map((r) => Number(r.stored)),
+    queued: rows.map((r) => Number(r.queued)),
+    exchange: rows.map((r) => Number(r.exchange)),
+  });
   if (setup.databaseUrl?.startsWith('postgres')) {
     const client = new pg.Client({ connectionString: setup.databaseUrl });
     const connected = client.connect();
@@ -183,10 +224,11 @@ export function attemptCounter(
         const result = await client.query(`SELECT count(*)::int AS n FROM ${table('attempts')}`);
         return (result.rows[0] as { n: number }).n;
       },
-      queuedMs: async (since) => {
+      stages: async (since) => {
         await connected;
-        const result = await client.query(queued(table, '$1'), [since]);
-        return result.rows.map((row: { ms: string }) => Number(row.ms));
+        const sentAt = "(m.payload::json->>'sentAt')::float8";
+        const result = await client.query(stagesSql(table, sentAt, '$1'), [since]);
+        return toStages(result.rows);
       },
       close: () => client.end(),
     };
@@ -199,12 +241,10 @@ export function attemptCounter(
   return {
     count: async () =>
       Number((open().prepare('SELECT count(*) AS n FROM attempts').get() as { n: number }).n),
-    queuedMs: async (since) =>
-      (
-        open()
-          .prepare(queued((name) => name, '?'))
-          .all(since) as { ms: number }[]
-      ).map((row) => Number(row.ms)),
+    stages: async (since) => {
+      const sql = stagesSql((name) => name, "json_extract(m.payload, '$.sentAt')", '?');
+      return toStages(open().prepare(sql).all(since) as StageRow[]);
+    },
     close: async () => db?.close(),
   };
 }

@@ -16,6 +16,7 @@ import {
   percentile,
   type Receiver,
   recorded,
+  StallProbe,
   setupApp,
   wallNow,
 } from './harness.ts';
@@ -184,7 +185,9 @@ async function publishAtRate(client: Client, app: string, seconds: number): Prom
 /**
  * Publish-to-receiver latency at a fixed 1,000 messages/s, after a warm-up at the same rate
  * (a fresh process compiles its hot code in its first seconds). Enough keep-alive
- * connections that no publish waits for a free one on the client side.
+ * connections that no publish waits for a free one on the client side. The detail splits
+ * the tail by stage (read from the database) and says how often an idle process on the same
+ * machine was stalled past the 5 ms target meanwhile.
  */
 export async function latency(
   receiver: Receiver,
@@ -193,6 +196,7 @@ export async function latency(
 ): Promise<Measure & { p50: number; p95: number }> {
   const { env, cleanup, dbPath } = heraldEnv(setup);
   const counter = attemptCounter(setup, dbPath);
+  const probe = await StallProbe.start();
   try {
     const node = await herald(env, 'all', setup.profileDir);
     const client = new Client(node.url, 64);
@@ -201,18 +205,24 @@ export async function latency(
     await publishAtRate(client, app, sizes.latencyWarmupSeconds);
     await receiver.waitFor(warmup, 60_000);
     await receiver.reset();
+    await probe.reset();
     const meter = new ProcessMeter(node.pid);
     const since = Date.now();
     const total = sizes.latencySeconds * 1000;
     await publishAtRate(client, app, sizes.latencySeconds);
     const stats = await receiver.waitFor(total, 60_000);
+    const stalls = await probe.stats();
     meter.stop();
     await recorded(counter, warmup + total, 60_000);
-    // Herald's own share: from a message's creation to the start of its attempt.
-    const queued = (await counter.queuedMs(since)).sort((a, b) => a - b);
+    const stages = await counter.stages(since);
     await client.close();
     await node.kill('SIGTERM');
     const sorted = [...stats.latencies].sort((a, b) => a - b);
+    const p99 = (values: number[]) =>
+      percentile(
+        [...values].sort((a, b) => a - b),
+        99,
+      );
     return {
       value: percentile(sorted, 99),
       unit: 'ms p99',
@@ -220,9 +230,14 @@ export async function latency(
       p95: percentile(sorted, 95),
       peakRssMb: meter.peakRssMb,
       cpuUsPerDelivery: (meter.cpuMs() * 1000) / total,
-      detail: `${sorted.length} samples after ${sizes.latencyWarmupSeconds} s of warm-up; max ${percentile(sorted, 100).toFixed(1)} ms; inside Herald, creation to attempt start p50 ${percentile(queued, 50)} ms, p99 ${percentile(queued, 99)} ms`,
+      detail: [
+        `${sorted.length} samples after ${sizes.latencyWarmupSeconds} s of warm-up; max ${percentile(sorted, 100).toFixed(1)} ms`,
+        `p99 by stage: send to stored ${p99(stages.stored).toFixed(0)} ms, stored to attempt start ${p99(stages.queued)} ms, attempt exchange ${p99(stages.exchange)} ms`,
+        `an idle process was stalled ≥ 5 ms ${stalls.stalls} times in ${stalls.seconds.toFixed(0)} s (${stalls.lateMs.toFixed(0)} ms in all, longest ${stalls.maxMs.toFixed(1)} ms)`,
+      ].join('; '),
     };
   } finally {
+    await probe.stop();
     await counter.close();
     cleanup();
   }
