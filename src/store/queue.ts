@@ -6,7 +6,7 @@ import type { MessageAttempt, MessageStatus, TriggerType } from '../domain/messa
 import type { Database, SqlExecutor } from './database.ts';
 import { toEndpoint } from './endpoints.ts';
 import { parseJson } from './json-columns.ts';
-import { loadStatements } from './sql/statements.ts';
+import { jsonBatchRecordNames, loadStatements, rowRecordNames } from './sql/statements.ts';
 
 export type ClaimedDelivery = {
   msgId: string;
@@ -51,51 +51,12 @@ export function queueRepository(db: Database) {
   let boarding: Boarding | null = null;
 
   /**
-   * Writes attempts and moves their deliveries on: two statements over JSON arrays, or two
-   * prepared statements per row (`rowAtATime`).
+   * Writes attempts and moves their deliveries on: two prepared statements per row
+   * (`rowAtATime`), or one statement over JSON arrays.
    */
-  async function writeRecords(tx: SqlExecutor, records: AttemptRecord[], now: number) {
-    if (db.capabilities.rowAtATime) {
-      for (const { attempt: a, delivery: d, status, nextAttemptAt } of records) {
-        await tx.run(sql['record-attempts'], [
-          a.id,
-          a.msgId,
-          a.endpointId,
-          a.appId,
-          a.url,
-          a.status,
-          a.responseStatusCode,
-          a.response,
-          a.responseDurationMs,
-          a.triggerType,
-          a.createdAt,
-        ]);
-        await tx.run(sql['finish-attempts'], [
-          status,
-          nextAttemptAt,
-          d.triggerType === 0 ? 1 : 0,
-          now,
-          d.msgId,
-          d.endpointId,
-          d.attemptCount,
-        ]);
-      }
-      return;
-    }
-    const attempts = JSON.stringify(records.map((r) => r.attempt));
-    const moves = JSON.stringify(
-      records.map(({ delivery, status, nextAttemptAt }) => ({
-        msgId: delivery.msgId,
-        endpointId: delivery.endpointId,
-        seenCount: delivery.attemptCount,
-        status,
-        nextAttemptAt,
-        add: delivery.triggerType === 0 ? 1 : 0,
-      })),
-    );
-    await tx.run(sql['record-attempts'], [attempts]);
-    await tx.run(sql['finish-attempts'], [moves, now]);
-  }
+  const writeRecords = db.capabilities.rowAtATime
+    ? rowRecords(loadStatements(db.capabilities.dialect, rowRecordNames))
+    : batchRecords(loadStatements(db.capabilities.dialect, jsonBatchRecordNames));
 
   return {
     async claim(now: number, leaseEnd: number, limit: number): Promise<ClaimedDelivery[]> {
@@ -174,10 +135,14 @@ export function queueRepository(db: Database) {
         };
         // The group closes when its transaction writes it (or fails to start).
         group.written = db
-          .ride(async (tx) => {
-            leave();
-            await writeRecords(tx, group.records, group.now);
-          }, maxWaitMs)
+          .ride(
+            async (tx) => {
+              leave();
+              await writeRecords(tx, group.records, group.now);
+            },
+            maxWaitMs,
+            { oneStatement: !db.capabilities.rowAtATime },
+          )
           .finally(leave);
       }
       boarding.records.push(...records);
@@ -259,3 +224,51 @@ export function queueRepository(db: Database) {
 }
 
 export type QueueRepository = ReturnType<typeof queueRepository>;
+
+type WriteRecords = (tx: SqlExecutor, records: AttemptRecord[], now: number) => Promise<void>;
+
+function rowRecords(sql: Record<(typeof rowRecordNames)[number], string>): WriteRecords {
+  return async (tx, records, now) => {
+    for (const { attempt: a, delivery: d, status, nextAttemptAt } of records) {
+      await tx.run(sql['record-attempt'], [
+        a.id,
+        a.msgId,
+        a.endpointId,
+        a.appId,
+        a.url,
+        a.status,
+        a.responseStatusCode,
+        a.response,
+        a.responseDurationMs,
+        a.triggerType,
+        a.createdAt,
+      ]);
+      await tx.run(sql['finish-attempt'], [
+        status,
+        nextAttemptAt,
+        d.triggerType === 0 ? 1 : 0,
+        now,
+        d.msgId,
+        d.endpointId,
+        d.attemptCount,
+      ]);
+    }
+  };
+}
+
+function batchRecords(sql: Record<(typeof jsonBatchRecordNames)[number], string>): WriteRecords {
+  return async (tx, records, now) => {
+    const attempts = JSON.stringify(records.map((r) => r.attempt));
+    const moves = JSON.stringify(
+      records.map(({ delivery, status, nextAttemptAt }) => ({
+        msgId: delivery.msgId,
+        endpointId: delivery.endpointId,
+        seenCount: delivery.attemptCount,
+        status,
+        nextAttemptAt,
+        add: delivery.triggerType === 0 ? 1 : 0,
+      })),
+    );
+    await tx.run(sql['record-attempts'], [attempts, moves, now]);
+  };
+}

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { withRiders } from './riders.ts';
 import { openSqliteDatabase } from './sqlite/sqlite-database.ts';
 
 async function openDb() {
@@ -61,6 +62,32 @@ test('a host that fails does not take its riders down: they commit on their own'
   await db.transaction((tx) => tx.run("INSERT INTO t (id) VALUES ('next')"));
   await ridden;
   assert.deepEqual(await ids(), ['next', 'rider']);
+  await db.close();
+});
+
+test('a lone one-statement rider runs with no transaction; riders together still share one', async () => {
+  const { db: inner, ids } = await openDb();
+  let transactions = 0;
+  const db = withRiders({
+    ...inner,
+    transaction: (fn) => {
+      transactions++;
+      return inner.transaction(fn);
+    },
+  });
+  const oneStatement = { oneStatement: true };
+  await db.ride((tx) => tx.run('INSERT INTO t (id) VALUES (?)', ['alone']), 5, oneStatement);
+  assert.equal(transactions, 0, 'one statement, one round trip: no BEGIN and COMMIT around it');
+  await assert.rejects(
+    db.ride((tx) => tx.run('INSERT INTO t (id) VALUES (?)', ['alone']), 5, oneStatement),
+    /UNIQUE/,
+  );
+  await Promise.all([
+    db.ride((tx) => tx.run('INSERT INTO t (id) VALUES (?)', ['a']), 5, oneStatement),
+    db.ride((tx) => tx.run('INSERT INTO t (id) VALUES (?)', ['b']), 5, oneStatement),
+  ]);
+  assert.equal(transactions, 1, 'two riders waiting together commit together');
+  assert.deepEqual(await ids(), ['a', 'alone', 'b']);
   await db.close();
 });
 

@@ -9,6 +9,8 @@ import type { Outcome } from './group-commit.ts';
 
 type Rider = {
   fn: (tx: SqlExecutor) => Promise<unknown>;
+  /** `fn` runs exactly one statement: alone, it needs no transaction of its own. */
+  oneStatement: boolean;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 };
@@ -67,6 +69,15 @@ export function withRiders(base: BaseDatabase): Database {
    */
   async function alone(riders: Rider[]): Promise<void> {
     if (riders.length === 0) return;
+    const [only] = riders;
+    if (riders.length === 1 && only?.oneStatement) {
+      try {
+        only.resolve(await only.fn(base));
+      } catch (error) {
+        only.reject(error);
+      }
+      return;
+    }
     let outcomes: Outcome<unknown>[] = [];
     try {
       await base.transaction(async (tx) => {
@@ -100,9 +111,18 @@ export function withRiders(base: BaseDatabase): Database {
   return {
     ...base,
     transaction,
-    ride<T>(fn: (tx: SqlExecutor) => Promise<T>, maxWaitMs: number): Promise<T> {
+    ride<T>(
+      fn: (tx: SqlExecutor) => Promise<T>,
+      maxWaitMs: number,
+      options: { oneStatement?: boolean } = {},
+    ): Promise<T> {
       return new Promise<T>((resolve, reject) => {
-        waiting.push({ fn, resolve: resolve as (value: unknown) => void, reject });
+        waiting.push({
+          fn,
+          oneStatement: options.oneStatement ?? false,
+          resolve: resolve as (value: unknown) => void,
+          reject,
+        });
         timer ??= setTimeout(() => void alone(board()), maxWaitMs);
       });
     },

@@ -6,8 +6,6 @@ import type { DialectName } from '../database.ts';
 
 export const statementNames = [
   'claim-deliveries',
-  'record-attempts',
-  'finish-attempts',
   'defer-delivery',
   'release-claims',
   'next-due-at',
@@ -27,6 +25,12 @@ export type StatementName = (typeof statementNames)[number];
  * without `rowAtATime`; an embedded engine runs one prepared statement per row instead).
  */
 export const jsonBatchStatementNames = ['publish-messages', 'publish-deliveries'] as const;
+
+/** Recording attempts: one statement per batch over JSON arrays (`record-attempts`)... */
+export const jsonBatchRecordNames = ['record-attempts'] as const;
+
+/** ...or two prepared statements per attempt where statements run row at a time. */
+export const rowRecordNames = ['record-attempt', 'finish-attempt'] as const;
 
 export function loadStatements<N extends string = StatementName>(
   dialect: DialectName,

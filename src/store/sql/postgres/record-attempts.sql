@@ -1,14 +1,27 @@
--- Records a batch of attempts in one statement.
+-- Records a batch of attempts and moves their deliveries on, in one statement (atomic by
+-- itself, so a batch with no transaction to ride on costs one round trip). The
+-- attempt_count guard ignores a worker whose lease ran out and whose row was claimed again.
 -- Parameters: $1 JSON array of attempts {id, msgId, endpointId, appId, url, status,
--- responseStatusCode, response, responseDurationMs, triggerType, createdAt}.
-INSERT INTO attempts (
-  id, msg_id, endpoint_id, app_id, url, status, response_status_code, response,
-  response_duration_ms, trigger_type, created_at
+-- responseStatusCode, response, responseDurationMs, triggerType, createdAt}; $2 JSON array
+-- of moves {msgId, endpointId, seenCount, status, nextAttemptAt, add}; $3 now.
+WITH recorded AS (
+  INSERT INTO attempts (
+    id, msg_id, endpoint_id, app_id, url, status, response_status_code, response,
+    response_duration_ms, trigger_type, created_at
+  )
+  SELECT a."id", a."msgId", a."endpointId", a."appId", a."url", a."status",
+    a."responseStatusCode", a."response", a."responseDurationMs", a."triggerType", a."createdAt"
+  FROM jsonb_to_recordset($1::jsonb) AS a(
+    "id" TEXT, "msgId" TEXT, "endpointId" TEXT, "appId" TEXT, "url" TEXT, "status" INTEGER,
+    "responseStatusCode" INTEGER, "response" TEXT, "responseDurationMs" INTEGER,
+    "triggerType" INTEGER, "createdAt" BIGINT
+  )
 )
-SELECT a."id", a."msgId", a."endpointId", a."appId", a."url", a."status", a."responseStatusCode",
-  a."response", a."responseDurationMs", a."triggerType", a."createdAt"
-FROM jsonb_to_recordset($1::jsonb) AS a(
-  "id" TEXT, "msgId" TEXT, "endpointId" TEXT, "appId" TEXT, "url" TEXT, "status" INTEGER,
-  "responseStatusCode" INTEGER, "response" TEXT, "responseDurationMs" INTEGER,
-  "triggerType" INTEGER, "createdAt" BIGINT
+UPDATE deliveries d
+SET status = f."status", next_attempt_at = f."nextAttemptAt",
+  attempt_count = d.attempt_count + f."add", updated_at = $3
+FROM jsonb_to_recordset($2::jsonb) AS f(
+  "msgId" TEXT, "endpointId" TEXT, "seenCount" INTEGER, "status" INTEGER,
+  "nextAttemptAt" BIGINT, "add" INTEGER
 )
+WHERE d.msg_id = f."msgId" AND d.endpoint_id = f."endpointId" AND d.attempt_count = f."seenCount"

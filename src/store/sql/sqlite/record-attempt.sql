@@ -1,4 +1,5 @@
--- Records one attempt (run once per attempt of a batch, inside one transaction).
+-- Records one attempt (run once per attempt of a batch, inside one transaction, with
+-- finish-attempt).
 -- Parameters: ?1 id, ?2 msg id, ?3 endpoint id, ?4 app id, ?5 url, ?6 status,
 -- ?7 response status code, ?8 response, ?9 response duration ms, ?10 trigger type,
 -- ?11 created at.
