@@ -63,11 +63,14 @@ export type DispatcherDeps = {
 
 export type Dispatcher = ReturnType<typeof createDispatcher>;
 
+/** Requests in flight to one endpoint at most, unless the settings say otherwise. */
+export const defaultPerEndpointConcurrency = 16;
+
 export function createDispatcher(deps: DispatcherDeps) {
   const { store, clock, settings } = deps;
   const batchSize = settings.batchSize ?? 200;
   const maxInFlight = settings.maxInFlight ?? 256;
-  const perEndpoint = settings.perEndpointConcurrency ?? 16;
+  const perEndpoint = settings.perEndpointConcurrency ?? defaultPerEndpointConcurrency;
   const maxIdleMs = settings.maxIdleMs ?? 30_000;
   const maxInFlightBytes = settings.maxInFlightBytes ?? 32 * 1024 * 1024;
   // Long enough for an attempt (at most the timeout) and its recording, with room to spare.
