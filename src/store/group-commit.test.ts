@@ -36,16 +36,25 @@ test('with concurrency 1, items arriving during a write wait and form the next g
   const firstWrite = new Promise<void>((resolve) => {
     release = resolve;
   });
+  let started!: () => void;
+  const firstStarted = new Promise<void>((resolve) => {
+    started = resolve;
+  });
   const group = createGroupCommit<number, number>(
     async (batch) => {
       batches.push(batch);
-      if (batches.length === 1) await firstWrite;
+      if (batches.length === 1) {
+        started();
+        await firstWrite;
+      }
       return batch.map((n) => ({ ok: true, value: n }));
     },
     { concurrency: 1 },
   );
   const first = group.add(1);
-  await sleep(5);
+  // Waits for the first write itself, not for a time: a stalled machine must not merge the
+  // groups.
+  await firstStarted;
   const later = [group.add(2), group.add(3)];
   await sleep(5);
   group.add(4);
