@@ -203,11 +203,12 @@ export function attemptCounter(
   stages(since: number): Promise<Stages>;
   close(): Promise<void>;
 } {
+  // Grouped by the primary key alone: PostgreSQL lets m's other columns follow it.
   const stagesSql = (table: (name: string) => string, sentAt: string, param: string) =>
     `SELECT m.created_at - ${sentAt} AS stored, min(a.created_at) - m.created_at AS queued,
        min(a.response_duration_ms) AS exchange
      FROM ${table('messages')} m JOIN ${table('attempts')} a ON a.msg_id = m.id
-     WHERE m.created_at >= ${param} GROUP BY m.id, m.created_at, m.payload`;
+     WHERE m.created_at >= ${param} GROUP BY m.id`;
   type StageRow = { stored: number | string; queued: number | string; exchange: number | string };
   const toStages = (rows: StageRow[]): Stages => ({
     stored: rows.map((r) => Number(r.stored)),

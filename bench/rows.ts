@@ -76,8 +76,8 @@ async function rawPosts(
 
 /**
  * Raw undici POSTs to the same receiver (32 connections, 64 in flight), after a warm-up:
- * what this machine can send at all. The detail gives the same at one endpoint's cap in Herald (16 in flight
- * over 16 connections), the most a single endpoint is ever sent at once.
+ * what this machine can send at all. The detail gives the same at one endpoint's cap in
+ * Herald (16 in flight over 16 connections), the most a single endpoint is ever sent at once.
  */
 export async function ceiling(receiver: Receiver, sizes: Sizes): Promise<Measure> {
   // A warm-up first: the load generator's own code is compiled in its first thousands of
@@ -227,6 +227,9 @@ export async function latency(
     const client = new Client(node.url, 64);
     const app = await setupApp(client, receiver.url, 1);
     const warmup = sizes.latencyWarmupSeconds * 1000;
+    // Counted from zero: arrivals left over from an earlier row would end the warm-up early
+    // and let its last messages into the measurement.
+    await receiver.reset();
     await publishAtRate(client, app, sizes.latencyWarmupSeconds);
     await receiver.waitFor(warmup, 60_000);
     await receiver.reset();

@@ -161,15 +161,17 @@ try {
     top.value,
   );
   if (values.postgres) {
-    const pg =
-      (run: (setup: { databaseUrl: string; schema: string }) => Promise<Measure>) => async () => {
-        const schema = freshSchema();
-        try {
-          return await run({ databaseUrl: values.postgres as string, schema });
-        } finally {
-          await dropSchema(schema);
-        }
-      };
+    /** One run in a schema of its own, dropped afterwards. */
+    const pg = async (
+      run: (setup: { databaseUrl: string; schema: string }) => Promise<Measure>,
+    ) => {
+      const schema = freshSchema();
+      try {
+        return await run({ databaseUrl: values.postgres as string, schema });
+      } finally {
+        await dropSchema(schema);
+      }
+    };
     // The same rows on PostgreSQL (one node). Its own target is 10,000 deliveries/s; memory's
     // holds in every row. The third field: whether the row has a ratio to the ceiling.
     const pgRows: [string, (setup: HeraldSetup) => Promise<Measure>, boolean][] = [
@@ -187,7 +189,7 @@ try {
         'postgres',
         speed ? '≥ 10,000/s, RSS ≤ 200 MB' : 'RSS ≤ 200 MB',
         (m) => (!speed || m.value >= 10_000) && rss(m),
-        (p) => pg((s) => run(withProfile(row, 'postgres', p, s)))(),
+        (p) => pg((s) => run(withProfile(row, 'postgres', p, s))),
         ratio ? top.value : null,
       );
     }
