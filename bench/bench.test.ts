@@ -32,7 +32,14 @@ test('the benchmark runs end to end, reports every row and profiles on request',
       assert.ok(stdout.includes(row), `the table has a "${row}" row`);
     }
     const result = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8')) as {
-      rows: { row: string; median: number; detail?: string }[];
+      rows: {
+        row: string;
+        median: number;
+        detail?: string;
+        cpuUsPerDelivery: number | null;
+        receiverUs: number | null;
+        machineUs: number | null;
+      }[];
     };
     assert.equal(result.rows.length, 7);
     assert.ok(result.rows.every((r) => Number.isFinite(r.median) && r.median > 0));
@@ -41,6 +48,16 @@ test('the benchmark runs end to end, reports every row and profiles on request',
     assert.match(
       latency?.detail ?? '',
       /p99 by stage: send to stored \d+ ms, stored to attempt start \d+ ms, attempt exchange \d+ ms; an idle process was stalled ≥ 5 ms \d+ times/,
+    );
+    // Each run measures what the receiver and the whole machine spend, and works out what the
+    // rate targets leave Herald.
+    const ceiling = result.rows.find((r) => r.row === 'ceiling');
+    assert.ok((ceiling?.receiverUs ?? 0) > 0 && (ceiling?.cpuUsPerDelivery ?? 0) > 0);
+    const fanOut1 = result.rows.find((r) => r.row === 'delivery fan-out 1');
+    assert.ok((fanOut1?.machineUs ?? 0) > (fanOut1?.cpuUsPerDelivery ?? Number.POSITIVE_INFINITY));
+    assert.match(
+      readFileSync(join(out, 'latest.md'), 'utf8'),
+      /CPU budget of the rate targets:\n\n- delivery fan-out 1 \(sqlite\) at 25,000\/s: \d+ cores give [\d,]+ µs of CPU per delivery; the receiver needs [\d,]+ µs/,
     );
     assert.match(readFileSync(join(out, 'latest.svg'), 'utf8'), /^<svg/);
     // --profile leaves each row's CPU profile and a summary of where its time went.

@@ -20,7 +20,14 @@ export const body1k = (extra: Record<string, unknown> = {}) => ({
   data: 'x'.repeat(1000),
 });
 
-export type ReceiverStats = { count: number; firstAt: number; lastAt: number; latencies: number[] };
+export type ReceiverStats = {
+  count: number;
+  firstAt: number;
+  lastAt: number;
+  latencies: number[];
+  /** The receiver's own CPU time since it started (user + system), in µs. */
+  cpuUs: number;
+};
 
 /** A helper process of the benchmark's, forked and asked questions over IPC. */
 class Forked {
@@ -116,6 +123,38 @@ export class ProcessMeter {
     this.endCpu = cpuMs(this.pid);
     clearInterval(this.timer);
   }
+}
+
+/**
+ * CPU time used by every process on the machine, from /proc/stat (user, nice, system, irq
+ * and softirq; not idle, I/O wait or time the host took back): what a row cost the whole
+ * machine, the database server and the load generators included.
+ */
+export class MachineMeter {
+  private readonly start = machineBusyUs();
+  private end: number | null = null;
+
+  /** CPU µs used on the machine between start and stop. */
+  busyUs(): number {
+    return (this.end ?? machineBusyUs()) - this.start;
+  }
+
+  stop(): void {
+    this.end ??= machineBusyUs();
+  }
+}
+
+function machineBusyUs(): number {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0] ?? '';
+  const [user, nice, system, , , irq, softirq] = line.trim().split(/\s+/).slice(1).map(Number);
+  // In clock ticks of 10 ms.
+  return ((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0)) * 10_000;
+}
+
+/** This process's own CPU time (user + system), in µs. */
+export function ownCpuUs(): number {
+  const cpu = process.cpuUsage();
+  return cpu.user + cpu.system;
 }
 
 function rssMb(pid: number): number {

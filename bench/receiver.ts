@@ -1,6 +1,7 @@
 // The benchmark's receiver, in its own process: answers 200 at once, counts requests, and
 // records publish-to-arrival latency for payloads carrying `sentAt` (ms since the epoch, with
-// fractions). Talks to the harness over IPC.
+// fractions), and its own CPU time, so a row can say what answering cost. Talks to the
+// harness over IPC.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -32,8 +33,17 @@ server.listen(0, '127.0.0.1', () => {
 });
 
 process.on('message', (message: { type: string }) => {
-  if (message.type === 'stats')
-    process.send?.({ type: 'stats', count, firstAt, lastAt, latencies });
+  if (message.type === 'stats') {
+    const cpu = process.cpuUsage();
+    process.send?.({
+      type: 'stats',
+      count,
+      firstAt,
+      lastAt,
+      latencies,
+      cpuUs: cpu.user + cpu.system,
+    });
+  }
   if (message.type === 'reset') {
     count = 0;
     latencies = [];

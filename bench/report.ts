@@ -10,6 +10,10 @@ export type ResultRow = {
   ratio: number | null;
   peakRssMb: number | null;
   cpuUsPerDelivery: number | null;
+  /** CPU µs per operation of the receiver, the load generator and the whole machine. */
+  receiverUs: number | null;
+  generatorUs: number | null;
+  machineUs: number | null;
   target: string;
   met: boolean | null;
   detail: string;
@@ -85,4 +89,37 @@ export function chart(rows: ResultRow[], title: string): string {
 ${parts.join('\n')}
 </svg>
 `;
+}
+
+/** A rate target whose CPU budget the report works out. */
+export type RateTarget = { row: string; store: string; rate: number; op: string };
+
+/**
+ * What a rate target leaves each operation of the machine's CPU, beside what the run spent:
+ * at `rate` per second, `cores` cores give `cores × 10⁶ / rate` µs per operation. The
+ * receiver (at its cost in the ceiling run, its cheapest) and the load generator need part
+ * of it; the rest is Herald's (and its database server's). Sending alone, the ceiling's load
+ * generator, is the least any sender spends on a delivery.
+ */
+export function budget(rows: ResultRow[], targets: RateTarget[], cores: number): string[] {
+  const top = rows.find((r) => r.row === 'ceiling');
+  if (!top?.receiverUs || !top.cpuUsPerDelivery) return [];
+  const us = (n: number) => `${fmt(n)} µs`;
+  const lines: string[] = [];
+  for (const t of targets) {
+    const r = rows.find((x) => x.row === t.row && x.store === t.store);
+    if (!r?.cpuUsPerDelivery || !r.machineUs || !Number.isFinite(t.rate)) continue;
+    const given = (cores * 1e6) / t.rate;
+    const others = top.receiverUs + (r.generatorUs ?? 0);
+    const heraldWho = t.store === 'postgres' ? 'Herald and PostgreSQL' : 'Herald';
+    const rest = r.machineUs - r.cpuUsPerDelivery - (r.receiverUs ?? 0) - (r.generatorUs ?? 0);
+    lines.push(
+      [
+        `${t.row} (${t.store}) at ${fmt(t.rate)}/s: ${cores} cores give ${us(given)} of CPU per ${t.op}`,
+        `the receiver needs ${us(top.receiverUs)}${r.generatorUs ? ` and the publishing client ${us(r.generatorUs)}` : ''}, leaving ${heraldWho} ${us(given - others)}, where sending alone costs ${us(top.cpuUsPerDelivery)}`,
+        `Herald spent ${us(r.cpuUsPerDelivery)}${t.store === 'postgres' ? ` and PostgreSQL with the rest of the machine ${us(rest)}` : ''}; at the whole machine's ${us(r.machineUs)} per ${t.op}, ${cores} cores manage at most ${fmt((cores * 1e6) / r.machineUs)}/s`,
+      ].join('; '),
+    );
+  }
+  return lines;
 }

@@ -13,6 +13,8 @@ import {
   type HeraldSetup,
   herald,
   heraldEnv,
+  MachineMeter,
+  ownCpuUs,
   ProcessMeter,
   percentile,
   type Receiver,
@@ -34,24 +36,62 @@ export type Measure = {
   unit: string;
   peakRssMb?: number;
   cpuUsPerDelivery?: number;
+  /** CPU µs per operation of the receiver, of the load generator, and of the whole machine. */
+  receiverUs?: number;
+  generatorUs?: number;
+  machineUs?: number;
   detail?: string;
 };
 
 const msgPath = (app: string) => `/api/v1/app/${app}/msg`;
 const perSecond = (count: number, ms: number) => count / (Math.max(ms, 1) / 1000);
 const rate = (n: number) => Math.round(n).toLocaleString('en-US');
+const us = (n: number) => `${Math.round(n)} µs`;
 
 /** The message every load publishes (the same 1 KB payload each time). */
 const loadBody = { eventType: 'bench.load', payload: body1k() };
 
-/** `count` raw undici Pool.request POSTs of the same 1 KB body; returns requests/s. */
+/** What answering requests cost the receiver, from `reset()` on. */
+class ReceiverMeter {
+  private readonly receiver: Receiver;
+  private startUs = 0;
+
+  private constructor(receiver: Receiver) {
+    this.receiver = receiver;
+  }
+
+  /** Resets the receiver's count and starts measuring. */
+  static async reset(receiver: Receiver): Promise<ReceiverMeter> {
+    const meter = new ReceiverMeter(receiver);
+    await receiver.reset();
+    meter.startUs = (await receiver.stats()).cpuUs;
+    return meter;
+  }
+
+  /** CPU µs per request answered since the reset. */
+  async usPerRequest(): Promise<number> {
+    const stats = await this.receiver.stats();
+    return (stats.cpuUs - this.startUs) / Math.max(stats.count, 1);
+  }
+}
+
+/** CPU µs per operation of each process a row measured beside Herald's. */
+const perOp = (count: number, us: { receiver: number; machine: number; generator?: number }) => ({
+  receiverUs: us.receiver,
+  machineUs: us.machine / count,
+  ...(us.generator === undefined ? {} : { generatorUs: us.generator / count }),
+});
+
+/** `count` raw undici Pool.request POSTs of the same 1 KB body. */
 async function rawPosts(
   receiver: Receiver,
   count: number,
   connections: number,
   inFlight: number,
-): Promise<number> {
-  await receiver.reset();
+): Promise<{ rate: number; senderUs: number; receiverUs: number; machineUs: number }> {
+  const answering = await ReceiverMeter.reset(receiver);
+  const machine = new MachineMeter();
+  const sender = ownCpuUs();
   const pool = new Pool(new URL(receiver.url).origin, { connections });
   const body = JSON.stringify(body1k());
   let next = 0;
@@ -70,8 +110,15 @@ async function rawPosts(
     }),
   );
   const elapsed = performance.now() - started;
+  const senderUs = (ownCpuUs() - sender) / count;
+  machine.stop();
   await pool.close();
-  return count / (elapsed / 1000);
+  return {
+    rate: count / (elapsed / 1000),
+    senderUs,
+    receiverUs: await answering.usPerRequest(),
+    machineUs: machine.busyUs() / count,
+  };
 }
 
 /**
@@ -83,13 +130,17 @@ export async function ceiling(receiver: Receiver, sizes: Sizes): Promise<Measure
   // A warm-up first: the load generator's own code is compiled in its first thousands of
   // requests, and a cold first pass would understate what the machine can send.
   await rawPosts(receiver, Math.min(sizes.messages, 5000), 32, 64);
-  const value = await rawPosts(receiver, sizes.messages, 32, 64);
+  const full = await rawPosts(receiver, sizes.messages, 32, 64);
   const cap = defaultPerEndpointConcurrency;
   const capped = await rawPosts(receiver, sizes.messages, cap, cap);
   return {
-    value,
+    value: full.rate,
     unit: 'req/s',
-    detail: `${rate(capped)} req/s at ${cap} in flight over ${cap} connections (one endpoint's cap in Herald)`,
+    // What sending alone costs: the load generator's CPU per request.
+    cpuUsPerDelivery: full.senderUs,
+    receiverUs: full.receiverUs,
+    machineUs: full.machineUs,
+    detail: `sending costs ${us(full.senderUs)} and answering ${us(full.receiverUs)} per request; ${rate(capped.rate)} req/s at ${cap} in flight over ${cap} connections (one endpoint's cap in Herald)`,
   };
 }
 
@@ -111,7 +162,8 @@ export async function delivery(
     await client.load(messages, 16, () => [msgPath(app), loadBody]);
     await client.close();
     await api.kill('SIGTERM');
-    await receiver.reset();
+    const answering = await ReceiverMeter.reset(receiver);
+    const machine = new MachineMeter();
     const spawned = wallNow();
     const node = await herald(env, 'all', setup.profileDir);
     const ready = wallNow();
@@ -119,12 +171,17 @@ export async function delivery(
     const stats = await receiver.waitFor(total, 600_000);
     const done = await recorded(counter, total, 600_000);
     meter.stop();
+    machine.stop();
     await node.kill('SIGTERM');
     return {
       value: perSecond(total, done - spawned),
       unit: 'deliveries/s',
       peakRssMb: meter.peakRssMb,
       cpuUsPerDelivery: (meter.cpuMs() * 1000) / total,
+      ...perOp(total, {
+        receiver: await answering.usPerRequest(),
+        machine: machine.busyUs(),
+      }),
       detail: `${total} deliveries; start-up ${Math.round(ready - spawned)} ms; first to last arrival ${rate(perSecond(stats.count, stats.lastAt - stats.firstAt))}/s`,
     };
   } finally {
@@ -145,13 +202,17 @@ export async function endToEnd(
     const node = await herald(env, 'all', setup.profileDir);
     const client = new Client(node.url);
     const app = await setupApp(client, receiver.url, 1);
-    await receiver.reset();
+    const answering = await ReceiverMeter.reset(receiver);
+    const machine = new MachineMeter();
     const meter = new ProcessMeter(node.pid);
     const started = wallNow();
+    const generator = ownCpuUs();
     await client.load(sizes.messages, 16, () => [msgPath(app), loadBody]);
+    const generatorUs = ownCpuUs() - generator;
     await receiver.waitFor(sizes.messages, 600_000);
     const done = await recorded(counter, sizes.messages, 600_000);
     meter.stop();
+    machine.stop();
     await client.close();
     await node.kill('SIGTERM');
     return {
@@ -159,6 +220,11 @@ export async function endToEnd(
       unit: 'msgs/s',
       peakRssMb: meter.peakRssMb,
       cpuUsPerDelivery: (meter.cpuMs() * 1000) / sizes.messages,
+      ...perOp(sizes.messages, {
+        receiver: await answering.usPerRequest(),
+        machine: machine.busyUs(),
+        generator: generatorUs,
+      }),
     };
   } finally {
     await counter.close();
@@ -356,20 +422,23 @@ export async function backlog(
     await api.kill('SIGTERM');
     const endpoint = await firstEndpoint(setup, dbPath, app);
     await writeBacklog(setup, dbPath, { app, endpoint, count: sizes.backlog });
-    await receiver.reset();
+    const answering = await ReceiverMeter.reset(receiver);
     const measured = Math.min(sizes.messages, sizes.backlog);
+    const machine = new MachineMeter();
     const spawned = wallNow();
     const node = await herald(env, 'all', setup.profileDir);
     const meter = new ProcessMeter(node.pid);
     await receiver.waitFor(measured, 600_000);
     const done = await recorded(counter, measured, 600_000);
     meter.stop();
+    machine.stop();
     await node.kill('SIGTERM');
     return {
       value: perSecond(measured, done - spawned),
       unit: 'deliveries/s',
       peakRssMb: meter.peakRssMb,
       cpuUsPerDelivery: (meter.cpuMs() * 1000) / measured,
+      ...perOp(measured, { receiver: await answering.usPerRequest(), machine: machine.busyUs() }),
       detail: `first ${measured} of ${sizes.backlog} pending`,
     };
   } finally {

@@ -4,12 +4,13 @@
 // also written as JSON, Markdown and an SVG chart under bench/results/. `--profile` also
 // writes each row's CPU profile and a summary of it under <out>/profiles/.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { dropSchema, freshSchema } from '../test/helpers/postgres.ts';
 import { type HeraldSetup, Receiver } from './harness.ts';
 import { summarizeProfiles } from './profile.ts';
-import { chart, type ResultRow, table } from './report.ts';
+import { budget, chart, type ResultRow, table } from './report.ts';
 import {
   backlog,
   ceiling,
@@ -89,6 +90,9 @@ async function measure(
     ratio,
     peakRssMb: median.peakRssMb ?? null,
     cpuUsPerDelivery: median.cpuUsPerDelivery ?? null,
+    receiverUs: median.receiverUs ?? null,
+    generatorUs: median.generatorUs ?? null,
+    machineUs: median.machineUs ?? null,
     target,
     met: mode === 'smoke' ? null : meets(median, ratio),
     detail: median.detail ?? '',
@@ -198,16 +202,32 @@ try {
   await receiver.stop();
 }
 
-const title = `Herald benchmark (${mode}, ${new Date().toISOString().slice(0, 16)}Z, 2-core machine)`;
+const cores = availableParallelism();
+const title = `Herald benchmark (${mode}, ${new Date().toISOString().slice(0, 16)}Z, ${cores}-core machine)`;
 const text = table(rows);
-console.log(`${title}\n\n${text}`);
+const ceilingRate = rows.find((r) => r.row === 'ceiling')?.median ?? Number.NaN;
+// The CPU each rate target leaves a delivery on this machine, against what the run spent.
+const budgets = budget(
+  rows,
+  [
+    { row: 'delivery fan-out 1', store: 'sqlite', rate: 25_000, op: 'delivery' },
+    { row: 'end to end', store: 'sqlite', rate: 0.3 * ceilingRate, op: 'message' },
+    { row: 'delivery fan-out 1', store: 'postgres', rate: 10_000, op: 'delivery' },
+  ],
+  cores,
+);
+const budgetText =
+  budgets.length === 0
+    ? ''
+    : `\n\nCPU budget of the rate targets:\n\n${budgets.map((b) => `- ${b}`).join('\n')}`;
+console.log(`${title}\n\n${text}${budgetText}`);
 mkdirSync(outDir, { recursive: true });
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');
 const json = JSON.stringify({ mode, sizes, repeats, at: new Date().toISOString(), rows }, null, 2);
 const markdown = `# ${title}\n\n${text}\n\n${rows
   .filter((r) => r.detail)
   .map((r) => `- ${r.row} (${r.store}): ${r.detail}`)
-  .join('\n')}\n`;
+  .join('\n')}${budgetText}\n`;
 for (const name of ['latest', `${mode}-${stamp}`]) {
   if (mode === 'smoke' && name !== 'latest') continue;
   writeFileSync(join(outDir, `${name}.json`), json);
