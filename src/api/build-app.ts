@@ -22,7 +22,7 @@ import { queueRoutes } from './routes/queue.ts';
 import { simpleWebhookRoutes } from './routes/simple-webhooks.ts';
 import { HttpErrorOut, ValidationErrorOut } from './schemas/common.ts';
 import type { AppDeps, HeraldFastify } from './types.ts';
-import { validatorCompiler } from './validation.ts';
+import { lazySerializers, validatorCompiler } from './validation.ts';
 
 export const apiPrefix = '/api/v1';
 
@@ -57,6 +57,7 @@ export async function buildApp(
     bodyLimit: deps.config.maxPayloadBytes * 2 + 65_536,
     // Malformed URLs and over-long parameters answer in Svix's error shape too.
     frameworkErrors: handleError,
+    schemaController: { compilersFactory: { buildSerializer: lazySerializers } },
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler());
 
