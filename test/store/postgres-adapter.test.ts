@@ -1,15 +1,18 @@
 // The PostgreSQL adapter itself, on the machine's server (never skipped: an unreachable
 // server fails): positional parameters, numbers, transactions, the schema setting, migrations
 // started by several nodes at once, SKIP LOCKED claims from two pools, concurrent idempotency
-// claims, and LISTEN/NOTIFY between two connections sets.
+// claims, LISTEN/NOTIFY between two connections sets, and plans that stay right as tables grow.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { systemRandom } from '../../src/domain/clock.ts';
 import { createIdGenerator } from '../../src/domain/ids.ts';
+import { MessageStatus, TriggerType } from '../../src/domain/message.ts';
 import type { Database } from '../../src/store/database.ts';
 import { openPostgresDatabase, toPositional } from '../../src/store/postgres/postgres-database.ts';
-import { openStore, type Store } from '../../src/store/store.ts';
+import type { AttemptRecord } from '../../src/store/queue.ts';
+import { jsonBatchRecordNames, loadStatements } from '../../src/store/sql/statements.ts';
+import { createStore, openStore, type Store } from '../../src/store/store.ts';
 import { endpointRecord } from '../helpers/fixtures.ts';
 import { dropSchema, freshSchema, postgresUrl } from '../helpers/postgres.ts';
 
@@ -239,4 +242,99 @@ describe('PostgreSQL adapter', () => {
   test('a schema name that is not a plain identifier is refused', () => {
     assert.throws(() => openPostgresDatabase(postgresUrl, { schema: 'x"; DROP' }), /schema/);
   });
+});
+
+test('recording attempts finds its deliveries by index, even where plans were first made on an empty table', async () => {
+  const schema = freshSchema();
+  // One connection: every statement, and the plan cache it keeps, lives on it.
+  const db = openPostgresDatabase(postgresUrl, { schema, max: 1 });
+  try {
+    await db.migrate();
+    const store = createStore(db);
+    const now = t0;
+    const newId = createIdGenerator({ now: () => now }, systemRandom);
+    const app = await store.applications.create({
+      id: newId('application'),
+      uid: null,
+      name: 'plans',
+      rateLimit: null,
+      metadata: {},
+      policy: null,
+      createdAt: now,
+      updatedAt: now,
+    });
+    const endpoint = await store.endpoints.create(
+      endpointRecord({ id: newId('endpoint'), appId: app.id, createdAt: now }),
+    );
+    const seed = async (from: number, to: number) => {
+      await db.run(
+        "INSERT INTO messages (id, app_id, event_type, payload, created_at) SELECT 'msg_plan' || i, ?, 'plan.test', '{}', ? FROM generate_series(?::int, ?::int) AS i",
+        [app.id, now, from, to],
+      );
+      await db.run(
+        "INSERT INTO deliveries (msg_id, endpoint_id, app_id, status, next_attempt_at, created_at, updated_at) SELECT 'msg_plan' || i, ?, ?, 3, ?, ?, ? FROM generate_series(?::int, ?::int) AS i",
+        [endpoint.id, app.id, now, now, now, from, to],
+      );
+    };
+    const attempt = (i: number): AttemptRecord => {
+      const delivery = {
+        msgId: `msg_plan${i}`,
+        endpointId: endpoint.id,
+        appId: app.id,
+        attemptCount: 0,
+        triggerType: TriggerType.scheduled,
+      };
+      return {
+        delivery,
+        attempt: {
+          id: newId('attempt'),
+          msgId: delivery.msgId,
+          endpointId: endpoint.id,
+          appId: app.id,
+          url: endpoint.url,
+          status: MessageStatus.success,
+          responseStatusCode: 200,
+          response: '',
+          responseDurationMs: 1,
+          triggerType: TriggerType.scheduled,
+          createdAt: now,
+        },
+        status: MessageStatus.success,
+        nextAttemptAt: null,
+      };
+    };
+    // A new node on a new database: its first batches meet an almost empty table...
+    await seed(1, 20);
+    for (let i = 1; i <= 10; i++) await store.queue.record([attempt(i)], now);
+    // ...which then grows.
+    await seed(21, 20_000);
+    await store.queue.record([attempt(15_000), attempt(15_001)], now);
+    assert.equal((await store.deliveries.find('msg_plan15000', endpoint.id))?.status, 0);
+    const [cached] = await db.all<{ generic: number }>(
+      "SELECT coalesce(sum(generic_plans), 0)::int AS generic FROM pg_prepared_statements WHERE statement LIKE 'WITH recorded%'",
+    );
+    assert.equal(cached?.generic, 0, 'no plan made on the empty table is reused');
+    // The plan made now reads the batch's deliveries by index, not the whole table.
+    const [recordSql] = Object.values(loadStatements('postgres', jsonBatchRecordNames));
+    const records = [attempt(16_000), attempt(16_001)];
+    const plan = await db.all<{ 'QUERY PLAN': string }>(`EXPLAIN ${recordSql}`, [
+      JSON.stringify(records.map((r) => r.attempt)),
+      JSON.stringify(
+        records.map((r) => ({
+          msgId: r.delivery.msgId,
+          endpointId: r.delivery.endpointId,
+          seenCount: 0,
+          status: r.status,
+          nextAttemptAt: null,
+          add: 1,
+        })),
+      ),
+      now,
+    ]);
+    const text = plan.map((row) => row['QUERY PLAN']).join('\n');
+    assert.doesNotMatch(text, /Seq Scan on deliveries/, text);
+  } finally {
+    await db.close();
+    await dropSchema(schema);
+  }
 });

@@ -51,7 +51,11 @@ export function openPostgresDatabase(
   const config: pg.PoolConfig = {
     connectionString: url,
     max: options.max ?? 10,
-    options: `-c search_path=${schema}`,
+    // Prepared statements save parsing, but each run is planned afresh: a plan made once and
+    // kept (PostgreSQL's generic plan) is made for the table as it was then, and on a new
+    // database that means empty. Recording attempts kept a full scan of `deliveries` that
+    // way, for every batch, however large the table grew.
+    options: `-c search_path=${schema} -c plan_cache_mode=force_custom_plan`,
     types: typeParsers,
     connectionTimeoutMillis: 5000,
   };
@@ -72,7 +76,7 @@ export function openPostgresDatabase(
     return text;
   };
   // A statement run again and again becomes a named prepared statement: each connection
-  // parses and plans it once instead of on every call. Its name comes from its text, so it
+  // parses it once instead of on every call (and plans it on each, see above). Its name comes from its text, so it
   // never changes; at most `maxPrepared` texts are ever named, which bounds what each
   // connection keeps on the server.
   const maxPrepared = 500;
