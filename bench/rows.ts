@@ -75,13 +75,6 @@ class ReceiverMeter {
   }
 }
 
-/** CPU µs per operation of each process a row measured beside Herald's. */
-const perOp = (count: number, us: { receiver: number; machine: number; generator?: number }) => ({
-  receiverUs: us.receiver,
-  machineUs: us.machine / count,
-  ...(us.generator === undefined ? {} : { generatorUs: us.generator / count }),
-});
-
 /** `count` raw undici Pool.request POSTs of the same 1 KB body. */
 async function rawPosts(
   receiver: Receiver,
@@ -163,10 +156,11 @@ export async function delivery(
     await client.close();
     await api.kill('SIGTERM');
     const answering = await ReceiverMeter.reset(receiver);
-    const machine = new MachineMeter();
     const spawned = wallNow();
     const node = await herald(env, 'all', setup.profileDir);
     const ready = wallNow();
+    // The machine's CPU over the same window as Herald's: from its start-up's end on.
+    const machine = new MachineMeter();
     const meter = new ProcessMeter(node.pid);
     const stats = await receiver.waitFor(total, 600_000);
     const done = await recorded(counter, total, 600_000);
@@ -178,10 +172,8 @@ export async function delivery(
       unit: 'deliveries/s',
       peakRssMb: meter.peakRssMb,
       cpuUsPerDelivery: (meter.cpuMs() * 1000) / total,
-      ...perOp(total, {
-        receiver: await answering.usPerRequest(),
-        machine: machine.busyUs(),
-      }),
+      receiverUs: await answering.usPerRequest(),
+      machineUs: machine.busyUs() / total,
       detail: `${total} deliveries; start-up ${Math.round(ready - spawned)} ms; first to last arrival ${rate(perSecond(stats.count, stats.lastAt - stats.firstAt))}/s`,
     };
   } finally {
@@ -220,11 +212,9 @@ export async function endToEnd(
       unit: 'msgs/s',
       peakRssMb: meter.peakRssMb,
       cpuUsPerDelivery: (meter.cpuMs() * 1000) / sizes.messages,
-      ...perOp(sizes.messages, {
-        receiver: await answering.usPerRequest(),
-        machine: machine.busyUs(),
-        generator: generatorUs,
-      }),
+      receiverUs: await answering.usPerRequest(),
+      generatorUs: generatorUs / sizes.messages,
+      machineUs: machine.busyUs() / sizes.messages,
     };
   } finally {
     await counter.close();
@@ -424,9 +414,9 @@ export async function backlog(
     await writeBacklog(setup, dbPath, { app, endpoint, count: sizes.backlog });
     const answering = await ReceiverMeter.reset(receiver);
     const measured = Math.min(sizes.messages, sizes.backlog);
-    const machine = new MachineMeter();
     const spawned = wallNow();
     const node = await herald(env, 'all', setup.profileDir);
+    const machine = new MachineMeter();
     const meter = new ProcessMeter(node.pid);
     await receiver.waitFor(measured, 600_000);
     const done = await recorded(counter, measured, 600_000);
@@ -438,7 +428,8 @@ export async function backlog(
       unit: 'deliveries/s',
       peakRssMb: meter.peakRssMb,
       cpuUsPerDelivery: (meter.cpuMs() * 1000) / measured,
-      ...perOp(measured, { receiver: await answering.usPerRequest(), machine: machine.busyUs() }),
+      receiverUs: await answering.usPerRequest(),
+      machineUs: machine.busyUs() / measured,
       detail: `first ${measured} of ${sizes.backlog} pending`,
     };
   } finally {

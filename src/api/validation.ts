@@ -3,7 +3,7 @@
 //
 // Validators and response serializers are compiled on a route's first use, not at start: a
 // node compiles only the routes it serves (a delivering node hardly any), which takes about
-// half a second off every start and keeps unused compiled code out of memory.
+// a second off every start and keeps unused compiled code out of memory.
 import SerializerSelector from '@fastify/fast-json-stringify-compiler';
 import { Ajv, type Options, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';

@@ -76,9 +76,9 @@ export function openPostgresDatabase(
     return text;
   };
   // A statement run again and again becomes a named prepared statement: each connection
-  // parses it once instead of on every call (and plans it on each, see above). Its name comes from its text, so it
-  // never changes; at most `maxPrepared` texts are ever named, which bounds what each
-  // connection keeps on the server.
+  // parses it once instead of on every call (and plans it on each, see above). Its name
+  // comes from its text, so it never changes; at most `maxPrepared` texts are ever named,
+  // which bounds what each connection keeps on the server.
   const maxPrepared = 500;
   const seen = new Map<string, number>();
   const names = new Map<string, string>();
