@@ -1,8 +1,7 @@
-// `npm run bench [-- --quick | --full | --smoke] [--postgres URL] [--out DIR] [--profile]
-// [--only TEXT]`:
-// measures Herald as a user runs it (separate processes, loopback only) and prints one table,
-// also written as JSON, Markdown and an SVG chart under bench/results/. `--profile` also
-// writes each row's CPU profile and a summary of it under <out>/profiles/.
+// `npm run bench [-- options]` (`--help` lists them): measures Herald as a user runs it
+// (separate processes, loopback only) and prints one table, also written as JSON, Markdown
+// and an SVG chart under bench/results/. `--profile` also writes each row's CPU profile and
+// a summary of it under <out>/profiles/.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -22,17 +21,41 @@ import {
   type Sizes,
 } from './rows.ts';
 
-const { values } = parseArgs({
-  options: {
-    quick: { type: 'boolean' },
-    full: { type: 'boolean' },
-    smoke: { type: 'boolean' },
-    postgres: { type: 'string' },
-    out: { type: 'string' },
-    profile: { type: 'boolean' },
-    only: { type: 'string' },
-  },
-});
+const usage = `Usage: npm run bench [-- options]
+
+  --quick          20,000 messages a row (a 50,000-delivery backlog), one run each;
+                   the default
+  --full           100,000 messages a row and a 1,000,000-delivery backlog, three runs each
+  --smoke          a tiny run that only checks every row works
+  --postgres URL   also run each row on this PostgreSQL database (a schema of its own)
+  --only TEXT      only the rows whose name and store contain TEXT (and the ceiling)
+  --profile        one more run of each row under the CPU profiler, summarized
+  --out DIR        where results go (default bench/results)
+  --help           this text
+`;
+
+const options = {
+  quick: { type: 'boolean' },
+  full: { type: 'boolean' },
+  smoke: { type: 'boolean' },
+  postgres: { type: 'string' },
+  out: { type: 'string' },
+  profile: { type: 'boolean' },
+  only: { type: 'string' },
+  help: { type: 'boolean' },
+} as const;
+const parse = () => parseArgs({ options }).values;
+let values: ReturnType<typeof parse>;
+try {
+  values = parse();
+} catch (error) {
+  process.stderr.write(`${(error as Error).message}\n\n${usage}`);
+  process.exit(2);
+}
+if (values.help) {
+  process.stdout.write(usage);
+  process.exit(0);
+}
 const mode = values.smoke ? 'smoke' : values.full ? 'full' : 'quick';
 const sizes: Sizes = {
   smoke: { messages: 200, latencySeconds: 1, latencyWarmupSeconds: 1, backlog: 500 },
