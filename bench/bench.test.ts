@@ -53,7 +53,19 @@ test('the benchmark runs end to end, reports every row and profiles on request',
     // rate targets leave Herald.
     const ceiling = result.rows.find((r) => r.row === 'ceiling');
     assert.ok((ceiling?.receiverUs ?? 0) > 0 && (ceiling?.cpuUsPerDelivery ?? 0) > 0);
+    // The ceiling is the faster of two ways of sending, and says both.
+    const ways = /([\d,]+) req\/s at 64 in flight over 32 connections, ([\d,]+) at 16 over 16/.exec(
+      ceiling?.detail ?? '',
+    );
+    assert.ok(ways, `the ceiling's detail gives both ways: ${ceiling?.detail}`);
+    const rates = [ways[1], ways[2]].map((r) => Number(r?.replaceAll(',', '')));
+    assert.equal(Math.round(ceiling?.median ?? 0), Math.max(...rates));
     const fanOut1 = result.rows.find((r) => r.row === 'delivery fan-out 1');
+    // Throughput is measured after a warm-up; the rate from the spawn is still given.
+    assert.match(
+      fanOut1?.detail ?? '',
+      /^\d+ deliveries after \d+ of warm-up; from the spawn, start-up and warm-up included, [\d,]+\/s; start-up \d+ ms$/,
+    );
     assert.ok((fanOut1?.machineUs ?? 0) > (fanOut1?.cpuUsPerDelivery ?? Number.POSITIVE_INFINITY));
     assert.match(
       readFileSync(join(out, 'latest.md'), 'utf8'),

@@ -100,7 +100,7 @@ export class StallProbe extends Forked {
 export class ProcessMeter {
   peakRssMb = 0;
   private readonly timer: NodeJS.Timeout;
-  private readonly startCpu: number;
+  private startCpu: number;
   private endCpu: number | null = null;
   private readonly pid: number;
 
@@ -112,7 +112,12 @@ export class ProcessMeter {
     }, 100);
   }
 
-  /** CPU milliseconds (user + system) used between start and stop. */
+  /** Counts CPU from now on (peak RSS still covers the whole run): the end of a warm-up. */
+  restartCpu(): void {
+    this.startCpu = cpuMs(this.pid);
+  }
+
+  /** CPU milliseconds (user + system) used between start (or restart) and stop. */
   cpuMs(): number {
     return (this.endCpu ?? cpuMs(this.pid)) - this.startCpu;
   }
@@ -289,18 +294,31 @@ export function attemptCounter(
   };
 }
 
+/**
+ * Waits until at least `expected` attempts are recorded; returns when (wall-clock ms) and
+ * how many were recorded by then.
+ */
+export async function reached(
+  counter: { count(): Promise<number> },
+  expected: number,
+  timeoutMs: number,
+): Promise<{ at: number; count: number }> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const count = await counter.count();
+    if (count >= expected) return { at: wallNow(), count };
+    if (Date.now() > deadline) throw new Error(`fewer than ${expected} attempts recorded in time`);
+    await sleep(50);
+  }
+}
+
 /** Waits until `expected` attempts are recorded; returns when (wall-clock ms). */
 export async function recorded(
   counter: { count(): Promise<number> },
   expected: number,
   timeoutMs: number,
 ): Promise<number> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if ((await counter.count()) >= expected) return wallNow();
-    if (Date.now() > deadline) throw new Error(`fewer than ${expected} attempts recorded in time`);
-    await sleep(50);
-  }
+  return (await reached(counter, expected, timeoutMs)).at;
 }
 
 export class Client {
