@@ -38,11 +38,6 @@ export function openSqliteDatabase(path: string): Database {
   db.exec('PRAGMA synchronous = NORMAL');
   db.exec('PRAGMA foreign_keys = ON');
   db.exec('PRAGMA busy_timeout = 5000');
-  // A page cache of 8 MB instead of SQLite's 2 MB: the claim, record and publish paths walk
-  // several indexes, and with a large queue (1,000,000 pending deliveries in the benchmark)
-  // 2 MB no longer holds their hot pages, so each claim read them again from the OS. 16 and
-  // 32 MB measured no faster than 8, and cost memory.
-  db.exec('PRAGMA cache_size = -8000');
   // Checkpoints run in a worker thread (see checkpointer.ts); the main connection only steps
   // in when the log reaches ~40 MB: by then the worker has copied nearly all of it, and this
   // checkpoint (cheap) is what lets the log start over, which bounds its size on disk.
