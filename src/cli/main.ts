@@ -25,8 +25,9 @@ Commands:
 Settings come from HERALD_* environment variables or a JSON file named by --config or
 HERALD_CONFIG; see docs/configuration.md.`;
 
-export async function main(argv: string[]): Promise<number> {
-  const { positionals, values } = parseArgs({
+/** The command line's options and positionals; throws on an option it does not know. */
+function parseCommandLine(argv: string[]) {
+  return parseArgs({
     args: argv,
     allowPositionals: true,
     options: {
@@ -41,6 +42,17 @@ export async function main(argv: string[]): Promise<number> {
       help: { type: 'boolean', short: 'h' },
     },
   });
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let parsed: ReturnType<typeof parseCommandLine>;
+  try {
+    parsed = parseCommandLine(argv);
+  } catch (error) {
+    console.error(`herald: ${(error as Error).message}\n\n${usage}`);
+    return 2;
+  }
+  const { positionals, values } = parsed;
   const command = positionals[0];
   if (values.help || !command) {
     console.log(usage);
