@@ -4,6 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { HeraldError } from '../domain/errors.ts';
 import { createBackgroundTasks } from '../services/background-tasks.ts';
+import { registerWeb } from '../web/web-routes.ts';
 import { registerAuth } from './auth-hook.ts';
 import { handleError } from './errors.ts';
 import { registerIdempotency } from './idempotency.ts';
@@ -113,6 +114,11 @@ export async function buildApp(
   );
   // The simple webhooks API lives beside /api/v1, under /v1.
   simpleWebhookRoutes(app as unknown as HeraldFastify, deps);
+  // The customer portal, Play and the operator console: pages over the public API.
+  await registerWeb(app, {
+    frameAncestors: deps.config.portalFrameAncestors,
+    pages: { '/portal/': 'portal', '/play/': 'play', '/console/': 'console' },
+  });
   return app;
 }
 

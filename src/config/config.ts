@@ -39,6 +39,10 @@ export const ConfigSchema = Type.Object(
     retentionDays: Type.Integer({ minimum: 1, default: 30 }),
     completedRetentionDays: Type.Integer({ minimum: 1, default: 30 }),
     idempotencyTtlSeconds: Type.Integer({ minimum: 60, default: 43_200 }),
+    /** Origins allowed to embed the portal, Play and the console in a frame (CSP frame-ancestors). */
+    portalFrameAncestors: Type.Array(Type.String({ pattern: '^(https?://[^\\s;,]+|\\*)$' }), {
+      default: [],
+    }),
     /** Send webhook requests from a thread of their own (lower latency, ~40 MB more memory). */
     sendThread: Type.Boolean({ default: false }),
   },
@@ -74,6 +78,7 @@ export const environmentVariables: Record<string, EnvSetting> = {
   HERALD_COMPLETED_RETENTION_DAYS: { key: 'completedRetentionDays', kind: 'integer' },
   HERALD_IDEMPOTENCY_TTL_SECONDS: { key: 'idempotencyTtlSeconds', kind: 'integer' },
   HERALD_SEND_THREAD: { key: 'sendThread', kind: 'boolean' },
+  HERALD_PORTAL_FRAME_ANCESTORS: { key: 'portalFrameAncestors', kind: 'list' },
 };
 
 export class ConfigError extends Error {

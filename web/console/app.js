@@ -1,0 +1,4 @@
+// The console page. Built on the shared modules in /assets/lib.
+import { html, render } from '/assets/lib/html.js';
+
+render(html`<main><h1>console</h1></main>`, document.getElementById('root'));

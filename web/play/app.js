@@ -1,0 +1,4 @@
+// The play page. Built on the shared modules in /assets/lib.
+import { html, render } from '/assets/lib/html.js';
+
+render(html`<main><h1>play</h1></main>`, document.getElementById('root'));
