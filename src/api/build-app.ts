@@ -9,6 +9,7 @@ import { registerAuth } from './auth-hook.ts';
 import { handleError } from './errors.ts';
 import { registerIdempotency } from './idempotency.ts';
 import { registerOptionalBodies } from './optional-body.ts';
+import { registerRequestBudget } from './request-budget.ts';
 import { applicationRoutes } from './routes/applications.ts';
 import { attemptRoutes } from './routes/attempts.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -42,6 +43,9 @@ export const routeGroups = [
   queueRoutes,
 ];
 
+/** The largest request body: a payload at its limit, escaped, with the message's fields. */
+const bodyLimit = (maxPayloadBytes: number) => maxPayloadBytes * 2 + 65_536;
+
 export async function buildApp(
   deps: AppDeps,
   options: { logger?: FastifyServerOptions['logger'] } = {},
@@ -55,7 +59,7 @@ export async function buildApp(
       ignoreTrailingSlash: true,
       maxParamLength: 1024,
     },
-    bodyLimit: deps.config.maxPayloadBytes * 2 + 65_536,
+    bodyLimit: bodyLimit(deps.config.maxPayloadBytes),
     // Malformed URLs and over-long parameters answer in Svix's error shape too.
     frameworkErrors: handleError,
     schemaController: { compilersFactory: { buildSerializer: lazySerializers } },
@@ -91,6 +95,10 @@ export async function buildApp(
       reply,
     ),
   );
+  registerRequestBudget(app, {
+    limitBytes: deps.config.maxRequestBytesInFlight,
+    bodyLimit: bodyLimit(deps.config.maxPayloadBytes),
+  });
   registerAuth(app, deps.authenticator);
   registerIdempotency(app, {
     store: deps.store,

@@ -35,6 +35,8 @@ export const ConfigSchema = Type.Object(
     timeoutSeconds: Type.Integer({ minimum: 1, maximum: 300, default: 15 }),
     failureWindowHours: Type.Number({ exclusiveMinimum: 0, default: 120 }),
     maxPayloadBytes: Type.Integer({ minimum: 1024, default: 1_048_576 }),
+    /** Request body bytes held by requests in progress, at most; past it, 503 + Retry-After. */
+    maxRequestBytesInFlight: Type.Integer({ minimum: 1_048_576, default: 16_777_216 }),
     portalTokenTtlSeconds: Type.Integer({ minimum: 60, default: 3600 }),
     retentionDays: Type.Integer({ minimum: 1, default: 30 }),
     completedRetentionDays: Type.Integer({ minimum: 1, default: 30 }),
@@ -73,6 +75,7 @@ export const environmentVariables: Record<string, EnvSetting> = {
   HERALD_TIMEOUT_SECONDS: { key: 'timeoutSeconds', kind: 'integer' },
   HERALD_FAILURE_WINDOW_HOURS: { key: 'failureWindowHours', kind: 'number' },
   HERALD_MAX_PAYLOAD_BYTES: { key: 'maxPayloadBytes', kind: 'integer' },
+  HERALD_MAX_REQUEST_BYTES_IN_FLIGHT: { key: 'maxRequestBytesInFlight', kind: 'integer' },
   HERALD_PORTAL_TOKEN_TTL_SECONDS: { key: 'portalTokenTtlSeconds', kind: 'integer' },
   HERALD_RETENTION_DAYS: { key: 'retentionDays', kind: 'integer' },
   HERALD_COMPLETED_RETENTION_DAYS: { key: 'completedRetentionDays', kind: 'integer' },

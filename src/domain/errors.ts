@@ -19,6 +19,10 @@ export const errorCatalog = {
   server_error: { status: 500, description: 'An unexpected error; details are in the log.' },
   not_implemented: { status: 501, description: 'The operation is not available.' },
   service_unavailable: { status: 503, description: 'The database cannot be reached right now.' },
+  overloaded: {
+    status: 503,
+    description: 'Too many large requests are in progress; retry after `Retry-After` seconds.',
+  },
 } as const;
 
 export type ErrorCode = keyof typeof errorCatalog;
