@@ -186,6 +186,8 @@ export type HeraldSetup = {
   schema?: string;
   /** Where the delivering node writes its CPU profile (`--profile`). */
   profileDir?: string;
+  /** Further HERALD_* settings of the row's nodes. */
+  settings?: Record<string, string>;
 };
 
 /** A Herald data directory (SQLite) or schema (PostgreSQL) for one row. */
@@ -203,6 +205,7 @@ export function heraldEnv(setup: HeraldSetup): {
     HERALD_ALLOWED_SUBNETS: '127.0.0.0/8',
     HERALD_LOG_LEVEL: 'warn',
     ...(setup.schema ? { HERALD_DATABASE_SCHEMA: setup.schema } : {}),
+    ...setup.settings,
   };
   return { env, dbPath, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }

@@ -193,6 +193,24 @@ try {
     (m) => m.value <= 5 && rss(m),
     (p) => latencyRow(withProfile('latency at 1,000/s', 'sqlite', p)),
   );
+  // The write-bound rows again with SQLite's NORMAL sync (the log synced at checkpoints, not
+  // at each commit), to show what the durable default, FULL, costs.
+  const normalSync: HeraldSetup = { settings: { HERALD_SQLITE_SYNCHRONOUS: 'normal' } };
+  await measure(
+    'ingest',
+    'sqlite NORMAL',
+    'comparison',
+    () => null,
+    (p) => ingest(sizes, withProfile('ingest', 'sqlite NORMAL', p, normalSync)),
+  );
+  await measure(
+    'end to end',
+    'sqlite NORMAL',
+    'comparison',
+    () => null,
+    (p) => endToEnd(receiver, sizes, withProfile('end to end', 'sqlite NORMAL', p, normalSync)),
+    top.value,
+  );
   const backlogRow = `backlog ${sizes.backlog.toLocaleString('en-US')}`;
   await measure(
     backlogRow,

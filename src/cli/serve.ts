@@ -31,7 +31,10 @@ export async function serve(
 ): Promise<RunningHerald> {
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true });
-  const store = await openStore(config.databaseUrl, { schema: config.databaseSchema });
+  const store = await openStore(config.databaseUrl, {
+    schema: config.databaseSchema,
+    synchronous: config.sqliteSynchronous,
+  });
   const clock = systemClock;
   const random = systemRandom;
   const newId = createIdGenerator(clock, random);

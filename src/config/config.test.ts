@@ -63,3 +63,15 @@ test('HERALD_SEND_THREAD takes true/false or 1/0 and nothing else', () => {
     /HERALD_SEND_THREAD: "yes please" is not true or false/,
   );
 });
+
+test('SQLite sync mode: FULL by default, NORMAL only through its setting', () => {
+  assert.equal(loadConfig({ env: {} }).sqliteSynchronous, 'full');
+  assert.equal(
+    loadConfig({ env: { HERALD_SQLITE_SYNCHRONOUS: 'normal' } }).sqliteSynchronous,
+    'normal',
+  );
+  assert.throws(
+    () => loadConfig({ env: { HERALD_SQLITE_SYNCHRONOUS: 'off' } }),
+    /sqliteSynchronous \(HERALD_SQLITE_SYNCHRONOUS\)/,
+  );
+});

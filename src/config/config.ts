@@ -14,6 +14,14 @@ export const ConfigSchema = Type.Object(
       default: 'sqlite:./.herald/herald.db',
     }),
     databaseSchema: Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]{0,62}$', default: 'public' }),
+    /**
+     * SQLite's sync mode: `full` syncs the log at every commit (group commit keeps it to one
+     * sync per group), so an acknowledged publish survives a power loss; `normal` may lose
+     * the last commits on power loss (not on a crash of the process).
+     */
+    sqliteSynchronous: Type.Union([Type.Literal('full'), Type.Literal('normal')], {
+      default: 'full',
+    }),
     dataDir: Type.String({ minLength: 1, default: './.herald' }),
     adminToken: Type.Optional(Type.String({ minLength: 16 })),
     publicUrl: Type.Optional(Type.String({ pattern: '^https?://' })),
@@ -64,6 +72,7 @@ export const environmentVariables: Record<string, EnvSetting> = {
   HERALD_PORT: { key: 'port', kind: 'integer' },
   HERALD_DATABASE_URL: { key: 'databaseUrl', kind: 'string' },
   HERALD_DATABASE_SCHEMA: { key: 'databaseSchema', kind: 'string' },
+  HERALD_SQLITE_SYNCHRONOUS: { key: 'sqliteSynchronous', kind: 'string' },
   HERALD_DATA_DIR: { key: 'dataDir', kind: 'string' },
   HERALD_ADMIN_TOKEN: { key: 'adminToken', kind: 'string' },
   HERALD_PUBLIC_URL: { key: 'publicUrl', kind: 'string' },

@@ -38,10 +38,12 @@ export type Store = ReturnType<typeof createStore>;
 /** Opens the database a URL names, applies pending migrations and returns the store. */
 export async function openStore(
   databaseUrl: string,
-  options: { schema?: string } = {},
+  options: { schema?: string; synchronous?: 'full' | 'normal' } = {},
 ): Promise<Store> {
   if (databaseUrl.startsWith('sqlite:')) {
-    const db = openSqliteDatabase(databaseUrl.slice('sqlite:'.length));
+    const db = openSqliteDatabase(databaseUrl.slice('sqlite:'.length), {
+      synchronous: options.synchronous ?? 'full',
+    });
     await db.migrate();
     return createStore(db);
   }

@@ -71,7 +71,10 @@ export async function createTestApp(
       ...options.config,
     },
   });
-  const store = await openStore(config.databaseUrl, { schema: config.databaseSchema });
+  const store = await openStore(config.databaseUrl, {
+    schema: config.databaseSchema,
+    synchronous: config.sqliteSynchronous,
+  });
   const clock = fakeClock(options.start ?? Date.now());
   const newId = createIdGenerator(clock, systemRandom);
   const admin = await ensureAdminToken(store, config.adminToken, systemRandom);

@@ -1,6 +1,6 @@
 // The embedded adapter: one `node:sqlite` connection in WAL mode. node:sqlite is synchronous,
 // so a small lock keeps a transaction's statements from interleaving with other callers'.
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { closeSync, fdatasync, mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { Capabilities, Database, RunResult, SqlExecutor, SqlValue } from '../database.ts';
@@ -31,11 +31,72 @@ export const sqliteCapabilities: Capabilities = {
   },
 };
 
-export function openSqliteDatabase(path: string): Database {
+export type SqliteOptions = {
+  /**
+   * `full`: a write resolves once the write-ahead log holding it is on disk, so what was
+   * acknowledged survives a power loss. `normal`: the log reaches the disk at checkpoints
+   * only (a crash of the process loses nothing; a power loss may lose the last commits).
+   */
+  synchronous: 'full' | 'normal';
+  /** Syncs a file to disk (tests replace it to watch when writes resolve). */
+  syncFile?: (fd: number) => Promise<void>;
+};
+
+const fdatasyncAsync = (fd: number) =>
+  new Promise<void>((resolve, reject) =>
+    fdatasync(fd, (error) => (error ? reject(error) : resolve())),
+  );
+
+/**
+ * Durability without blocking: SQLite's own FULL mode syncs the log inside COMMIT, and
+ * node:sqlite runs COMMIT on the main thread, so every sync stalls the event loop and no
+ * two groups of writes can share one. Here SQLite runs with NORMAL, and after each write
+ * the log file is synced from libuv's thread pool; the write's promise resolves only then.
+ * One sync covers every commit made before it started, so concurrent writers share syncs.
+ * (A checkpoint in NORMAL mode syncs the log before copying it, and the database after.)
+ */
+function createLogSync(walPath: string, syncFile: (fd: number) => Promise<void>) {
+  let fd: number | null = null;
+  let running: Promise<void> | null = null;
+  let next: Promise<void> | null = null;
+  const start = (): Promise<void> => {
+    fd ??= openSync(walPath, 'r+');
+    running = syncFile(fd).finally(() => {
+      running = null;
+    });
+    return running;
+  };
+  return {
+    sync(): Promise<void> {
+      // A sync already under way may have started before this commit: the next covers it.
+      if (!running) return start();
+      const after = () => {
+        next = null;
+        return start();
+      };
+      next ??= running.then(after, after);
+      return next;
+    },
+    async close(): Promise<void> {
+      await Promise.allSettled([running, next]);
+      if (fd !== null) closeSync(fd);
+      fd = null;
+    },
+  };
+}
+
+export function openSqliteDatabase(
+  path: string,
+  options: SqliteOptions = { synchronous: 'full' },
+): Database {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new DatabaseSync(path);
   db.exec('PRAGMA journal_mode = WAL');
   db.exec('PRAGMA synchronous = NORMAL');
+  const logSync =
+    options.synchronous === 'full' && path !== ':memory:'
+      ? createLogSync(`${path}-wal`, options.syncFile ?? fdatasyncAsync)
+      : null;
   db.exec('PRAGMA foreign_keys = ON');
   db.exec('PRAGMA busy_timeout = 5000');
   // Checkpoints run in a worker thread (see checkpointer.ts); the main connection only steps
@@ -89,24 +150,33 @@ export function openSqliteDatabase(path: string): Database {
     (...args: A): Promise<R> =>
       held ? withLock(() => fn(...args)) : fn(...args);
 
+  const lockedRun = locked(direct.run);
   let closed = false;
   return withRiders({
     capabilities: sqliteCapabilities,
     all: locked(direct.all) as SqlExecutor['all'],
     get: locked(direct.get) as SqlExecutor['get'],
-    run: locked(direct.run),
-    transaction: (fn) =>
-      withLock(async () => {
+    run: async (sql, params) => {
+      const result = await lockedRun(sql, params);
+      if (logSync && result.changes > 0) await logSync.sync();
+      return result;
+    },
+    transaction: async (fn) => {
+      const result = await withLock(async () => {
         db.exec('BEGIN IMMEDIATE');
         try {
-          const result = await fn(direct);
+          const value = await fn(direct);
           db.exec('COMMIT');
-          return result;
+          return value;
         } catch (error) {
           db.exec('ROLLBACK');
           throw error;
         }
-      }),
+      });
+      // Outside the lock: other transactions commit meanwhile and share the next sync.
+      if (logSync) await logSync.sync();
+      return result;
+    },
     migrate: async () => applyMigrations(db),
     ping: async () => {
       try {
@@ -123,6 +193,7 @@ export function openSqliteDatabase(path: string): Database {
       if (closed) return;
       closed = true;
       await checkpointer?.stop();
+      await logSync?.close();
       await withLock(async () => db.close());
     },
   });
