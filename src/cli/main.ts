@@ -5,9 +5,12 @@ import { type Config, ConfigError, loadConfig } from '../config/config.ts';
 import { systemClock, systemRandom } from '../domain/clock.ts';
 import { createIdGenerator } from '../domain/ids.ts';
 import { createAuthenticator } from '../services/auth.ts';
+import { createSecretBox } from '../store/secret-box.ts';
 import { openStore } from '../store/store.ts';
+import { mainSecretBox, newMainSecret } from './main-secret.ts';
 import { migrateData, progressBar } from './migrate-data.ts';
 import { queueTable } from './queue.ts';
+import { rotateKey } from './rotate-key.ts';
 import { serve } from './serve.ts';
 
 const usage = `Usage: herald <command> [options]
@@ -21,6 +24,8 @@ Commands:
                                   (e.g. sqlite:./.herald/herald.db to postgres://...)
   queue [--app ID] [--endpoint ID] [--limit N]
                                   list pending deliveries, soonest first
+  rotate-key                      seal every secret at rest with a new main secret
+                                  (run it with Herald stopped; docs/security.md)
 
 Settings come from HERALD_* environment variables or a JSON file named by --config or
 HERALD_CONFIG; see docs/configuration.md.`;
@@ -90,7 +95,10 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'migrate': {
-      const store = await openStore(config.databaseUrl, { schema: config.databaseSchema });
+      const store = await openStore(config.databaseUrl, {
+        schema: config.databaseSchema,
+        secretBox: mainSecretBox(config),
+      });
       await store.close();
       console.log('Database is up to date.');
       return 0;
@@ -100,9 +108,12 @@ export async function main(argv: string[]): Promise<number> {
         console.error('herald: migrate-data needs --from sqlite:<path> and --to <database URL>');
         return 2;
       }
-      const from = await openStore(values.from, { schema: config.databaseSchema });
+      // Sealed values are copied as they are: the target runs with the same main secret.
+      const secretBox = mainSecretBox(config);
+      const from = await openStore(values.from, { schema: config.databaseSchema, secretBox });
       const to = await openStore(values.to, {
         schema: values['to-schema'] ?? config.databaseSchema,
+        secretBox,
       });
       try {
         const counts = await migrateData(
@@ -125,12 +136,19 @@ export async function main(argv: string[]): Promise<number> {
       }
     }
     case 'queue': {
-      const store = await openStore(config.databaseUrl, { schema: config.databaseSchema });
+      const store = await openStore(config.databaseUrl, {
+        schema: config.databaseSchema,
+        secretBox: mainSecretBox(config),
+      });
       try {
         process.stdout.write(await queueTable(store, values));
       } finally {
         await store.close();
       }
+      return 0;
+    }
+    case 'rotate-key': {
+      await rotateKey(config, console.log);
       return 0;
     }
     case 'openapi': {
@@ -146,7 +164,9 @@ export async function main(argv: string[]): Promise<number> {
 /** The OpenAPI document, built from the route schemas on a throwaway in-memory store. */
 export async function openApiDocument(): Promise<string> {
   const config = loadConfig({ env: {}, overrides: { adminToken: 'x'.repeat(32) } });
-  const store = await openStore('sqlite::memory:');
+  const store = await openStore('sqlite::memory:', {
+    secretBox: createSecretBox([newMainSecret()]),
+  });
   const newId = createIdGenerator(systemClock, systemRandom);
   const authenticator = createAuthenticator({
     store,

@@ -15,8 +15,10 @@ import { createAuthenticator, ensureAdminToken } from '../services/auth.ts';
 import { createBackgroundTasks } from '../services/background-tasks.ts';
 import { createMaintenance } from '../services/maintenance.ts';
 import { createOperationalEvents } from '../services/operational-events.ts';
+import { createSecretBox } from '../store/secret-box.ts';
 import { openStore, type Store } from '../store/store.ts';
 import { heraldVersion } from '../version.ts';
+import { loadMainSecrets } from './main-secret.ts';
 
 export type RunningHerald = {
   url: string;
@@ -31,10 +33,20 @@ export async function serve(
 ): Promise<RunningHerald> {
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true });
+  const mainSecrets = loadMainSecrets(config);
   const store = await openStore(config.databaseUrl, {
     schema: config.databaseSchema,
     synchronous: config.sqliteSynchronous,
+    secretBox: createSecretBox(mainSecrets.secrets),
   });
+  // Values written before encryption, or sealed with a previous main secret, are sealed with
+  // the current one (a no-op scan once done). An unknown key stops the start here.
+  try {
+    await store.sealedColumns.reseal();
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   const clock = systemClock;
   const random = systemRandom;
   const newId = createIdGenerator(clock, random);
@@ -150,6 +162,9 @@ export async function serve(
       : 'Herald worker running (role worker: no API)',
   );
   out(`Data directory: ${dataDir}`);
+  if (mainSecrets.generated) {
+    out(`Main secret generated in ${mainSecrets.file}: back it up with the database`);
+  }
   out(`Database: ${config.databaseUrl.replace(/\/\/[^@/]*@/, '//***@')}`);
   if (admin.generated) {
     out(`Operator token (shown once, also saved to ${tokenFile}):`);

@@ -24,6 +24,10 @@ export const ConfigSchema = Type.Object(
     }),
     dataDir: Type.String({ minLength: 1, default: './.herald' }),
     adminToken: Type.Optional(Type.String({ minLength: 16 })),
+    /** Seals secrets at rest; by default a key file generated in the data directory. */
+    mainSecret: Type.Optional(Type.String({ minLength: 16 })),
+    /** Earlier main secrets, still able to open values during a rotation. */
+    previousMainSecrets: Type.Array(Type.String({ minLength: 16 }), { default: [] }),
     publicUrl: Type.Optional(Type.String({ pattern: '^https?://' })),
     role: Type.Union([Type.Literal('all'), Type.Literal('api'), Type.Literal('worker')], {
       default: 'all',
@@ -75,6 +79,8 @@ export const environmentVariables: Record<string, EnvSetting> = {
   HERALD_SQLITE_SYNCHRONOUS: { key: 'sqliteSynchronous', kind: 'string' },
   HERALD_DATA_DIR: { key: 'dataDir', kind: 'string' },
   HERALD_ADMIN_TOKEN: { key: 'adminToken', kind: 'string' },
+  HERALD_MAIN_SECRET: { key: 'mainSecret', kind: 'string' },
+  HERALD_PREVIOUS_MAIN_SECRETS: { key: 'previousMainSecrets', kind: 'list' },
   HERALD_PUBLIC_URL: { key: 'publicUrl', kind: 'string' },
   HERALD_ROLE: { key: 'role', kind: 'string' },
   HERALD_LOG_LEVEL: { key: 'logLevel', kind: 'string' },

@@ -9,9 +9,10 @@ import {
   type TriggerType,
 } from '../domain/message.ts';
 import type { Database, SqlValue } from './database.ts';
-import { toEndpoint } from './endpoints.ts';
+import { type EndpointRow, endpointReader } from './endpoints.ts';
 import { type MessageFilter, type MessageRow, messageConditions, toMessage } from './messages.ts';
 import { type Page, type PageQuery, paginate } from './pagination.ts';
+import type { SecretBox } from './secret-box.ts';
 
 type DeliveryRow = {
   msg_id: string;
@@ -108,7 +109,8 @@ function attemptConditions(filter: AttemptFilter, where: string[], params: SqlVa
   }
 }
 
-export function deliveryRepository(db: Database) {
+export function deliveryRepository(db: Database, box: SecretBox) {
+  const toEndpoint = endpointReader(box);
   return {
     listAttemptsByEndpoint(endpointId: string, filter: AttemptFilter, page: PageQuery) {
       const where = ['a.endpoint_id = ?'];
@@ -235,7 +237,7 @@ export function deliveryRepository(db: Database) {
         params: [msgId],
         key: 'd.endpoint_id',
         page,
-        map: (row: Parameters<typeof toEndpoint>[0] & Record<string, unknown>) => ({
+        map: (row: EndpointRow & Record<string, unknown>) => ({
           endpoint: toEndpoint(row),
           delivery: toDelivery(unprefix(row)),
         }),

@@ -4,6 +4,7 @@ import { conflict } from '../domain/errors.ts';
 import type { Database, SqlExecutor } from './database.ts';
 import { parseJson, toJson } from './json-columns.ts';
 import { type Page, type PageQuery, paginate } from './pagination.ts';
+import type { SecretBox } from './secret-box.ts';
 
 type Row = {
   id: string;
@@ -24,26 +25,31 @@ type Row = {
   updated_at: number;
 };
 
-export const toEndpoint = (r: Row): Endpoint => ({
-  id: r.id,
-  appId: r.app_id,
-  uid: r.uid,
-  url: r.url,
-  description: r.description,
-  version: Number(r.version),
-  rateLimit: r.rate_limit === null ? null : Number(r.rate_limit),
-  disabled: Boolean(r.disabled),
-  filterTypes: parseJson(r.filter_types, null),
-  channels: parseJson(r.channels, null),
-  metadata: parseJson(r.metadata, {}),
-  headers: parseJson(r.headers, {}),
-  secrets: parseJson(r.secrets, []),
-  policy: parseJson(r.policy, null),
-  createdAt: Number(r.created_at),
-  updatedAt: Number(r.updated_at),
-});
+/** Reads an endpoint row; its headers and secrets are sealed at rest (see secret-box.ts). */
+export const endpointReader =
+  (box: SecretBox) =>
+  (r: Row): Endpoint => ({
+    id: r.id,
+    appId: r.app_id,
+    uid: r.uid,
+    url: r.url,
+    description: r.description,
+    version: Number(r.version),
+    rateLimit: r.rate_limit === null ? null : Number(r.rate_limit),
+    disabled: Boolean(r.disabled),
+    filterTypes: parseJson(r.filter_types, null),
+    channels: parseJson(r.channels, null),
+    metadata: parseJson(r.metadata, {}),
+    headers: parseJson(box.open(r.headers), {}),
+    secrets: parseJson(box.open(r.secrets), []),
+    policy: parseJson(r.policy, null),
+    createdAt: Number(r.created_at),
+    updatedAt: Number(r.updated_at),
+  });
 
-const columns = (e: Endpoint) => [
+export type EndpointRow = Row;
+
+const columns = (box: SecretBox, e: Endpoint) => [
   e.uid,
   e.url,
   e.description,
@@ -53,13 +59,14 @@ const columns = (e: Endpoint) => [
   toJson(e.filterTypes),
   toJson(e.channels),
   JSON.stringify(e.metadata),
-  JSON.stringify(e.headers),
-  JSON.stringify(e.secrets),
+  box.seal(JSON.stringify(e.headers)),
+  box.seal(JSON.stringify(e.secrets)),
   toJson(e.policy),
   e.updatedAt,
 ];
 
-export function endpointRepository(db: Database) {
+export function endpointRepository(db: Database, box: SecretBox) {
+  const toEndpoint = endpointReader(box);
   /** Every enabled endpoint of an application, with since when it has been failing. */
   async function listEnabledWithHealth(
     appId: string,
@@ -91,7 +98,7 @@ export function endpointRepository(db: Database) {
       await uniqueUid(e.uid, () =>
         db.run(
           'INSERT INTO endpoints (uid, url, description, version, rate_limit, disabled, filter_types, channels, metadata, headers, secrets, policy, updated_at, id, app_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-          [...columns(e), e.id, e.appId, e.createdAt],
+          [...columns(box, e), e.id, e.appId, e.createdAt],
         ),
       );
       return e;
@@ -133,7 +140,7 @@ export function endpointRepository(db: Database) {
       await uniqueUid(e.uid, () =>
         db.run(
           'UPDATE endpoints SET uid = ?, url = ?, description = ?, version = ?, rate_limit = ?, disabled = ?, filter_types = ?, channels = ?, metadata = ?, headers = ?, secrets = ?, policy = ?, updated_at = ? WHERE id = ?',
-          [...columns(e), e.id],
+          [...columns(box, e), e.id],
         ),
       );
       return e;

@@ -1,13 +1,15 @@
 // Idempotency keys: the first request with a key claims it; its 2xx response is kept and
-// replayed to later requests with the same key until the entry expires.
+// replayed to later requests with the same key until the entry expires. Kept responses are
+// sealed at rest: they may hold secrets (a portal token, an endpoint secret).
 import type { Database } from './database.ts';
+import type { SecretBox } from './secret-box.ts';
 
 export type IdempotencyEntry =
   | { state: 'claimed' }
   | { state: 'in-progress' }
   | { state: 'done'; statusCode: number; body: string };
 
-export function idempotencyRepository(db: Database) {
+export function idempotencyRepository(db: Database, box: SecretBox) {
   const claimOnce = (keyHash: string, now: number, expiresAt: number): Promise<IdempotencyEntry> =>
     db.transaction(async (tx) => {
       const row = await tx.get<{
@@ -20,7 +22,11 @@ export function idempotencyRepository(db: Database) {
       ]);
       if (row && Number(row.expires_at) > now) {
         if (Number(row.state) === 1) {
-          return { state: 'done', statusCode: Number(row.status_code), body: row.body ?? '' };
+          return {
+            state: 'done',
+            statusCode: Number(row.status_code),
+            body: box.open(row.body ?? ''),
+          };
         }
         return { state: 'in-progress' };
       }
@@ -47,7 +53,7 @@ export function idempotencyRepository(db: Database) {
     async complete(keyHash: string, statusCode: number, body: string): Promise<void> {
       await db.run(
         'UPDATE idempotency_keys SET state = 1, status_code = ?, body = ? WHERE key_hash = ?',
-        [statusCode, body, keyHash],
+        [statusCode, box.seal(body), keyHash],
       );
     },
 

@@ -4,8 +4,9 @@ import type { DeliveryPolicy } from '../domain/delivery-policy.ts';
 import type { Endpoint } from '../domain/endpoint.ts';
 import type { MessageAttempt, MessageStatus, TriggerType } from '../domain/message.ts';
 import type { Database, SqlExecutor } from './database.ts';
-import { toEndpoint } from './endpoints.ts';
+import { type EndpointRow, endpointReader } from './endpoints.ts';
 import { parseJson } from './json-columns.ts';
+import type { SecretBox } from './secret-box.ts';
 import { jsonBatchRecordNames, loadStatements, rowRecordNames } from './sql/statements.ts';
 
 export type ClaimedDelivery = {
@@ -45,7 +46,8 @@ export type EndpointFailureState = { failSince: number; exhaustedCount: number; 
 
 type Boarding = { records: AttemptRecord[]; now: number; written: Promise<void> };
 
-export function queueRepository(db: Database) {
+export function queueRepository(db: Database, box: SecretBox) {
+  const toEndpoint = endpointReader(box);
   const sql = loadStatements(db.capabilities.dialect);
   /** The records waiting for their transaction. */
   let boarding: Boarding | null = null;
@@ -105,7 +107,7 @@ export function queueRepository(db: Database) {
     /** The endpoints with their failure state and their application's delivery policy. */
     async loadEndpoints(ids: string[]): Promise<Map<string, LoadedEndpoint>> {
       const rows = await db.all<
-        Parameters<typeof toEndpoint>[0] & { fail_since: number | null; app_policy: string | null }
+        EndpointRow & { fail_since: number | null; app_policy: string | null }
       >(sql['load-endpoints'], [JSON.stringify(ids)]);
       return new Map(
         rows.map((r) => [

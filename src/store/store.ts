@@ -11,23 +11,26 @@ import { idempotencyRepository } from './idempotency.ts';
 import { messageRepository } from './messages.ts';
 import { openPostgresDatabase } from './postgres/postgres-database.ts';
 import { queueRepository } from './queue.ts';
+import { sealedColumnRepository } from './sealed-columns.ts';
+import type { SecretBox } from './secret-box.ts';
 import { settingRepository } from './settings.ts';
 import { openSqliteDatabase } from './sqlite/sqlite-database.ts';
 import { tokenRepository } from './tokens.ts';
 
-export function createStore(db: Database) {
-  const endpoints = endpointRepository(db);
+export function createStore(db: Database, secretBox: SecretBox) {
+  const endpoints = endpointRepository(db, secretBox);
   return {
     db,
     applications: applicationRepository(db),
     eventTypes: eventTypeRepository(db),
     endpoints,
     messages: messageRepository(db, endpoints),
-    deliveries: deliveryRepository(db),
-    queue: queueRepository(db),
+    deliveries: deliveryRepository(db, secretBox),
+    queue: queueRepository(db, secretBox),
     tokens: tokenRepository(db),
     backgroundTasks: backgroundTaskRepository(db),
-    idempotency: idempotencyRepository(db),
+    idempotency: idempotencyRepository(db, secretBox),
+    sealedColumns: sealedColumnRepository(db, secretBox),
     settings: settingRepository(db),
     close: () => db.close(),
   };
@@ -38,14 +41,19 @@ export type Store = ReturnType<typeof createStore>;
 /** Opens the database a URL names, applies pending migrations and returns the store. */
 export async function openStore(
   databaseUrl: string,
-  options: { schema?: string; synchronous?: 'full' | 'normal' } = {},
+  options: {
+    /** Seals secrets at rest; from the main secret (see services/main-secret.ts). */
+    secretBox: SecretBox;
+    schema?: string;
+    synchronous?: 'full' | 'normal';
+  },
 ): Promise<Store> {
   if (databaseUrl.startsWith('sqlite:')) {
     const db = openSqliteDatabase(databaseUrl.slice('sqlite:'.length), {
       synchronous: options.synchronous ?? 'full',
     });
     await db.migrate();
-    return createStore(db);
+    return createStore(db, options.secretBox);
   }
   if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
     const db = openPostgresDatabase(databaseUrl, options);
@@ -55,7 +63,7 @@ export async function openStore(
       await db.close();
       throw error;
     }
-    return createStore(db);
+    return createStore(db, options.secretBox);
   }
   throw new Error(`unsupported database URL: ${databaseUrl.replace(/\/\/[^@]*@/, '//***@')}`);
 }

@@ -13,6 +13,7 @@ import { openStore, type Store } from '../../src/store/store.ts';
 import { endpointRecord } from '../helpers/fixtures.ts';
 import { dropSchema, freshSchema, postgresUrl } from '../helpers/postgres.ts';
 import { type Receiver, startReceiver } from '../helpers/receiver.ts';
+import { testSecretBox } from '../helpers/secret-box.ts';
 
 type Node = { store: Store; http: HttpClient; dispatcher: Dispatcher; sent: () => number };
 
@@ -76,8 +77,8 @@ before(async () => {
   receiver = await startReceiver(() => ({ status: 200, delayMs: Math.floor(Math.random() * 4) }));
   // Both nodes start (and migrate) at once.
   const stores = await Promise.all([
-    openStore(postgresUrl, { schema }),
-    openStore(postgresUrl, { schema }),
+    openStore(postgresUrl, { schema, secretBox: testSecretBox }),
+    openStore(postgresUrl, { schema, secretBox: testSecretBox }),
   ]);
   nodes = await Promise.all(stores.map((store) => startNode(store)));
   const store = stores[0] as Store;

@@ -9,6 +9,7 @@ import { openStore } from '../../src/store/store.ts';
 import { apiClient } from '../helpers/api.ts';
 import { dropSchema, freshSchema, postgresUrl } from '../helpers/postgres.ts';
 import { startReceiver } from '../helpers/receiver.ts';
+import { testSecretBox } from '../helpers/secret-box.ts';
 import { createTestApp } from '../helpers/test-app.ts';
 
 const run = promisify(execFile);
@@ -46,7 +47,7 @@ test('an embedded installation moves to PostgreSQL whole', { timeout: 60_000 }, 
     );
     assert.match(stderr, /\[#+\] 100% messages 1201\/1201/);
 
-    const target = await openStore(postgresUrl, { schema });
+    const target = await openStore(postgresUrl, { schema, secretBox: testSecretBox });
     try {
       const moved = await target.messages.list(
         app.id,

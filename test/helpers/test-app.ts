@@ -21,6 +21,7 @@ import {
 } from '../../src/services/operational-events.ts';
 import { openStore, type Store } from '../../src/store/store.ts';
 import { dropSchema, freshSchema, postgresUrl } from './postgres.ts';
+import { testSecretBox } from './secret-box.ts';
 
 export const adminToken = 'test_admin_token_0123456789abcdef';
 
@@ -74,6 +75,7 @@ export async function createTestApp(
   const store = await openStore(config.databaseUrl, {
     schema: config.databaseSchema,
     synchronous: config.sqliteSynchronous,
+    secretBox: testSecretBox,
   });
   const clock = fakeClock(options.start ?? Date.now());
   const newId = createIdGenerator(clock, systemRandom);

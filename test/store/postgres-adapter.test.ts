@@ -15,6 +15,7 @@ import { jsonBatchRecordNames, loadStatements } from '../../src/store/sql/statem
 import { createStore, openStore, type Store } from '../../src/store/store.ts';
 import { endpointRecord } from '../helpers/fixtures.ts';
 import { dropSchema, freshSchema, postgresUrl } from '../helpers/postgres.ts';
+import { testSecretBox } from '../helpers/secret-box.ts';
 
 const t0 = Date.parse('2026-03-01T00:00:00Z');
 
@@ -45,8 +46,8 @@ describe('PostgreSQL adapter', () => {
       'exactly one node applies the migration',
     );
     [a, b] = await Promise.all([
-      openStore(postgresUrl, { schema }),
-      openStore(postgresUrl, { schema }),
+      openStore(postgresUrl, { schema, secretBox: testSecretBox }),
+      openStore(postgresUrl, { schema, secretBox: testSecretBox }),
     ]);
   });
   after(async () => {
@@ -250,7 +251,7 @@ test('recording attempts finds its deliveries by index, even where plans were fi
   const db = openPostgresDatabase(postgresUrl, { schema, max: 1 });
   try {
     await db.migrate();
-    const store = createStore(db);
+    const store = createStore(db, testSecretBox);
     const now = t0;
     const newId = createIdGenerator({ now: () => now }, systemRandom);
     const app = await store.applications.create({

@@ -7,11 +7,12 @@ import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { openSqliteDatabase } from '../../src/store/sqlite/sqlite-database.ts';
 import { openStore } from '../../src/store/store.ts';
+import { testSecretBox } from '../helpers/secret-box.ts';
 import { storeContract } from './contract.ts';
 
 storeContract('SQLite', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'herald-store-'));
-  const store = await openStore(`sqlite:${join(dir, 'herald.db')}`);
+  const store = await openStore(`sqlite:${join(dir, 'herald.db')}`, { secretBox: testSecretBox });
   return {
     store,
     cleanup: async () => {
