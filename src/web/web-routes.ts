@@ -82,9 +82,10 @@ export async function registerWeb(
   const vendor = vendorModules();
   await app.register(async (web) => {
     // Pages and their files are public: what they show comes from the API, with the caller's
-    // own token.
+    // own token. They are not API operations, so the OpenAPI document leaves them out.
     web.addHook('onRoute', (route) => {
       route.config = { ...(route.config as object), auth: 'public' };
+      route.schema = { ...route.schema, hide: true };
     });
     web.addHook('onSend', async (_request, reply: FastifyReply, payload) => {
       reply.headers(headers);
