@@ -6,6 +6,7 @@ import { buildApp, type HeraldApp } from '../api/build-app.ts';
 import type { ApiEvents } from '../api/types.ts';
 import { type Config, deliveryDefaults } from '../config/config.ts';
 import { createHttpClient } from '../delivery/http-client.ts';
+import { wholeAddressSpaces } from '../delivery/ip-range.ts';
 import { createThreadedHttpClient } from '../delivery/threaded-http-client.ts';
 import { createDispatcher } from '../dispatcher/dispatcher.ts';
 import { createEndpointTester } from '../dispatcher/endpoint-test.ts';
@@ -162,6 +163,12 @@ export async function serve(
       : 'Herald worker running (role worker: no API)',
   );
   out(`Data directory: ${dataDir}`);
+  const wide = wholeAddressSpaces(config.allowedSubnets);
+  if (wide.length > 0) {
+    out(
+      `Warning: HERALD_ALLOWED_SUBNETS includes ${wide.join(' and ')}: webhooks may reach any private, loopback or cloud metadata address (the private-address guard is off for that address family)`,
+    );
+  }
   if (mainSecrets.generated) {
     out(`Main secret generated in ${mainSecrets.file}: back it up with the database`);
   }

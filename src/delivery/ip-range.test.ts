@@ -9,6 +9,7 @@ import {
   parseSubnetList,
   parseSubnets,
   reservedReason,
+  wholeAddressSpaces,
 } from './ip-range.ts';
 
 test('addresses parse to numbers in every IPv6 spelling', () => {
@@ -195,4 +196,9 @@ test('allowed subnets match IPv4, IPv6 and IPv4 carried inside IPv6', () => {
   assert.equal(inSubnets('8.8.8.8', []), false);
   // A mapped subnet written in IPv6 matches the mapped spelling.
   assert.ok(inSubnets('::ffff:7f00:1', parseSubnetList('::ffff:0:0/96')));
+});
+
+test('subnets that span a whole address family are named for a warning', () => {
+  assert.deepEqual(wholeAddressSpaces(['0.0.0.0/0', '10.0.0.0/8', '::/0']), ['0.0.0.0/0', '::/0']);
+  assert.deepEqual(wholeAddressSpaces(['127.0.0.1/32', '192.168.0.0/16', '10.0.0.0/8']), []);
 });

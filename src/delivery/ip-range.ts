@@ -181,3 +181,13 @@ export function parseSubnets(cidrs: string | readonly string[]): (address: strin
   const subnets = parseSubnetList(cidrs);
   return (address) => inSubnets(address, subnets);
 }
+
+/**
+ * The subnets of a list that span a whole address family (`0.0.0.0/0`, `::/0`): allowing
+ * one turns the private-address guard off for that family, which is almost never meant.
+ */
+export function wholeAddressSpaces(cidrs: readonly string[]): string[] {
+  return parseSubnetList(cidrs)
+    .filter((s) => s.prefix === 0)
+    .map((s) => s.text);
+}

@@ -84,4 +84,3 @@ test('the benchmark runs end to end, reports every row and profiles on request',
     rmSync(out, { recursive: true, force: true });
   }
 });
-
