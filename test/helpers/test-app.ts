@@ -5,7 +5,11 @@ import { join } from 'node:path';
 import { buildApp, type HeraldApp } from '../../src/api/build-app.ts';
 import type { ApiEvents } from '../../src/api/types.ts';
 import { type Config, deliveryDefaults, loadConfig } from '../../src/config/config.ts';
-import { createHttpClient, type HttpClient } from '../../src/delivery/http-client.ts';
+import {
+  createHttpClient,
+  type HttpClient,
+  type LookupFunction,
+} from '../../src/delivery/http-client.ts';
 import { createDispatcher, type Dispatcher } from '../../src/dispatcher/dispatcher.ts';
 import { createEndpointTester } from '../../src/dispatcher/endpoint-test.ts';
 import { fakeClock, type Random, systemRandom } from '../../src/domain/clock.ts';
@@ -56,6 +60,10 @@ export async function createTestApp(
     maxInFlight?: number;
     /** At most about this many payload bytes in flight. */
     maxInFlightBytes?: number;
+    /** Private destinations the HTTP client may reach (default: loopback, for receivers). */
+    allowedSubnets?: string[];
+    /** Resolves host names for the HTTP client instead of DNS. */
+    lookup?: LookupFunction;
   } = {},
 ): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'herald-test-'));
@@ -97,9 +105,10 @@ export async function createTestApp(
   });
   await operationalEvents.operationalApp();
   const http = createHttpClient({
-    allowedSubnets: ['127.0.0.0/8', '::1/128'],
+    allowedSubnets: options.allowedSubnets ?? ['127.0.0.0/8', '::1/128'],
     userAgent: 'Herald/test',
     ...(options.ca ? { ca: options.ca } : {}),
+    ...(options.lookup ? { lookup: options.lookup } : {}),
   });
   const dispatcher = createDispatcher({
     store,
