@@ -1,0 +1,268 @@
+// The authorization matrix, generated from the route table: every API route (from the
+// OpenAPI document, which every route must be in) is called as each kind of caller, and
+// the answer must match the access the route declares here. A route added without a row
+// fails the first test.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { apiClient } from '../helpers/api.ts';
+import { createTestApp, type TestApp } from '../helpers/test-app.ts';
+
+/**
+ * Who may call a route: `public` anyone; `any` any valid token; `app` the operator, or a
+ * token of the application in the path; `operator` the operator alone.
+ */
+type Access = 'public' | 'any' | 'app' | 'operator';
+
+const access: Record<string, Access> = {
+  'GET /api/v1/health/ping': 'public',
+  'GET /api/v1/health': 'public',
+  'POST /api/v1/auth/app-portal-access/{app_id}': 'operator',
+  'POST /api/v1/auth/dashboard-access/{app_id}': 'operator',
+  'POST /api/v1/auth/logout': 'any',
+  'POST /api/v1/auth/app/{app_id}/expire-all': 'operator',
+  'GET /api/v1/app': 'operator',
+  'POST /api/v1/app': 'operator',
+  'GET /api/v1/app/{app_id}': 'app',
+  'PUT /api/v1/app/{app_id}': 'operator',
+  'PATCH /api/v1/app/{app_id}': 'operator',
+  'DELETE /api/v1/app/{app_id}': 'operator',
+  'GET /api/v1/event-type': 'any',
+  'POST /api/v1/event-type': 'operator',
+  'GET /api/v1/event-type/{event_type_name}': 'any',
+  'PUT /api/v1/event-type/{event_type_name}': 'operator',
+  'PATCH /api/v1/event-type/{event_type_name}': 'operator',
+  'DELETE /api/v1/event-type/{event_type_name}': 'operator',
+  'GET /api/v1/app/{app_id}/endpoint': 'app',
+  'POST /api/v1/app/{app_id}/endpoint': 'app',
+  'GET /api/v1/app/{app_id}/endpoint/{endpoint_id}': 'app',
+  'PUT /api/v1/app/{app_id}/endpoint/{endpoint_id}': 'app',
+  'PATCH /api/v1/app/{app_id}/endpoint/{endpoint_id}': 'app',
+  'DELETE /api/v1/app/{app_id}/endpoint/{endpoint_id}': 'app',
+  'GET /api/v1/app/{app_id}/endpoint/{endpoint_id}/secret': 'app',
+  'POST /api/v1/app/{app_id}/endpoint/{endpoint_id}/secret/rotate': 'app',
+  'GET /api/v1/app/{app_id}/endpoint/{endpoint_id}/headers': 'app',
+  'PUT /api/v1/app/{app_id}/endpoint/{endpoint_id}/headers': 'app',
+  'PATCH /api/v1/app/{app_id}/endpoint/{endpoint_id}/headers': 'app',
+  'GET /api/v1/app/{app_id}/endpoint/{endpoint_id}/stats': 'app',
+  'POST /api/v1/app/{app_id}/endpoint/{endpoint_id}/test': 'app',
+  'GET /api/v1/app/{app_id}/msg': 'app',
+  'POST /api/v1/app/{app_id}/msg': 'operator',
+  'POST /api/v1/app/{app_id}/msg/precheck/active': 'operator',
+  'GET /api/v1/app/{app_id}/msg/{msg_id}': 'app',
+  'DELETE /api/v1/app/{app_id}/msg/{msg_id}/content': 'operator',
+  'POST /api/v1/app/{app_id}/endpoint/{endpoint_id}/send-example': 'app',
+  'GET /api/v1/app/{app_id}/attempt/endpoint/{endpoint_id}': 'app',
+  'GET /api/v1/app/{app_id}/attempt/msg/{msg_id}': 'app',
+  'GET /api/v1/app/{app_id}/endpoint/{endpoint_id}/msg': 'app',
+  'GET /api/v1/app/{app_id}/msg/{msg_id}/endpoint': 'app',
+  'GET /api/v1/app/{app_id}/msg/{msg_id}/attempt/{attempt_id}': 'app',
+  'DELETE /api/v1/app/{app_id}/msg/{msg_id}/attempt/{attempt_id}/content': 'operator',
+  'POST /api/v1/app/{app_id}/msg/{msg_id}/endpoint/{endpoint_id}/resend': 'app',
+  'POST /api/v1/app/{app_id}/endpoint/{endpoint_id}/recover': 'app',
+  'POST /api/v1/app/{app_id}/endpoint/{endpoint_id}/replay-missing': 'app',
+  'POST /api/v1/app/{app_id}/endpoint/{endpoint_id}/bulk-replay': 'app',
+  'GET /api/v1/background-task': 'operator',
+  'GET /api/v1/background-task/{task_id}': 'operator',
+  'GET /api/v1/operational-webhook/endpoint': 'operator',
+  'POST /api/v1/operational-webhook/endpoint': 'operator',
+  'GET /api/v1/operational-webhook/endpoint/{endpoint_id}': 'operator',
+  'PUT /api/v1/operational-webhook/endpoint/{endpoint_id}': 'operator',
+  'PATCH /api/v1/operational-webhook/endpoint/{endpoint_id}': 'operator',
+  'DELETE /api/v1/operational-webhook/endpoint/{endpoint_id}': 'operator',
+  'GET /api/v1/operational-webhook/endpoint/{endpoint_id}/secret': 'operator',
+  'POST /api/v1/operational-webhook/endpoint/{endpoint_id}/secret/rotate': 'operator',
+  'GET /api/v1/operational-webhook/endpoint/{endpoint_id}/headers': 'operator',
+  'PUT /api/v1/operational-webhook/endpoint/{endpoint_id}/headers': 'operator',
+  'PATCH /api/v1/operational-webhook/endpoint/{endpoint_id}/headers': 'operator',
+  'GET /api/v1/queue': 'operator',
+  'POST /v1/webhooks': 'operator',
+  'GET /v1/webhooks': 'operator',
+  'GET /v1/webhooks/{id}': 'operator',
+  'PATCH /v1/webhooks/{id}': 'operator',
+  'DELETE /v1/webhooks/{id}': 'operator',
+  'POST /v1/webhooks/test': 'operator',
+  'POST /v1/events': 'operator',
+};
+
+/** A plausible body per route, so that refusals are about who calls, not what is sent. */
+const bodies: Record<string, unknown> = {
+  'POST /api/v1/app': { name: 'matrix' },
+  'PUT /api/v1/app/{app_id}': { name: 'matrix' },
+  'PATCH /api/v1/app/{app_id}': { name: 'matrix' },
+  'POST /api/v1/event-type': { name: 'matrix.other', description: 'd' },
+  'PUT /api/v1/event-type/{event_type_name}': { description: 'd' },
+  'PATCH /api/v1/event-type/{event_type_name}': { description: 'd' },
+  'POST /api/v1/app/{app_id}/endpoint': { url: 'https://example.com/a' },
+  'PUT /api/v1/app/{app_id}/endpoint/{endpoint_id}': { url: 'https://example.com/b' },
+  'PATCH /api/v1/app/{app_id}/endpoint/{endpoint_id}': { description: 'd' },
+  'PUT /api/v1/app/{app_id}/endpoint/{endpoint_id}/headers': { headers: { 'x-a': '1' } },
+  'PATCH /api/v1/app/{app_id}/endpoint/{endpoint_id}/headers': { headers: { 'x-b': '2' } },
+  'POST /api/v1/app/{app_id}/msg': { eventType: 'matrix.event', payload: { a: 1 } },
+  'POST /api/v1/app/{app_id}/msg/precheck/active': { eventType: 'matrix.event' },
+  'POST /api/v1/app/{app_id}/endpoint/{endpoint_id}/send-example': { eventType: 'matrix.event' },
+  'POST /api/v1/app/{app_id}/endpoint/{endpoint_id}/recover': {
+    since: '2020-01-01T00:00:00Z',
+  },
+  'POST /api/v1/app/{app_id}/endpoint/{endpoint_id}/replay-missing': {
+    since: '2020-01-01T00:00:00Z',
+  },
+  'POST /api/v1/app/{app_id}/endpoint/{endpoint_id}/bulk-replay': {
+    since: '2020-01-01T00:00:00Z',
+  },
+  'POST /api/v1/operational-webhook/endpoint': { url: 'https://example.com/ops' },
+  'PUT /api/v1/operational-webhook/endpoint/{endpoint_id}': { url: 'https://example.com/o' },
+  'PATCH /api/v1/operational-webhook/endpoint/{endpoint_id}': { description: 'd' },
+  'PUT /api/v1/operational-webhook/endpoint/{endpoint_id}/headers': { headers: { 'x-a': '1' } },
+  'PATCH /api/v1/operational-webhook/endpoint/{endpoint_id}/headers': {
+    headers: { 'x-b': '2' },
+  },
+  'POST /v1/webhooks': { url: 'https://example.com/w', secret: 'a-secret-of-some-length' },
+  'PATCH /v1/webhooks/{id}': { url: 'https://example.com/w2' },
+  'POST /v1/webhooks/test': { event: 'matrix.event' },
+  'POST /v1/events': { type: 'matrix.event', data: { object: {} } },
+};
+
+type Caller = 'operator' | 'own app' | 'other app' | 'none' | 'invalid' | 'expired' | 'logged out';
+const callers: Caller[] = [
+  'none',
+  'invalid',
+  'expired',
+  'logged out',
+  'other app',
+  'own app',
+  'operator',
+];
+
+function allowed(route: Access, caller: Caller): boolean {
+  if (route === 'public') return true;
+  if (['none', 'invalid', 'expired', 'logged out'].includes(caller)) return false;
+  if (route === 'any') return true;
+  if (route === 'app') return caller === 'operator' || caller === 'own app';
+  return caller === 'operator';
+}
+
+let t: TestApp;
+let api: ReturnType<typeof apiClient>;
+let routes: string[];
+
+before(async () => {
+  t = await createTestApp();
+  api = apiClient(t);
+  await t.app.ready();
+  const doc = t.app.swagger() as { paths: Record<string, Record<string, unknown>> };
+  routes = Object.entries(doc.paths).flatMap(([path, operations]) =>
+    Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`),
+  );
+  await api('POST', '/event-type', { name: 'matrix.event', description: 'matrix' });
+});
+
+after(() => t.close());
+
+test('every route of the API has a row in the authorization matrix', () => {
+  const missing = routes.filter((route) => !(route in access));
+  assert.deepEqual(missing, [], 'routes without a row: declare who may call them');
+  const stale = Object.keys(access).filter((route) => !routes.includes(route));
+  assert.deepEqual(stale, [], 'rows without a route');
+});
+
+/** A fresh application with one of everything, and a token for each kind of caller. */
+async function fixture(n: number) {
+  const own = await api<{ id: string }>('POST', '/app', { name: `own ${n}` });
+  const other = await api<{ id: string }>('POST', '/app', { name: `other ${n}` });
+  const endpoint = await api<{ id: string }>('POST', `/app/${own.id}/endpoint`, {
+    url: 'https://example.com/hook',
+  });
+  const msg = await api<{ id: string }>('POST', `/app/${own.id}/msg`, {
+    eventType: 'matrix.event',
+    payload: { n },
+  });
+  await t.dispatcher.runDue();
+  const attempt = await api<{ data: { id: string }[] }>(
+    'GET',
+    `/app/${own.id}/attempt/msg/${msg.id}`,
+  );
+  const ops = await api<{ id: string }>('POST', '/operational-webhook/endpoint', {
+    url: 'https://example.com/ops',
+  });
+  const simple = await api<{ id: string }>('POST', '/v1/webhooks', {
+    url: 'https://example.com/simple',
+    secret: 'a-secret-of-some-length',
+  }).catch(() => ({ id: 'none' }));
+  const task = await api<{ id: string }>('POST', `/app/${own.id}/endpoint/${endpoint.id}/recover`, {
+    since: '2020-01-01T00:00:00Z',
+  });
+  const token = async (app: string, expiry?: number) =>
+    (
+      await api<{ token: string }>('POST', `/auth/app-portal-access/${app}`, {
+        ...(expiry ? { expiry } : {}),
+      })
+    ).token;
+  const expired = await token(own.id, 60);
+  const loggedOut = await token(own.id);
+  await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/logout',
+    headers: { authorization: `Bearer ${loggedOut}` },
+  });
+  const tokens: Record<Caller, string | null> = {
+    operator: t.admin.authorization?.slice('Bearer '.length) ?? null,
+    'own app': await token(own.id),
+    'other app': await token(other.id),
+    none: null,
+    invalid: 'hrld_app_not-a-real-token',
+    expired,
+    'logged out': loggedOut,
+  };
+  const params: Record<string, string> = {
+    app_id: own.id,
+    endpoint_id: endpoint.id,
+    msg_id: msg.id,
+    attempt_id: attempt.data[0]?.id ?? 'atmpt_none',
+    event_type_name: 'matrix.event',
+    task_id: task.id,
+    id: simple.id,
+  };
+  return { tokens, params, ops };
+}
+
+test('each route answers each caller as its row says', async () => {
+  const failures: string[] = [];
+  let n = 0;
+  for (const route of routes) {
+    const rule = access[route];
+    if (!rule) continue;
+    n++;
+    const { tokens, params, ops } = await fixture(n);
+    // The expired token's hour has passed; every other token is still valid.
+    const [method, pathTemplate] = route.split(' ') as [string, string];
+    const path = pathTemplate.replace(/\{(\w+)\}/g, (_, name: string) =>
+      pathTemplate.startsWith('/api/v1/operational-webhook') && name === 'endpoint_id'
+        ? ops.id
+        : (params[name] ?? name),
+    );
+    for (const caller of callers) {
+      if (caller === 'expired') t.clock.advance(61_000);
+      const token = tokens[caller];
+      const response = await t.app.inject({
+        method: method as 'GET',
+        url: path,
+        headers: token ? { authorization: `Bearer ${token}` } : {},
+        ...(route in bodies ? { payload: bodies[route] as Record<string, unknown> } : {}),
+      });
+      if (caller === 'expired') t.clock.advance(-61_000);
+      const status = response.statusCode;
+      const refused = status === 401 || status === 403;
+      const expected = allowed(rule, caller);
+      if (expected === refused || status >= 500) {
+        failures.push(`${route} as ${caller}: ${status} ${response.body.slice(0, 120)}`);
+      } else if (refused) {
+        const code = JSON.parse(response.body).code;
+        const want = ['none', 'invalid', 'expired', 'logged out'].includes(caller) ? 401 : 403;
+        if (status !== want || typeof code !== 'string') {
+          failures.push(`${route} as ${caller}: ${status} (want ${want}) ${response.body}`);
+        }
+      }
+    }
+  }
+  assert.deepEqual(failures, []);
+});
