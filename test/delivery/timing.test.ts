@@ -120,3 +120,33 @@ test("a throttled endpoint's deliveries go out as its slots open, not later", as
     await receiver.close();
   }
 });
+
+test('a resend goes out at once, not at the next look at the queue', async () => {
+  const t = await createTestApp({ realTime: true });
+  const { receiver, arrivals } = await timedReceiver(200);
+  try {
+    const api = apiClient(t);
+    const app = await api<{ id: string }>('POST', '/app', { name: 'resend' });
+    const endpoint = await api<{ id: string }>('POST', `/app/${app.id}/endpoint`, {
+      url: receiver.url,
+    });
+    const msg = await api<{ id: string }>('POST', `/app/${app.id}/msg`, {
+      eventType: 'a.b',
+      payload: {},
+    });
+    await waitUntil(() => arrivals.length === 1, 3000, 'the first send');
+    const asked = Date.now();
+    await api(
+      'POST',
+      `/app/${app.id}/msg/${msg.id}/endpoint/${endpoint.id}/resend`,
+      undefined,
+      202,
+    );
+    await waitUntil(() => arrivals.length === 2, onTimeMs + 2000, 'the resend');
+    const late = (arrivals[1] ?? 0) - asked;
+    assert.ok(late <= onTimeMs, `the resend went out ${late} ms after it was asked for`);
+  } finally {
+    await t.close();
+    await receiver.close();
+  }
+});
