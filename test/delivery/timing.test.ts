@@ -6,6 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { apiClient } from '../helpers/api.ts';
+import { startInProcessHerald } from '../helpers/herald-process.ts';
+import { dropSchema, freshSchema, postgresUrl } from '../helpers/postgres.ts';
 import { startReceiver } from '../helpers/receiver.ts';
 import { createTestApp } from '../helpers/test-app.ts';
 
@@ -148,5 +150,41 @@ test('a resend goes out at once, not at the next look at the queue', async () =>
   } finally {
     await t.close();
     await receiver.close();
+  }
+});
+
+test('herald serve with HERALD_RETRY_SCHEDULE=1,1,1: each retry within 1 s of its due time', async () => {
+  // The program as `herald serve` wires it, on the store the suite runs on.
+  const onPostgres = process.env.HERALD_TEST_DATABASE === 'postgres';
+  const schema = onPostgres ? freshSchema() : undefined;
+  const herald = await startInProcessHerald({
+    retrySchedule: [1, 1, 1],
+    allowedSubnets: ['127.0.0.0/8'],
+    ...(schema ? { databaseUrl: postgresUrl, databaseSchema: schema } : {}),
+  });
+  const { receiver, arrivals } = await timedReceiver(500);
+  try {
+    const call = async <T>(path: string, body: unknown): Promise<T> => {
+      const response = await fetch(`${herald.url}/api/v1${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${herald.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      assert.ok(response.status < 300, `${path}: ${response.status}`);
+      return (await response.json()) as T;
+    };
+    const app = await call<{ id: string }>('/app', { name: 'serve' });
+    await call(`/app/${app.id}/endpoint`, { url: receiver.url });
+    await call(`/app/${app.id}/msg`, { eventType: 'a.b', payload: {} });
+    // ±20 % jitter on each 1 s wait, and at most 1 s late.
+    await waitUntil(() => arrivals.length === 4, 3 * (1200 + onTimeMs) + 2000, 'four attempts');
+    for (const [i, gap] of gaps(arrivals).entries()) {
+      assert.ok(gap >= 800 - 20, `attempt ${i + 2} came ${gap} ms after the one before`);
+      assert.ok(gap <= 1200 + onTimeMs, `attempt ${i + 2} came ${gap} ms after the one before`);
+    }
+  } finally {
+    await herald.close();
+    await receiver.close();
+    if (schema) await dropSchema(schema);
   }
 });
