@@ -9,7 +9,11 @@ export type SendErrorCode =
   | 'timeout'
   | 'connection_failed'
   | 'tls_error'
-  | 'redirect';
+  | 'redirect'
+  /** No request could be built (rendered or signed) from the payload under the policy. */
+  | 'render_failed'
+  /** The client failed instead of reporting a result. */
+  | 'send_failed';
 
 export type OutboundRequest = {
   url: string;

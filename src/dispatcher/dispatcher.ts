@@ -1,11 +1,12 @@
 // The dispatcher: claims due deliveries in batches under a lease, sends them with bounded
 // concurrency (overall and per endpoint), records every attempt, plans the next try, and
-// keeps endpoint health. It wakes on publish and sleeps until the next delivery is due.
+// keeps endpoint health. It wakes on publish and sleeps until the next delivery is due, a time
+// every producer of due work can move earlier (see due-timer.ts).
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type HttpClient, isSuccess, notSent, type SendResult } from '../delivery/outbound.ts';
+import { type HttpClient, isSuccess } from '../delivery/outbound.ts';
 import type { Application } from '../domain/application.ts';
 import type { Clock, Random } from '../domain/clock.ts';
-import { type ServerDefaults, signsStandardWebhooks } from '../domain/delivery-policy.ts';
+import type { ServerDefaults } from '../domain/delivery-policy.ts';
 import type { IdGenerator } from '../domain/ids.ts';
 import { type MessageAttempt, MessageStatus, TriggerType } from '../domain/message.ts';
 import {
@@ -21,11 +22,12 @@ import type {
 } from '../store/queue.ts';
 import type { Store } from '../store/store.ts';
 import { createCapacity } from './capacity.ts';
+import { createDueTimer } from './due-timer.ts';
 import { createEndpointGate } from './endpoint-gate.ts';
 import { createEndpointHealth, type OperationalEventSink } from './endpoint-health.ts';
-import { createEndpointSettings, currentSecret } from './endpoint-settings.ts';
+import { createEndpointSettings } from './endpoint-settings.ts';
 import { createDispatchOffer, type DispatchOffer } from './offer.ts';
-import { renderRequest } from './render.ts';
+import { sendAttempt } from './send-attempt.ts';
 
 export type DispatcherSettings = {
   retrySchedule: readonly number[];
@@ -36,7 +38,10 @@ export type DispatcherSettings = {
   batchSize?: number;
   maxInFlight?: number;
   perEndpointConcurrency?: number;
-  /** Longest sleep when nothing is due (a safety net; publishes wake the loop at once). */
+  /**
+   * Longest sleep when nothing is known to be due (a safety net: whatever makes work due
+   * wakes the loop or moves its wake-up earlier).
+   */
   maxIdleMs?: number;
   /**
    * How long a finished attempt's record may wait for a transaction to ride on (a publish's,
@@ -95,8 +100,9 @@ export function createDispatcher(deps: DispatcherDeps) {
   // the others finishing meanwhile: the receiver already has its request, and a commit costs
   // as much as dozens of rows.
   const recordLingerMs = settings.recordLingerMs ?? 5;
-  let wakeUp: (() => void) | null = null;
-  let woken = false;
+  const due = createDueTimer({ clock, maxIdleMs });
+  /** Ends the wait of a loop that is waiting for room (every slot taken). */
+  let roomWaiter: (() => void) | null = null;
   /** The loop is waiting for attempts to finish because every slot was taken. */
   let full = false;
   let stopping = false;
@@ -105,8 +111,8 @@ export function createDispatcher(deps: DispatcherDeps) {
   let loopDone: Promise<void> | null = null;
 
   function wake(): void {
-    woken = true;
-    wakeUp?.();
+    due.wake();
+    roomWaiter?.();
   }
 
   /** Claims one batch and starts its deliveries; returns how many were claimed. */
@@ -114,7 +120,8 @@ export function createDispatcher(deps: DispatcherDeps) {
     const room = capacity.room(batchSize);
     if (room === 0) return 0;
     const now = clock.now();
-    const claimed = await store.queue.claim(now, now + leaseMs, room);
+    const leaseEnd = now + leaseMs;
+    const claimed = await store.queue.claim(now, leaseEnd, room);
     if (claimed.length === 0) return 0;
     const [messages, endpoints] = await Promise.all([
       store.queue.loadMessages([...new Set(claimed.map((c) => c.msgId))]),
@@ -143,22 +150,31 @@ export function createDispatcher(deps: DispatcherDeps) {
           slot = { ...(await store.queue.takeThrottleSlot(id, now, interval)), deferred: 0 };
           throttleSlots.set(id, slot);
           if (slot.granted) {
-            start(delivery, message, endpoint);
+            start(delivery, message, endpoint, leaseEnd);
             continue;
           }
         }
         deferTo(Math.ceil(slot.nextAt + slot.deferred * interval), delivery);
         slot.deferred++;
       } else {
-        start(delivery, message, endpoint);
+        start(delivery, message, endpoint, leaseEnd);
       }
     }
     if (paused.length > 0) await store.queue.defer(paused, null, now);
-    for (const [at, list] of later) await store.queue.defer(list, at, now);
+    for (const [at, list] of later) {
+      await store.queue.defer(list, at, now);
+      due.dueBy(at);
+    }
     return claimed.length;
   }
 
-  function start(delivery: ClaimedDelivery, message: QueuedMessage, endpoint: LoadedEndpoint) {
+  /** Starts one claimed delivery, leased until `leaseEnd`. */
+  function start(
+    delivery: ClaimedDelivery,
+    message: QueuedMessage,
+    endpoint: LoadedEndpoint,
+    leaseEnd: number,
+  ) {
     const bytes = message.payload?.length ?? 0;
     capacity.begin(bytes);
     const task = (async () => {
@@ -184,9 +200,11 @@ export function createDispatcher(deps: DispatcherDeps) {
         exchanged();
       }
     })()
-      .catch((error: unknown) =>
-        deps.log?.error({ err: error }, 'delivery attempt failed unexpectedly'),
-      )
+      .catch((error: unknown) => {
+        deps.log?.error({ err: error }, 'delivery attempt failed unexpectedly');
+        // Nothing recorded (the database failed?): the delivery falls due when its lease ends.
+        due.dueBy(leaseEnd);
+      })
       .finally(() => {
         capacity.end(bytes);
         running.delete(task);
@@ -208,31 +226,16 @@ export function createDispatcher(deps: DispatcherDeps) {
     const startedAt = clock.now();
     const attemptId = deps.newId('attempt');
     const attemptNumber = delivery.attemptCount + 1;
-    let result: SendResult;
-    if (message.payload === null) {
-      result = notSent(
-        'invalid_url',
-        'the message payload has expired or was deleted; nothing was sent',
-      );
-    } else {
-      const request = renderRequest({
-        message,
-        endpoint,
-        policy,
-        signers: signsStandardWebhooks(policy)
-          ? endpointSettings.signersFor(endpoint, startedAt)
-          : [],
-        secret: currentSecret(endpoint),
-        attemptId,
-        attemptNumber,
-        timestampSeconds: Math.floor(startedAt / 1000),
-      });
-      result = await deps.http.send({
-        ...request,
-        timeoutMs: policy.timeoutSeconds * 1000,
-        httpsOnly: policy.httpsOnly,
-      });
-    }
+    const { result, hopeless } = await sendAttempt({
+      http: deps.http,
+      settings: endpointSettings,
+      message,
+      endpoint,
+      policy,
+      attemptId,
+      attemptNumber,
+      startedAt,
+    });
     exchanged();
     const ok = isSuccess(result);
     const outcome: AttemptOutcome = ok
@@ -258,7 +261,7 @@ export function createDispatcher(deps: DispatcherDeps) {
 
     const now = clock.now();
     const plan: NextAttemptPlan =
-      delivery.triggerType === TriggerType.manual || message.payload === null
+      delivery.triggerType === TriggerType.manual || hopeless
         ? oneShotPlan(outcome)
         : planNextAttempt({
             attemptNumber,
@@ -279,6 +282,8 @@ export function createDispatcher(deps: DispatcherDeps) {
       nextAttemptAt: plan.action === 'retry' ? plan.at : null,
     };
     await store.queue.record([record], now, recordLingerMs);
+    // Committed: a retry sooner than the loop's wake-up moves it earlier.
+    if (record.nextAttemptAt !== null) due.dueBy(record.nextAttemptAt);
     await health.afterAttempt({
       endpoint,
       policy,
@@ -295,21 +300,20 @@ export function createDispatcher(deps: DispatcherDeps) {
     if (store.db.capabilities.singleProcess) await store.queue.releaseClaims(clock.now());
     while (!stopping) {
       try {
-        woken = false;
+        // What is due is learnt afresh from the queue; producers lower it from here on.
+        due.reset();
         const claimed = await pump();
         failures = 0;
-        if (claimed > 0 && !capacity.busy()) continue;
         if (capacity.busy()) {
           full = true;
-          await waitForWake(maxIdleMs);
+          await waitForRoom(maxIdleMs);
           full = false;
           continue;
         }
-        if (woken) continue;
+        if (claimed > 0) continue;
         const next = await store.queue.nextDueAt();
-        const delay =
-          next === null ? maxIdleMs : Math.min(Math.max(next - clock.now(), 0), maxIdleMs);
-        if (delay > 0 && !woken) await waitForWake(delay);
+        if (next !== null) due.dueBy(next);
+        if (!stopping) await due.sleep();
       } catch (error) {
         failures++;
         deps.log?.error({ err: error }, 'dispatcher could not claim deliveries; retrying');
@@ -318,15 +322,15 @@ export function createDispatcher(deps: DispatcherDeps) {
     }
   }
 
-  function waitForWake(ms: number): Promise<void> {
+  function waitForRoom(ms: number): Promise<void> {
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
       function done() {
         clearTimeout(timer);
-        wakeUp = null;
+        roomWaiter = null;
         resolve();
       }
-      wakeUp = done;
+      roomWaiter = done;
     });
   }
 

@@ -16,6 +16,8 @@ type CachedPolicy = {
   policy: EffectivePolicy;
 };
 
+export type EndpointSettings = ReturnType<typeof createEndpointSettings>;
+
 export function createEndpointSettings(defaults: ServerDefaults) {
   const policies = new Map<string, CachedPolicy>();
   const signers = new Map<string, { version: number; validUntil: number; signers: Signer[] }>();

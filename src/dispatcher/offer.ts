@@ -23,9 +23,15 @@ export function createDispatchOffer(deps: {
   reserve(endpoint: Endpoint): boolean;
   /** Gives back `count` slots held by `reserve`. */
   unreserve(count: number): void;
-  start(delivery: ClaimedDelivery, message: QueuedMessage, endpoint: LoadedEndpoint): void;
+  /** Starts a delivery taken, leased until `leaseEnd`. */
+  start(
+    delivery: ClaimedDelivery,
+    message: QueuedMessage,
+    endpoint: LoadedEndpoint,
+    leaseEnd: number,
+  ): void;
 }): DispatchOffer {
-  const taken: { endpoint: Endpoint; failSince: number | null }[] = [];
+  const taken: { endpoint: Endpoint; failSince: number | null; leaseEnd: number }[] = [];
   let open = true;
   const close = () => {
     open = false;
@@ -37,8 +43,9 @@ export function createDispatchOffer(deps: {
     },
     take(endpoint, failSince, now) {
       if (!open || !deps.reserve(endpoint)) return null;
-      taken.push({ endpoint, failSince });
-      return now + deps.leaseMs;
+      const leaseEnd = now + deps.leaseMs;
+      taken.push({ endpoint, failSince, leaseEnd });
+      return leaseEnd;
     },
     start(message) {
       if (!open) return;
@@ -53,7 +60,7 @@ export function createDispatchOffer(deps: {
         createdAt: message.createdAt,
       };
       const appPolicy = deps.app.policy ?? null;
-      for (const { endpoint, failSince } of taken) {
+      for (const { endpoint, failSince, leaseEnd } of taken) {
         deps.start(
           {
             msgId: message.id,
@@ -64,6 +71,7 @@ export function createDispatchOffer(deps: {
           },
           queued,
           { endpoint, failSince, appPolicy },
+          leaseEnd,
         );
       }
     },

@@ -4,7 +4,16 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { checkfrontReceiver } from '../../examples/checkfront/receiver.ts';
 import { setup } from '../../examples/checkfront/setup.ts';
-import { close, driveRetries, injectApi, listen, noJitter } from '../helpers/example-api.ts';
+import {
+  assertSpacing,
+  close,
+  driveRetries,
+  injectApi,
+  listen,
+  noJitter,
+  onTimeMs,
+  waitFor,
+} from '../helpers/example-api.ts';
 import { createTestApp } from '../helpers/test-app.ts';
 
 const booking = {
@@ -94,6 +103,43 @@ test('the Test Webhook request reports status and duration; 5 failed retries dis
       `/api/v1/app/${config.appId}/endpoint/${config.endpointId}`,
     );
     assert.equal(endpoint.disabled, true);
+  } finally {
+    await close(server);
+    await t.close();
+  }
+});
+
+test('in real time, 5 retries on schedule, then the webhook is disabled', async () => {
+  const t = await createTestApp({ realTime: true, random: noJitter });
+  const api = injectApi(t);
+  const arrivals: number[] = [];
+  const server = checkfrontReceiver(() => {
+    arrivals.push(Date.now());
+    return 503;
+  });
+  try {
+    const config = await setup(api, {
+      account: 'tours-rt',
+      url: await listen(server),
+      format: 'xml',
+    });
+    // The preset's waits (1 m, 5 m, 30 m, 1 h, 2 h) shortened to 1 s each.
+    await api('PATCH', `/api/v1/app/${config.appId}`, {
+      policy: { preset: 'checkfront', retry: { schedule: [1, 1, 1, 1, 1] } },
+    });
+    await api('POST', `/api/v1/app/${config.appId}/msg`, {
+      eventType: 'booking.update',
+      payload: booking,
+    });
+    const disabled = async () =>
+      (
+        await api<{ disabled: boolean }>(
+          'GET',
+          `/api/v1/app/${config.appId}/endpoint/${config.endpointId}`,
+        )
+      ).disabled;
+    await waitFor('the webhook disabled', disabled, 5000 + 6 * onTimeMs);
+    assertSpacing(arrivals, [1, 1, 1, 1, 1]);
   } finally {
     await close(server);
     await t.close();

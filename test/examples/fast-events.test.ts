@@ -11,7 +11,15 @@ import {
   fastEventsReceiver,
 } from '../../examples/fast-events/receiver.ts';
 import { setup } from '../../examples/fast-events/setup.ts';
-import { close, injectApi, listen, noJitter } from '../helpers/example-api.ts';
+import {
+  assertSpacing,
+  close,
+  injectApi,
+  listen,
+  noJitter,
+  onTimeMs,
+  waitFor,
+} from '../helpers/example-api.ts';
 import { createTestApp } from '../helpers/test-app.ts';
 
 function selfSignedCertificate(): { key: string; cert: string } {
@@ -121,6 +129,55 @@ test('Fast Events receivers get its headers and valid base64 signatures over HTT
     );
   } finally {
     await close(server as unknown as import('node:http').Server);
+    await t.close();
+  }
+});
+
+test('in real time, a receiver that is down gets the server schedule of retries, then the order fails', async () => {
+  const tls = selfSignedCertificate();
+  // Fast Events' rule is the server's schedule (HERALD_RETRY_SCHEDULE), here 1 s, 2 s.
+  const t = await createTestApp({
+    realTime: true,
+    random: noJitter,
+    ca: tls.cert,
+    config: { retrySchedule: [1, 2] },
+  });
+  const api = injectApi(t);
+  const server = fastEventsReceiver(tls, 'yoursharedsecret', () => {});
+  try {
+    // The receiver's address, with nothing listening there any more.
+    const url = await listen(server, 'https');
+    await close(server as unknown as import('node:http').Server);
+    const config = await setup(api, {
+      site: 'https://vinyl-openair.com/',
+      url,
+      secret: 'x'.repeat(16),
+    });
+    const order = await api<{ id: string }>('POST', `/api/v1/app/${config.appId}/msg`, {
+      eventType: 'order.created',
+      payload: { id: 43 },
+    });
+    type Attempts = { data: { timestamp: string; response: string }[] };
+    const attempts = () =>
+      api<Attempts>('GET', `/api/v1/app/${config.appId}/attempt/msg/${order.id}`);
+    const status = async () =>
+      (
+        await api<{ data: { status: number }[] }>(
+          'GET',
+          `/api/v1/app/${config.appId}/msg/${order.id}/endpoint`,
+        )
+      ).data[0]?.status;
+    await waitFor('the order failed', async () => (await status()) === 2, 3000 + 4 * onTimeMs);
+    const tried = (await attempts()).data.reverse();
+    assert.ok(
+      tried.every((a) => /connect/i.test(a.response)),
+      'connection refused each time',
+    );
+    assertSpacing(
+      tried.map((a) => Date.parse(a.timestamp)),
+      [1, 2],
+    );
+  } finally {
     await t.close();
   }
 });

@@ -4,7 +4,16 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { type FourvenuesEvent, fourvenuesReceiver } from '../../examples/fourvenues/receiver.ts';
 import { setup } from '../../examples/fourvenues/setup.ts';
-import { close, driveRetries, injectApi, listen, noJitter } from '../helpers/example-api.ts';
+import {
+  assertSpacing,
+  close,
+  driveRetries,
+  injectApi,
+  listen,
+  noJitter,
+  onTimeMs,
+  waitFor,
+} from '../helpers/example-api.ts';
 import { createTestApp } from '../helpers/test-app.ts';
 
 test('Fourvenues receivers verify and parse every event; failures get 40 retries, then fail', async () => {
@@ -59,6 +68,51 @@ test('Fourvenues receivers verify and parse every event; failures get 40 retries
       `/api/v1/app/${config.appId}/endpoint/${config.endpointId}`,
     );
     assert.equal(endpoint.disabled, false, 'Fourvenues marks the event failed, not the endpoint');
+  } finally {
+    await close(server);
+    await t.close();
+  }
+});
+
+test('in real time, the growing backoff is kept to the second and the event then fails', async () => {
+  const t = await createTestApp({ realTime: true, random: noJitter });
+  const api = injectApi(t);
+  const arrivals: number[] = [];
+  let signSecret = '';
+  const server = fourvenuesReceiver(
+    () => signSecret,
+    () => {
+      arrivals.push(Date.now());
+      return 500;
+    },
+  );
+  try {
+    const config = await setup(api, { customer: 'club-azul', url: await listen(server) });
+    signSecret = config.signSecret;
+    // The preset's rule (40 retries from 30 s, ×1.5) shortened to one that runs in seconds:
+    // 3 retries from 1 s, ×2, up to 4 s.
+    const retry = { retries: 3, initialSeconds: 1, factor: 2, maxSeconds: 4 };
+    await api('PATCH', `/api/v1/app/${config.appId}`, {
+      policy: { preset: 'fourvenues', retry },
+    });
+    const refund = await api<{ id: string }>('POST', `/api/v1/app/${config.appId}/msg`, {
+      eventType: 'ticket.request_refund',
+      payload: { ticket: 'tk_3' },
+    });
+    const status = async () =>
+      (
+        await api<{ data: { status: number }[] }>(
+          'GET',
+          `/api/v1/app/${config.appId}/msg/${refund.id}/endpoint`,
+        )
+      ).data[0]?.status;
+    await waitFor('the event failed', async () => (await status()) === 2, 7000 + 4 * onTimeMs);
+    assertSpacing(arrivals, [1, 2, 4]);
+    const endpoint = await api<{ disabled: boolean }>(
+      'GET',
+      `/api/v1/app/${config.appId}/endpoint/${config.endpointId}`,
+    );
+    assert.equal(endpoint.disabled, false, 'the endpoint stays enabled');
   } finally {
     await close(server);
     await t.close();

@@ -6,7 +6,16 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { genericReceiver, type ResourceEvent } from '../../examples/generic-rest/receiver.ts';
 import { setup } from '../../examples/generic-rest/setup.ts';
-import { close, driveRetries, injectApi, listen, noJitter } from '../helpers/example-api.ts';
+import {
+  assertSpacing,
+  close,
+  driveRetries,
+  injectApi,
+  listen,
+  noJitter,
+  onTimeMs,
+  waitFor,
+} from '../helpers/example-api.ts';
 import { createTestApp } from '../helpers/test-app.ts';
 
 test('generic REST receivers verify every event; 5 failed attempts disable the webhook', async () => {
@@ -117,6 +126,36 @@ test('a wrong secret is rejected by the receiver and recorded as a failed attemp
       attempts.data.map((a) => [a.responseStatusCode, a.response]),
       [[401, '{"error":"Invalid signature"}']],
     );
+  } finally {
+    await close(server);
+    await t.close();
+  }
+});
+
+test('in real time, 5 failed attempts on schedule disable the webhook', async () => {
+  const t = await createTestApp({ realTime: true, random: noJitter });
+  const api = injectApi(t);
+  const secret = 'your_webhook_secret';
+  const arrivals: number[] = [];
+  const server = genericReceiver(secret, () => {
+    arrivals.push(Date.now());
+    return 500;
+  });
+  try {
+    const webhook = await setup(api, {
+      url: await listen(server),
+      secret,
+      events: ['resource.deleted'],
+    });
+    // The preset's waits (1 m, 5 m, 30 m, 2 h) shortened to 1 s each.
+    await api('PATCH', `/api/v1/app/default/endpoint/${webhook.id}`, {
+      policy: { retry: { schedule: [1, 1, 1, 1] } },
+    });
+    await api('POST', '/v1/events', { type: 'resource.deleted', data: { object: { id: 'r' } } });
+    const disabled = async () =>
+      (await api<{ status: string }>('GET', `/v1/webhooks/${webhook.id}`)).status === 'disabled';
+    await waitFor('the webhook disabled', disabled, 4000 + 5 * onTimeMs);
+    assertSpacing(arrivals, [1, 1, 1, 1]);
   } finally {
     await close(server);
     await t.close();

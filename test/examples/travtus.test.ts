@@ -5,12 +5,15 @@ import { mock, test } from 'node:test';
 import { travtusReceiver } from '../../examples/travtus/receiver.ts';
 import { setup } from '../../examples/travtus/setup.ts';
 import {
+  assertSpacing,
   close,
   driveRetries,
   injectApi,
   listen,
   noJitter,
+  onTimeMs,
   syncDateWithClock,
+  waitFor,
 } from '../helpers/example-api.ts';
 import { createTestApp } from '../helpers/test-app.ts';
 
@@ -115,5 +118,53 @@ test('Travtus receivers verify every event; retries follow the Svix schedule; 5 
     await close(ops);
     await t.close();
     mock.timers.reset();
+  }
+});
+
+test('in real time, retries keep the schedule, then the message is exhausted and the producer told', async () => {
+  const t = await createTestApp({ realTime: true, random: noJitter });
+  const api = injectApi(t);
+  let secret = '';
+  const arrivals: number[] = [];
+  const server = travtusReceiver(
+    () => secret,
+    () => {
+      arrivals.push(Date.now());
+      return 503;
+    },
+  );
+  const exhausted: string[] = [];
+  const ops = (await import('node:http')).createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      exhausted.push(Buffer.concat(chunks).toString('utf8'));
+      res.writeHead(204).end();
+    });
+  });
+  try {
+    const config = await setup(api, { customer: 'acme-rt', url: await listen(server) });
+    secret = config.secret;
+    await api('POST', '/api/v1/operational-webhook/endpoint', {
+      url: await listen(ops),
+      filterTypes: ['message.attempt.exhausted'],
+    });
+    // Svix's waits (5 s, 5 m, 30 m, ...) shortened to 1 s, 2 s, 1 s.
+    await api('PATCH', `/api/v1/app/${config.appId}`, {
+      policy: { preset: 'svix', retry: { schedule: [1, 2, 1] } },
+    });
+    const msg = await api<{ id: string }>('POST', `/api/v1/app/${config.appId}/msg`, {
+      eventType: 'resident.moved_in',
+      payload: { unit: '7C' },
+    });
+    await waitFor('message.attempt.exhausted', () => exhausted.length > 0, 4000 + 5 * onTimeMs);
+    assertSpacing(arrivals, [1, 2, 1]);
+    const event = JSON.parse(exhausted[0] ?? '{}') as { type: string; data: { msgId: string } };
+    assert.equal(event.type, 'message.attempt.exhausted');
+    assert.equal(event.data.msgId, msg.id);
+  } finally {
+    await close(server);
+    await close(ops);
+    await t.close();
   }
 });

@@ -63,3 +63,32 @@ export function syncDateWithClock(t: TestApp): void {
     mock.timers.setTime(t.clock.now());
   };
 }
+
+/** Waits until `done()` holds, looking every 20 ms; fails after `ms`. */
+export async function waitFor(
+  what: string,
+  done: () => boolean | Promise<boolean>,
+  ms: number,
+): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await done())) {
+    if (Date.now() > deadline) assert.fail(`${what}: not within ${ms} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** How late an attempt may be after its due time on an idle server. */
+export const onTimeMs = 1000;
+
+/**
+ * Real-time retries: attempts at these times (epoch ms) waited the schedule's seconds
+ * between them (no jitter), and none came more than `onTimeMs` after it was due.
+ */
+export function assertSpacing(times: number[], waitsSeconds: number[]): void {
+  assert.equal(times.length, waitsSeconds.length + 1, 'one attempt, then one per wait');
+  for (const [i, wait] of waitsSeconds.entries()) {
+    const gap = (times[i + 1] ?? 0) - (times[i] ?? 0);
+    assert.ok(gap >= wait * 1000 - 20, `attempt ${i + 2} came ${gap} ms after the one before`);
+    assert.ok(gap <= wait * 1000 + onTimeMs, `attempt ${i + 2} came ${gap - wait * 1000} ms late`);
+  }
+}

@@ -1,4 +1,5 @@
-// Builds a Herald API on a temporary SQLite file for tests, with a fake clock.
+// Builds a Herald API on a temporary SQLite file for tests, with a fake clock (or, for tests of
+// the running loop, the real one).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -64,6 +65,11 @@ export async function createTestApp(
     allowedSubnets?: string[];
     /** Resolves host names for the HTTP client instead of DNS. */
     lookup?: LookupFunction;
+    /**
+     * The real clock, and the dispatcher's loop running from the start: what a server does
+     * when nobody drives it (the fake clock's `advance` and `set` then throw).
+     */
+    realTime?: boolean;
   } = {},
 ): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'herald-test-'));
@@ -85,7 +91,7 @@ export async function createTestApp(
     synchronous: config.sqliteSynchronous,
     secretBox: testSecretBox,
   });
-  const clock = fakeClock(options.start ?? Date.now());
+  const clock = options.realTime ? realClock() : fakeClock(options.start ?? Date.now());
   const newId = createIdGenerator(clock, systemRandom);
   const admin = await ensureAdminToken(store, config.adminToken, systemRandom);
   const authenticator = createAuthenticator({
@@ -158,6 +164,7 @@ export async function createTestApp(
     },
   });
   wake = dispatcher.wake;
+  if (options.realTime) dispatcher.start();
   return {
     app,
     store,
@@ -179,4 +186,12 @@ export async function createTestApp(
       if (onPostgres) await dropSchema(schema);
     },
   };
+}
+
+/** The system clock in the fake clock's shape; moving it is a mistake in the test. */
+function realClock(): ReturnType<typeof fakeClock> {
+  const fixed = () => {
+    throw new Error('a real-time test app cannot move its clock');
+  };
+  return { now: () => Date.now(), advance: fixed, set: fixed };
 }
