@@ -94,7 +94,9 @@ export function createEndpointHealth(deps: {
       if (plan.action === 'disable-endpoint') {
         await disable(endpoint, state?.failSince ?? null);
       } else if (state && !state.disabled) {
-        const windowOver = clock.now() - state.failSince >= policy.failureWindowHours * 3_600_000;
+        const windowOver =
+          policy.failureWindowHours !== null &&
+          clock.now() - state.failSince >= policy.failureWindowHours * 3_600_000;
         const tooManyExhausted =
           policy.disableAfterExhausted !== null &&
           state.exhaustedCount >= policy.disableAfterExhausted;

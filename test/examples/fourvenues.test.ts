@@ -64,3 +64,41 @@ test('Fourvenues receivers verify and parse every event; failures get 40 retries
     await t.close();
   }
 });
+
+test('Fourvenues never disables an endpoint, however long it keeps failing', async () => {
+  const t = await createTestApp({ random: noJitter });
+  const api = injectApi(t);
+  let signSecret = '';
+  let failures = 0;
+  const server = fourvenuesReceiver(
+    () => signSecret,
+    () => {
+      failures++;
+      return 500;
+    },
+  );
+  try {
+    const config = await setup(api, { customer: 'club-rojo', url: await listen(server) });
+    signSecret = config.signSecret;
+    const start = t.clock.now();
+    // One message's 41 attempts span about 3.5 days: two in a row fail for about 7 days,
+    // longer than the server's 5-day failure window.
+    for (const ticket of ['tk_1', 'tk_2']) {
+      await api('POST', `/api/v1/app/${config.appId}/msg`, {
+        eventType: 'ticket.request_refund',
+        payload: { ticket },
+      });
+      await driveRetries(t, 100);
+    }
+    assert.ok(t.clock.now() - start > 120 * 3_600_000, 'failing for longer than 5 days');
+    assert.equal(failures, 82, 'both messages got all 41 attempts');
+    const endpoint = await api<{ disabled: boolean }>(
+      'GET',
+      `/api/v1/app/${config.appId}/endpoint/${config.endpointId}`,
+    );
+    assert.equal(endpoint.disabled, false);
+  } finally {
+    await close(server);
+    await t.close();
+  }
+});
