@@ -22,6 +22,7 @@ test('no policy means the server defaults', () => {
     disableAfterExhausted: null,
     failureWindowHours: 120,
     httpsOnly: false,
+    disableOnGone: true,
     testBody: 'sample',
   });
 });
@@ -87,6 +88,8 @@ test('each preset sets every rule its sender documents', () => {
     assert.equal(rules(name).failureWindowHours, null, name);
   }
   assert.equal(rules('fourvenues').disableAfterExhausted, null);
+  assert.equal(rules('fourvenues').disableOnGone, false);
+  assert.equal(rules('checkfront').disableOnGone, true);
   assert.equal(rules('svix').timeoutSeconds, 15);
   assert.equal(rules('svix').failureWindowHours, 120);
   assert.equal(rules('fast-events').testBody, 'empty');

@@ -43,6 +43,8 @@ export type DeliveryPolicy = {
   /** Disable the endpoint after failing with no success for this many hours; null: never. */
   failureWindowHours?: number | null;
   httpsOnly?: boolean;
+  /** Whether 410 Gone disables the endpoint at once (default); false: only that message fails. */
+  disableOnGone?: boolean;
   testBody?: TestBody;
 };
 
@@ -59,6 +61,7 @@ export type EffectivePolicy = {
   disableAfterExhausted: number | null;
   failureWindowHours: number | null;
   httpsOnly: boolean;
+  disableOnGone: boolean;
   testBody: TestBody;
 };
 
@@ -81,6 +84,7 @@ export const presets: Record<string, DeliveryPolicy> = {
     // The event is marked failed; the endpoint is never disabled.
     disableAfterExhausted: null,
     failureWindowHours: null,
+    disableOnGone: false,
     testBody: 'sample',
   },
   'generic-rest': {
@@ -168,6 +172,7 @@ export function effectivePolicy(
         ? defaults.failureWindowHours
         : merged.failureWindowHours,
     httpsOnly: merged.httpsOnly ?? false,
+    disableOnGone: merged.disableOnGone ?? true,
     testBody: merged.testBody ?? 'sample',
   };
 }

@@ -70,11 +70,12 @@ test('Fourvenues never disables an endpoint, however long it keeps failing', asy
   const api = injectApi(t);
   let signSecret = '';
   let failures = 0;
+  let status = 500;
   const server = fourvenuesReceiver(
     () => signSecret,
     () => {
       failures++;
-      return 500;
+      return status;
     },
   );
   try {
@@ -97,6 +98,27 @@ test('Fourvenues never disables an endpoint, however long it keeps failing', asy
       `/api/v1/app/${config.appId}/endpoint/${config.endpointId}`,
     );
     assert.equal(endpoint.disabled, false);
+
+    // Not even 410 Gone disables it: that message is failed at once.
+    status = 410;
+    const gone = await api<{ id: string }>('POST', `/api/v1/app/${config.appId}/msg`, {
+      eventType: 'ticket.request_refund',
+      payload: { ticket: 'tk_3' },
+    });
+    await driveRetries(t, 5);
+    const after = await api<{ disabled: boolean }>(
+      'GET',
+      `/api/v1/app/${config.appId}/endpoint/${config.endpointId}`,
+    );
+    assert.equal(after.disabled, false, '410 Gone');
+    const destinations = await api<{ data: { status: number }[] }>(
+      'GET',
+      `/api/v1/app/${config.appId}/msg/${gone.id}/endpoint`,
+    );
+    assert.deepEqual(
+      destinations.data.map((d) => d.status),
+      [2],
+    );
   } finally {
     await close(server);
     await t.close();

@@ -60,6 +60,11 @@ export const DeliveryPolicySchema = Type.Object(
       }),
     ),
     httpsOnly: Type.Optional(Type.Boolean()),
+    disableOnGone: Type.Optional(
+      Type.Boolean({
+        description: 'false: a 410 Gone fails that message only, not the endpoint',
+      }),
+    ),
     testBody: Type.Optional(
       Type.Union([Type.Literal('sample'), Type.Literal('empty')], {
         description:
