@@ -2,12 +2,14 @@
 // webhook's format (Checkfront's, per its documentation) or verifies its signature
 // (Fourvenues') accepts it. Only a policy that asks for it (Fast Events) sends an empty body.
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
 import { test } from 'node:test';
 import { checkfrontReceiver } from '../../examples/checkfront/receiver.ts';
 import { setup as checkfrontSetup } from '../../examples/checkfront/setup.ts';
 import { type FourvenuesEvent, fourvenuesReceiver } from '../../examples/fourvenues/receiver.ts';
 import { setup as fourvenuesSetup } from '../../examples/fourvenues/setup.ts';
 import { close, injectApi, listen, noJitter } from '../helpers/example-api.ts';
+import { startReceiver } from '../helpers/receiver.ts';
 import { createTestApp } from '../helpers/test-app.ts';
 
 type TestResult = { success: boolean; statusCode: number | null; durationMs: number };
@@ -61,15 +63,7 @@ test('a signing receiver verifies the test request; an empty body only when the 
       return 200;
     },
   );
-  const bodies: { body: string; type: string | undefined }[] = [];
-  const empty = checkfrontReceiver(() => 200);
-  empty.prependListener('request', (req) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () =>
-      bodies.push({ body: Buffer.concat(chunks).toString(), type: req.headers['content-type'] }),
-    );
-  });
+  const empty = await startReceiver();
   try {
     const config = await fourvenuesSetup(api, { customer: 'club-rojo', url: await listen(server) });
     signSecret = config.signSecret;
@@ -83,18 +77,25 @@ test('a signing receiver verifies the test request; an empty body only when the 
 
     // A policy may keep the empty-body test request (as Fast Events' preset does).
     const endpoint = await api<{ id: string }>('POST', `/api/v1/app/${config.appId}/endpoint`, {
-      url: await listen(empty),
+      url: empty.url,
       policy: { testBody: 'empty' },
     });
-    const probe = await api<TestResult>(
-      'POST',
-      `/api/v1/app/${config.appId}/endpoint/${endpoint.id}/test`,
+    await api('POST', `/api/v1/app/${config.appId}/endpoint/${endpoint.id}/test`);
+    const secret = await api<{ key: string }>(
+      'GET',
+      `/api/v1/app/${config.appId}/endpoint/${endpoint.id}/secret`,
     );
-    assert.equal(probe.statusCode, 415, 'a receiver that parses its format refuses an empty body');
-    assert.deepEqual(bodies, [{ body: '', type: undefined }]);
+    const probe = empty.requests[0];
+    assert.equal(probe?.body, '');
+    assert.equal(probe?.headers['content-type'], undefined);
+    assert.equal(
+      probe?.headers['x-fourvenues-signature'],
+      createHmac('sha256', secret.key).update('').digest('hex'),
+      'still signed',
+    );
   } finally {
     await close(server);
-    await close(empty);
+    await empty.close();
     await t.close();
   }
 });
