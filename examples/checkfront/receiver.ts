@@ -1,27 +1,48 @@
 // A receiver written the way Checkfront's documentation says: accept the POST, parse the
-// format the webhook was set to (JSON, XML or form), answer 200 at once.
+// format the webhook was set to (JSON, XML or form), answer 200 at once. Like Flask's
+// `request.get_json()`, it answers 415 to a body whose Content-Type is not the webhook's
+// format (an empty body without a Content-Type included) and 400 to one it cannot parse.
 import { createServer, type Server } from 'node:http';
+
+const mediaTypes = {
+  json: 'application/json',
+  xml: 'application/xml',
+  form: 'application/x-www-form-urlencoded',
+} as const;
+
+export type CheckfrontFormat = keyof typeof mediaTypes;
 
 export function checkfrontReceiver(
   onEvent: (event: Record<string, unknown>, contentType: string) => number,
+  options: { format?: CheckfrontFormat } = {},
 ): Server {
   return createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
-      if (body === '') {
-        // The Test Webhook button: nothing to parse, just answer.
-        res.writeHead(200).end('Webhook received');
+      const type = String(req.headers['content-type'] ?? '');
+      const media = type.split(';')[0]?.trim().toLowerCase() ?? '';
+      const format = (Object.keys(mediaTypes) as CheckfrontFormat[]).find(
+        (f) => mediaTypes[f] === media,
+      );
+      if (!format || (options.format && format !== options.format)) {
+        res.writeHead(415).end('Unsupported Media Type');
         return;
       }
-      const type = String(req.headers['content-type'] ?? '');
-      const event = type.includes('xml')
-        ? parseXml(body)
-        : type.includes('form')
-          ? parseForm(body)
-          : JSON.parse(body);
-      res.writeHead(onEvent(event as Record<string, unknown>, type)).end('Webhook received');
+      let event: Record<string, unknown>;
+      try {
+        event =
+          format === 'xml'
+            ? parseXml(body)
+            : format === 'form'
+              ? parseForm(body)
+              : JSON.parse(body);
+      } catch {
+        res.writeHead(400).end('Bad Request');
+        return;
+      }
+      res.writeHead(onEvent(event, type)).end('Webhook received');
     });
   });
 }

@@ -1,5 +1,6 @@
 // Endpoint health after each attempt: remembers since when an endpoint has been failing,
-// disables it when it answered 410 Gone or kept failing for the whole failure window, and
+// disables it when it answered 410 Gone (unless its policy says otherwise: then only that
+// message fails) or kept failing for the whole failure window, and
 // reports operational events (failing, exhausted, recovered, disabled).
 import type { Clock } from '../domain/clock.ts';
 import type { EffectivePolicy } from '../domain/delivery-policy.ts';
@@ -62,7 +63,11 @@ export function createEndpointHealth(deps: {
       plan: NextAttemptPlan;
       attemptNumber: number;
     }): Promise<void> {
-      const { endpoint, attempt, plan, policy } = input;
+      const { endpoint, attempt, policy } = input;
+      const plan: NextAttemptPlan =
+        input.plan.action === 'disable-endpoint' && !policy.disableOnGone
+          ? { action: 'give-up' }
+          : input.plan;
       const attemptData = (appUid: string | null) => ({
         appId: endpoint.appId,
         appUid,
@@ -94,7 +99,9 @@ export function createEndpointHealth(deps: {
       if (plan.action === 'disable-endpoint') {
         await disable(endpoint, state?.failSince ?? null);
       } else if (state && !state.disabled) {
-        const windowOver = clock.now() - state.failSince >= policy.failureWindowHours * 3_600_000;
+        const windowOver =
+          policy.failureWindowHours !== null &&
+          clock.now() - state.failSince >= policy.failureWindowHours * 3_600_000;
         const tooManyExhausted =
           policy.disableAfterExhausted !== null &&
           state.exhaustedCount >= policy.disableAfterExhausted;

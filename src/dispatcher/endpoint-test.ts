@@ -1,5 +1,7 @@
-// The "test webhook" button: one request with an empty body, sent at once (not queued),
-// signed and with every header the endpoint's policy sets, reporting status and duration.
+// The "test webhook" button: one request sent at once (not queued), rendered as a real
+// delivery would be (the endpoint's format and envelope, its Content-Type, signature and every
+// header the policy sets), reporting status and duration. Its body is the sample event
+// `testPayload` of type `herald.test`, or nothing when the policy asks for an empty body.
 import { type HttpClient, isSuccess } from '../delivery/outbound.ts';
 import type { Clock, Random } from '../domain/clock.ts';
 import {
@@ -21,6 +23,9 @@ export type EndpointTestResult = {
   error: string | null;
 };
 
+/** The test event's payload; `event` names it as Checkfront-style bodies do. */
+export const testPayload = { event: 'herald.test', test: true };
+
 export type EndpointTester = (endpoint: Endpoint) => Promise<EndpointTestResult>;
 
 export function createEndpointTester(deps: {
@@ -41,7 +46,7 @@ export function createEndpointTester(deps: {
         id: deps.newId('message'),
         eventId: null,
         eventType: 'herald.test',
-        payload: null,
+        payload: JSON.stringify(testPayload),
         expired: false,
         channels: null,
         createdAt: now,
@@ -53,7 +58,7 @@ export function createEndpointTester(deps: {
       attemptId: deps.newId('attempt'),
       attemptNumber: 1,
       timestampSeconds: Math.floor(now / 1000),
-      emptyBody: true,
+      emptyBody: policy.testBody === 'empty',
     });
     const result = await deps.http.send({
       ...request,

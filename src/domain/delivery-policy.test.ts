@@ -22,17 +22,20 @@ test('no policy means the server defaults', () => {
     disableAfterExhausted: null,
     failureWindowHours: 120,
     httpsOnly: false,
+    disableOnGone: true,
+    testBody: 'sample',
   });
 });
 
 test('endpoint fields win over its preset, which wins over the application policy', () => {
   const policy = effectivePolicy(
     defaults,
-    { timeoutSeconds: 30, format: 'xml', headers: { 'X-App': 'a' } },
+    { timeoutSeconds: 30, format: 'xml', httpsOnly: true, headers: { 'X-App': 'a' } },
     { preset: 'generic-rest', timeoutSeconds: 7, headers: { 'X-Endpoint': 'e' } },
   );
   assert.equal(policy.timeoutSeconds, 7);
-  assert.equal(policy.format, 'xml');
+  assert.equal(policy.format, 'json', 'the preset sets its format over the application');
+  assert.equal(policy.httpsOnly, true, 'a field the preset leaves alone');
   assert.deepEqual(policy.signature, {
     scheme: 'hmac-sha256',
     header: 'X-Webhook-Signature',
@@ -55,5 +58,42 @@ test('every preset is plain policy data', () => {
   for (const [name, preset] of Object.entries(presets)) {
     assert.deepEqual(JSON.parse(JSON.stringify(preset)), preset, name);
     assert.equal(preset.preset, undefined, `${name} must not chain presets`);
+  }
+});
+
+test('a policy can turn the failure window off; Fourvenues does', () => {
+  assert.equal(effectivePolicy(defaults, null, { preset: 'fourvenues' }).failureWindowHours, null);
+  assert.equal(
+    effectivePolicy(defaults, { failureWindowHours: null }, {}).failureWindowHours,
+    null,
+  );
+  // An endpoint can still turn it back on, or off again over its application's.
+  assert.equal(
+    effectivePolicy(defaults, { preset: 'fourvenues' }, { failureWindowHours: 48 })
+      .failureWindowHours,
+    48,
+  );
+  assert.equal(
+    effectivePolicy(defaults, { preset: 'generic-rest' }, { disableAfterExhausted: null })
+      .disableAfterExhausted,
+    null,
+  );
+});
+
+test('each preset sets every rule its sender documents', () => {
+  const rules = (name: string) => effectivePolicy(defaults, null, { preset: name });
+  // Disabled after its retries are used up, not after a window of failure.
+  for (const name of ['generic-rest', 'checkfront']) {
+    assert.equal(rules(name).disableAfterExhausted, 1, name);
+    assert.equal(rules(name).failureWindowHours, null, name);
+  }
+  assert.equal(rules('fourvenues').disableAfterExhausted, null);
+  assert.equal(rules('fourvenues').disableOnGone, false);
+  assert.equal(rules('checkfront').disableOnGone, true);
+  assert.equal(rules('svix').timeoutSeconds, 15);
+  assert.equal(rules('svix').failureWindowHours, 120);
+  assert.equal(rules('fast-events').testBody, 'empty');
+  for (const name of ['svix', 'fourvenues', 'generic-rest', 'checkfront']) {
+    assert.equal(rules(name).testBody, 'sample', name);
   }
 });

@@ -16,6 +16,9 @@ export type SignatureScheme =
 
 export type BodyFormat = 'json' | 'xml' | 'form';
 
+/** The test request's body: a sample event in the endpoint's format, or nothing at all. */
+export type TestBody = 'sample' | 'empty';
+
 export type RetryRule =
   | { schedule: number[] }
   | { retries: number; initialSeconds: number; factor: number; maxSeconds: number };
@@ -35,11 +38,14 @@ export type DeliveryPolicy = {
   source?: string;
   timeoutSeconds?: number;
   retry?: RetryRule;
-  /** Disable the endpoint after this many consecutive deliveries exhausted their retries. */
-  disableAfterExhausted?: number;
-  /** Disable the endpoint after failing with no success for this many hours. */
-  failureWindowHours?: number;
+  /** Disable the endpoint after this many consecutive deliveries exhausted their retries; null: never. */
+  disableAfterExhausted?: number | null;
+  /** Disable the endpoint after failing with no success for this many hours; null: never. */
+  failureWindowHours?: number | null;
   httpsOnly?: boolean;
+  /** Whether 410 Gone disables the endpoint at once (default); false: only that message fails. */
+  disableOnGone?: boolean;
+  testBody?: TestBody;
 };
 
 /** Every field resolved: what the dispatcher uses. */
@@ -53,21 +59,33 @@ export type EffectivePolicy = {
   timeoutSeconds: number;
   retrySchedule: readonly number[];
   disableAfterExhausted: number | null;
-  failureWindowHours: number;
+  failureWindowHours: number | null;
   httpsOnly: boolean;
+  disableOnGone: boolean;
+  testBody: TestBody;
 };
 
 export const presets: Record<string, DeliveryPolicy> = {
   'standard-webhooks': { signature: { scheme: 'standard' } },
   svix: {
     signature: { scheme: 'svix' },
+    format: 'json',
+    timeoutSeconds: 15,
     retry: { schedule: [5, 300, 1800, 7200, 18000, 36000, 36000] },
+    disableAfterExhausted: null,
     failureWindowHours: 120,
+    testBody: 'sample',
   },
   fourvenues: {
+    format: 'json',
     envelope: { id: '{{msg.id}}', event: '{{msg.eventType}}', payload: '{{payload}}' },
     signature: { scheme: 'hmac-sha256', header: 'X-Fourvenues-Signature', encoding: 'hex' },
     retry: { retries: 40, initialSeconds: 30, factor: 1.5, maxSeconds: 10_800 },
+    // The event is marked failed; the endpoint is never disabled.
+    disableAfterExhausted: null,
+    failureWindowHours: null,
+    disableOnGone: false,
+    testBody: 'sample',
   },
   'generic-rest': {
     envelope: {
@@ -78,17 +96,27 @@ export const presets: Record<string, DeliveryPolicy> = {
       previous_data: '{{payload.previous_data}}',
     },
     signature: { scheme: 'hmac-sha256', header: 'X-Webhook-Signature', encoding: 'hex' },
+    format: 'json',
     timeoutSeconds: 5,
     retry: { schedule: [60, 300, 1800, 7200] },
     disableAfterExhausted: 1,
+    failureWindowHours: null,
+    testBody: 'sample',
   },
+  // The format (json, xml or form) is chosen per webhook; JSON unless the endpoint says.
   checkfront: {
     signature: { scheme: 'none' },
+    format: 'json',
     retry: { schedule: [60, 300, 1800, 3600, 7200] },
     disableAfterExhausted: 1,
+    failureWindowHours: null,
+    testBody: 'sample',
   },
+  // The producer supplies `source` (its site's URL) for the X-FE-Webhook-Source header.
   'fast-events': {
     httpsOnly: true,
+    format: 'json',
+    testBody: 'empty',
     signature: { scheme: 'hmac-sha256', header: 'X-FE-Webhook-Signature', encoding: 'base64' },
     userAgent: 'Fast-Events/1.6.0 (Herald)',
     headers: {
@@ -139,8 +167,13 @@ export function effectivePolicy(
     timeoutSeconds: merged.timeoutSeconds ?? defaults.timeoutSeconds,
     retrySchedule: merged.retry ? scheduleOf(merged.retry) : defaults.retrySchedule,
     disableAfterExhausted: merged.disableAfterExhausted ?? null,
-    failureWindowHours: merged.failureWindowHours ?? defaults.failureWindowHours,
+    failureWindowHours:
+      merged.failureWindowHours === undefined
+        ? defaults.failureWindowHours
+        : merged.failureWindowHours,
     httpsOnly: merged.httpsOnly ?? false,
+    disableOnGone: merged.disableOnGone ?? true,
+    testBody: merged.testBody ?? 'sample',
   };
 }
 

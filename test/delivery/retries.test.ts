@@ -291,3 +291,33 @@ test('recover resends failed messages since a date; resend makes one manual atte
     ],
   );
 });
+
+test('a policy without a failure window, or with disableOnGone false, never disables the endpoint', async () => {
+  const policy = { failureWindowHours: null, disableOnGone: false };
+  const { app, endpoint } = await setup('no-window', { policy });
+  const stored = await api<{ policy: unknown }>('GET', `/app/${app}/endpoint/${endpoint}`);
+  assert.deepEqual(stored.policy, policy);
+  receiver.respond(() => ({ status: 500 }));
+  const start = t.clock.now();
+  // A failing message every 30 minutes for 3 hours; the server's window is 2 hours.
+  while (t.clock.now() - start <= 3 * 3_600_000) {
+    await api('POST', `/app/${app}/msg`, { eventType: 'a.b', payload: { n: 1 } });
+    await t.dispatcher.runDue();
+    t.clock.advance(30 * 60_000);
+  }
+  receiver.respond(() => ({ status: 410 }));
+  const gone = await api<{ id: string }>('POST', `/app/${app}/msg`, {
+    eventType: 'a.b',
+    payload: { n: 2 },
+  });
+  await t.dispatcher.runDue();
+  receiver.respond(() => ({ status: 200 }));
+  const ep = await api<{ disabled: boolean }>('GET', `/app/${app}/endpoint/${endpoint}`);
+  assert.equal(ep.disabled, false);
+  assert.ok(!operationalEvents('endpoint.disabled').some((e) => e.data.endpointId === endpoint));
+  const delivery = await api<Page<{ status: number }>>(
+    'GET',
+    `/app/${app}/msg/${gone.id}/endpoint`,
+  );
+  assert.equal(delivery.data[0]?.status, 2, 'the 410 fails that message at once');
+});

@@ -118,3 +118,63 @@ test('in real time, the growing backoff is kept to the second and the event then
     await t.close();
   }
 });
+
+test('Fourvenues never disables an endpoint, however long it keeps failing', async () => {
+  const t = await createTestApp({ random: noJitter });
+  const api = injectApi(t);
+  let signSecret = '';
+  let failures = 0;
+  let status = 500;
+  const server = fourvenuesReceiver(
+    () => signSecret,
+    () => {
+      failures++;
+      return status;
+    },
+  );
+  try {
+    const config = await setup(api, { customer: 'club-rojo', url: await listen(server) });
+    signSecret = config.signSecret;
+    const start = t.clock.now();
+    // One message's 41 attempts span about 3.5 days: two in a row fail for about 7 days,
+    // longer than the server's 5-day failure window.
+    for (const ticket of ['tk_1', 'tk_2']) {
+      await api('POST', `/api/v1/app/${config.appId}/msg`, {
+        eventType: 'ticket.request_refund',
+        payload: { ticket },
+      });
+      await driveRetries(t, 100);
+    }
+    assert.ok(t.clock.now() - start > 120 * 3_600_000, 'failing for longer than 5 days');
+    assert.equal(failures, 82, 'both messages got all 41 attempts');
+    const endpoint = await api<{ disabled: boolean }>(
+      'GET',
+      `/api/v1/app/${config.appId}/endpoint/${config.endpointId}`,
+    );
+    assert.equal(endpoint.disabled, false);
+
+    // Not even 410 Gone disables it: that message is failed at once.
+    status = 410;
+    const gone = await api<{ id: string }>('POST', `/api/v1/app/${config.appId}/msg`, {
+      eventType: 'ticket.request_refund',
+      payload: { ticket: 'tk_3' },
+    });
+    await driveRetries(t, 5);
+    const after = await api<{ disabled: boolean }>(
+      'GET',
+      `/api/v1/app/${config.appId}/endpoint/${config.endpointId}`,
+    );
+    assert.equal(after.disabled, false, '410 Gone');
+    const destinations = await api<{ data: { status: number }[] }>(
+      'GET',
+      `/api/v1/app/${config.appId}/msg/${gone.id}/endpoint`,
+    );
+    assert.deepEqual(
+      destinations.data.map((d) => d.status),
+      [2],
+    );
+  } finally {
+    await close(server);
+    await t.close();
+  }
+});

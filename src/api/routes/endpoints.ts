@@ -216,7 +216,7 @@ const EndpointTestOut = Type.Object(
   { title: 'EndpointTestOut' },
 );
 
-/** POST .../test: an empty-body request sent at once, with its status and duration. */
+/** POST .../test: a test request sent at once, with its status and duration. */
 export function endpointTestRoute(api: HeraldFastify, deps: AppDeps): void {
   api.post(
     '/app/:app_id/endpoint/:endpoint_id/test',
@@ -225,9 +225,9 @@ export function endpointTestRoute(api: HeraldFastify, deps: AppDeps): void {
       schema: {
         tags,
         operationId: 'v1.endpoint.test',
-        summary: 'Send the endpoint an empty test request now and report status and duration',
+        summary: 'Send the endpoint a test request now and report status and duration',
         description:
-          'A Herald extension: the request is signed and carries every header of the endpoint policy, with an empty body. Nothing is queued or recorded.',
+          'A Herald extension: the request is rendered as a delivery of the endpoint would be (format, envelope, Content-Type, signature and every header of its policy), with the sample event `{"event": "herald.test", "test": true}` of type `herald.test`, or an empty body when the policy sets `testBody: "empty"`. Nothing is queued or recorded.',
         params: EndpointParams,
         response: { 200: EndpointTestOut, ...errorResponses },
       },

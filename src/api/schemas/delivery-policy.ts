@@ -49,9 +49,28 @@ export const DeliveryPolicySchema = Type.Object(
         }),
       ]),
     ),
-    disableAfterExhausted: Type.Optional(Type.Integer({ minimum: 1 })),
-    failureWindowHours: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
+    disableAfterExhausted: Type.Optional(
+      Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], {
+        description: 'null: never disable after exhausted retries (over a weaker policy)',
+      }),
+    ),
+    failureWindowHours: Type.Optional(
+      Type.Union([Type.Number({ exclusiveMinimum: 0 }), Type.Null()], {
+        description: 'null: no failure window (the endpoint is not disabled for failing long)',
+      }),
+    ),
     httpsOnly: Type.Optional(Type.Boolean()),
+    disableOnGone: Type.Optional(
+      Type.Boolean({
+        description: 'false: a 410 Gone fails that message only, not the endpoint',
+      }),
+    ),
+    testBody: Type.Optional(
+      Type.Union([Type.Literal('sample'), Type.Literal('empty')], {
+        description:
+          'The test request: a sample event in the endpoint format (default), or an empty body',
+      }),
+    ),
   },
   { title: 'DeliveryPolicy', additionalProperties: false },
 );
