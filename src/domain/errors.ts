@@ -4,6 +4,10 @@
 export const errorCatalog = {
   generic_error: { status: 400, description: 'The request is malformed or not allowed here.' },
   invalid_json: { status: 400, description: 'The request body is not valid JSON.' },
+  json_too_deep: {
+    status: 400,
+    description: 'The request body nests objects and arrays more than 128 levels deep.',
+  },
   authentication_failed: { status: 401, description: 'The bearer token is missing or invalid.' },
   'insufficient access': { status: 403, description: 'The token may not act on this resource.' },
   not_found: { status: 404, description: 'No such resource, or no such route.' },
