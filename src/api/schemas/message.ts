@@ -5,6 +5,7 @@ import {
   type MessageAttempt,
   MessageStatus,
 } from '../../domain/message.ts';
+import { InlineApplicationIn } from './application.ts';
 import { DateTime, iso, isoOrNull, Nullable, Uid } from './common.ts';
 
 export const EventTypeName = Type.String({
@@ -43,7 +44,7 @@ export const MessageIn = Type.Object(
     deliverAt: Type.Optional(Nullable(Type.String({ format: 'date-time' }))),
     payloadRetentionPeriod: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 90 }))),
     payloadRetentionHours: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 2160 }))),
-    application: Type.Optional(Nullable(Type.Object({}, { additionalProperties: true }))),
+    application: InlineApplicationIn,
   },
   { title: 'MessageIn' },
 );
