@@ -5,8 +5,10 @@ import Fastify, { type FastifyServerOptions } from 'fastify';
 import { HeraldError } from '../domain/errors.ts';
 import { createBackgroundTasks } from '../services/background-tasks.ts';
 import { registerAuth } from './auth-hook.ts';
+import { handleClientError } from './client-errors.ts';
 import { handleError } from './errors.ts';
 import { registerIdempotency } from './idempotency.ts';
+import { registerNulGuard } from './nul-characters.ts';
 import { registerOptionalBodies } from './optional-body.ts';
 import { applicationRoutes } from './routes/applications.ts';
 import { attemptRoutes } from './routes/attempts.ts';
@@ -57,6 +59,7 @@ export async function buildApp(
     bodyLimit: deps.config.maxPayloadBytes * 2 + 65_536,
     // Malformed URLs and over-long parameters answer in Svix's error shape too.
     frameworkErrors: handleError,
+    clientErrorHandler: handleClientError,
     schemaController: { compilersFactory: { buildSerializer: lazySerializers } },
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler());
@@ -83,6 +86,8 @@ export async function buildApp(
   app.addSchema(ValidationErrorOut);
 
   app.setErrorHandler(handleError);
+  // Fastify parses text/plain by default; Herald's API takes JSON only (415 otherwise).
+  app.removeContentTypeParser('text/plain');
   app.setNotFoundHandler((request, reply) =>
     handleError(
       new HeraldError('not_found', `no route for ${request.method} ${request.url.split('?')[0]}`),
@@ -97,6 +102,7 @@ export async function buildApp(
     ttlSeconds: deps.config.idempotencyTtlSeconds,
   });
   registerOptionalBodies(app);
+  registerNulGuard(app);
 
   await app.register(
     async (api) => {

@@ -13,6 +13,7 @@ export const errorCatalog = {
   not_found: { status: 404, description: 'No such resource, or no such route.' },
   method_not_allowed: { status: 405, description: 'The route exists but not for this method.' },
   conflict: { status: 409, description: 'A resource with this uid, name or eventId exists.' },
+  request_timeout: { status: 408, description: 'The request took too long to arrive.' },
   idempotency_conflict: {
     status: 409,
     description: 'The Idempotency-Key was used before with a different request body.',
@@ -23,6 +24,7 @@ export const errorCatalog = {
     status: 422,
     description: 'A field failed validation (`detail` lists them).',
   },
+  headers_too_large: { status: 431, description: 'The request headers are too large.' },
   rate_limited: { status: 429, description: 'Too many requests.' },
   server_error: { status: 500, description: 'An unexpected error; details are in the log.' },
   not_implemented: { status: 501, description: 'The operation is not available.' },

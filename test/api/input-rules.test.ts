@@ -2,6 +2,8 @@
 // application uids shaped like ids, reused idempotency keys, and applications named inline
 // in a message or a portal-access request. Both stores answer the same.
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { type AddressInfo, connect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 import { client } from './client.ts';
@@ -207,5 +209,45 @@ describe('same answer on both stores', () => {
     ]) {
       await c.expectValidation({ url }, ['query', 'iterator']);
     }
+  });
+});
+
+describe('errors before routing', () => {
+  test('a text/plain body is a 415 in the error shape', async () => {
+    await c.expectError(
+      {
+        method: 'POST',
+        url: '/api/v1/app',
+        headers: { 'content-type': 'text/plain' },
+        body: 'name=x',
+      },
+      415,
+      'unsupported_media_type',
+    );
+  });
+
+  test('headers too large (431) and a malformed request (400) answer {code, detail}', async () => {
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = t.app.server.address() as AddressInfo;
+    const send = async (request: string) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.write(request);
+      const chunks: Buffer[] = [];
+      socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+      await once(socket, 'close');
+      const text = Buffer.concat(chunks).toString();
+      const [head = '', body = ''] = text.split('\r\n\r\n');
+      return { status: Number(head.split(' ')[1]), head, body: JSON.parse(body) };
+    };
+    const big = await send(
+      `GET /api/v1/app HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`,
+    );
+    assert.equal(big.status, 431);
+    assert.match(big.head, /content-type: application\/json/i);
+    assert.equal(big.body.code, 'headers_too_large');
+    const bad = await send('NOT AN HTTP REQUEST\r\n\r\n');
+    assert.equal(bad.status, 400);
+    assert.equal(bad.body.code, 'generic_error');
+    assert.ok(bad.body.detail.length > 0);
   });
 });
