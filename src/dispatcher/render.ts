@@ -28,6 +28,8 @@ export type RenderInput = {
 function renderBody(input: RenderInput, context: () => TemplateContext): string {
   const { message, policy } = input;
   if (input.emptyBody) return '';
+  // A raw payload is sent exactly as it was given, whatever the format and envelope.
+  if (message.contentType) return message.payload ?? '';
   const raw = message.payload ?? '{}';
   if (policy.envelope === null && policy.format === 'json') return raw;
   const value =
@@ -35,6 +37,17 @@ function renderBody(input: RenderInput, context: () => TemplateContext): string 
   if (policy.format === 'xml') return toXml(value);
   if (policy.format === 'form') return toForm(value);
   return JSON.stringify(value);
+}
+
+/** The payload as a value for templates; a raw payload that is not JSON reads as its text. */
+function payloadValue(message: QueuedMessage): unknown {
+  if (message.payload === null) return null;
+  if (!message.contentType) return JSON.parse(message.payload);
+  try {
+    return JSON.parse(message.payload);
+  } catch {
+    return message.payload;
+  }
 }
 
 export function renderRequest(input: RenderInput): RenderedRequest {
@@ -48,7 +61,7 @@ export function renderRequest(input: RenderInput): RenderedRequest {
         eventType: message.eventType,
         timestamp: new Date(message.createdAt).toISOString(),
       },
-      payload: message.payload === null ? null : JSON.parse(message.payload),
+      payload: payloadValue(message),
       attempt: { id: input.attemptId, number: input.attemptNumber },
       endpoint: { id: endpoint.id, uid: endpoint.uid, url: endpoint.url },
       source: policy.source,
@@ -63,7 +76,8 @@ export function renderRequest(input: RenderInput): RenderedRequest {
     headers[name.toLowerCase()] = renderString(template, context());
   }
   if (policy.userAgent) headers['user-agent'] = renderString(policy.userAgent, context());
-  if (!input.emptyBody) headers['content-type'] = contentTypes[policy.format];
+  if (!input.emptyBody)
+    headers['content-type'] = message.contentType ?? contentTypes[policy.format];
 
   const signature = policy.signature;
   if (signature.scheme === 'standard' || signature.scheme === 'svix') {

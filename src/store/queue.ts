@@ -21,6 +21,8 @@ export type QueuedMessage = {
   eventId: string | null;
   eventType: string;
   payload: string | null;
+  /** Set for a raw payload, sent as it is with this content type. */
+  contentType?: string | null;
   expired: boolean;
   channels: string[] | null;
   createdAt: number;
@@ -82,6 +84,7 @@ export function queueRepository(db: Database) {
         event_id: string | null;
         event_type: string;
         payload: string | null;
+        content_type: string | null;
         expired: number;
         channels: string | null;
         created_at: number;
@@ -94,6 +97,7 @@ export function queueRepository(db: Database) {
             eventId: r.event_id,
             eventType: r.event_type,
             payload: r.payload,
+            contentType: r.content_type ?? null,
             expired: Boolean(r.expired),
             channels: parseJson(r.channels, null),
             createdAt: Number(r.created_at),
