@@ -95,3 +95,61 @@ test('a raw payload arrives byte for byte, with its content type, signed as sent
   const xml = await api<{ payload: unknown }>('GET', `/app/${app.id}/msg/${ids[0]}`);
   assert.deepEqual(xml.payload, {});
 });
+
+test('URL credentials are sent as Basic auth and masked in every answer', async () => {
+  const app = await api<{ id: string }>('POST', '/app', { name: 'Basic' });
+  const withCredentials = receiver.url.replace('http://', 'http://hook%20user:s3cr%40t@');
+  const endpoint = await api<{ id: string; url: string }>('POST', `/app/${app.id}/endpoint`, {
+    url: withCredentials,
+  });
+  const masked = receiver.url.replace('http://', 'http://hook%20user:***@');
+  assert.equal(endpoint.url, masked);
+  const read = await api<{ url: string }>('GET', `/app/${app.id}/endpoint/${endpoint.id}`);
+  assert.equal(read.url, masked);
+  // Writing back what was read keeps the password.
+  await api('PUT', `/app/${app.id}/endpoint/${endpoint.id}`, { url: read.url });
+  const msg = await api<{ id: string }>(
+    'POST',
+    `/app/${app.id}/msg`,
+    { eventType: 'basic.event', payload: { a: 1 } },
+    202,
+  );
+  await t.dispatcher.runDue();
+  const got = receiver.requests.find((r) => r.headers['webhook-id'] === msg.id);
+  assert.ok(got, 'the message arrived');
+  assert.equal(
+    got.headers.authorization,
+    `Basic ${Buffer.from('hook user:s3cr@t').toString('base64')}`,
+  );
+  const attempts = await api<{ data: { url: string }[] }>(
+    'GET',
+    `/app/${app.id}/attempt/msg/${msg.id}`,
+  );
+  assert.equal(attempts.data[0]?.url, masked);
+  const everything = JSON.stringify([
+    await api('GET', `/app/${app.id}/endpoint`),
+    await api('GET', `/app/${app.id}/attempt/endpoint/${endpoint.id}`),
+  ]);
+  assert.ok(!everything.includes('s3cr'), 'the password shows nowhere');
+});
+
+test('custom header names keep their case on the wire', async () => {
+  const app = await api<{ id: string }>('POST', '/app', { name: 'Case' });
+  await api('POST', `/app/${app.id}/endpoint`, {
+    url: receiver.url,
+    headers: { 'X-Tenant-ID': 'acme', 'x-lower': 'yes' },
+  });
+  const msg = await api<{ id: string }>(
+    'POST',
+    `/app/${app.id}/msg`,
+    { eventType: 'case.event', payload: {} },
+    202,
+  );
+  await t.dispatcher.runDue();
+  const got = receiver.requests.find((r) => r.headers['webhook-id'] === msg.id);
+  assert.ok(got, 'the message arrived');
+  const names = got.rawHeaders.filter((_, i) => i % 2 === 0);
+  assert.ok(names.includes('X-Tenant-ID'), `names on the wire: ${names.join(', ')}`);
+  assert.ok(names.includes('x-lower'));
+  assert.equal(names.filter((n) => n.toLowerCase() === 'user-agent').length, 1);
+});

@@ -5,6 +5,7 @@ import {
   type MessageAttempt,
   MessageStatus,
 } from '../../domain/message.ts';
+import { maskCredentials } from '../../domain/url-credentials.ts';
 import { InlineApplicationIn } from './application.ts';
 import { DateTime, iso, isoOrNull, Nullable, Uid } from './common.ts';
 
@@ -175,7 +176,7 @@ export const messageAttemptOut = (a: MessageAttempt, msg?: Message | null) => ({
   id: a.id,
   msgId: a.msgId,
   endpointId: a.endpointId,
-  url: a.url,
+  url: maskCredentials(a.url),
   response: a.response ?? '',
   responseStatusCode: a.responseStatusCode,
   responseDurationMs: a.responseDurationMs,
