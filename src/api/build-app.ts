@@ -6,8 +6,10 @@ import { HeraldError } from '../domain/errors.ts';
 import { createBackgroundTasks } from '../services/background-tasks.ts';
 import { registerWeb } from '../web/web-routes.ts';
 import { registerAuth } from './auth-hook.ts';
+import { handleClientError } from './client-errors.ts';
 import { handleError } from './errors.ts';
 import { registerIdempotency } from './idempotency.ts';
+import { registerNulGuard } from './nul-characters.ts';
 import { registerOptionalBodies } from './optional-body.ts';
 import { registerRequestBudget } from './request-budget.ts';
 import { applicationRoutes } from './routes/applications.ts';
@@ -62,6 +64,7 @@ export async function buildApp(
     bodyLimit: bodyLimit(deps.config.maxPayloadBytes),
     // Malformed URLs and over-long parameters answer in Svix's error shape too.
     frameworkErrors: handleError,
+    clientErrorHandler: handleClientError,
     schemaController: { compilersFactory: { buildSerializer: lazySerializers } },
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler());
@@ -88,6 +91,8 @@ export async function buildApp(
   app.addSchema(ValidationErrorOut);
 
   app.setErrorHandler(handleError);
+  // Fastify parses text/plain by default; Herald's API takes JSON only (415 otherwise).
+  app.removeContentTypeParser('text/plain');
   app.setNotFoundHandler((request, reply) =>
     handleError(
       new HeraldError('not_found', `no route for ${request.method} ${request.url.split('?')[0]}`),
@@ -106,6 +111,7 @@ export async function buildApp(
     ttlSeconds: deps.config.idempotencyTtlSeconds,
   });
   registerOptionalBodies(app);
+  registerNulGuard(app);
 
   await app.register(
     async (api) => {

@@ -1,6 +1,8 @@
 // Idempotency-Key replay for POSTs: the first request with a key (per token and URL) runs,
 // its 2xx response is kept, and repeats get that response again; a repeat that arrives while
-// the first is still running waits for it.
+// the first is still running waits for it. A repeat whose body differs from the first's is
+// refused with a 409 `idempotency_conflict` rather than answered for a request it did not make.
+// The key is claimed once the body is parsed (preHandler), so its hash can be kept with it.
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -23,15 +25,29 @@ export function registerIdempotency(
 ): void {
   app.decorateRequest('idempotencyKeyHash', null);
 
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('preHandler', async (request, reply) => {
     if (request.method !== 'POST' || !request.principal) return;
     const key = request.headers['idempotency-key'];
     if (typeof key !== 'string' || key === '') return;
     const hash = keyHash(request, key);
+    const bodyHash = createHash('sha256')
+      .update(JSON.stringify(request.body) ?? '')
+      .digest('hex');
     const started = deps.clock.now();
     for (let waited = 0; ; waited += pollMs) {
       const now = deps.clock.now();
-      const entry = await deps.store.idempotency.claim(hash, now, now + deps.ttlSeconds * 1000);
+      const entry = await deps.store.idempotency.claim(
+        hash,
+        now,
+        now + deps.ttlSeconds * 1000,
+        bodyHash,
+      );
+      if (entry.state !== 'claimed' && entry.requestHash && entry.requestHash !== bodyHash) {
+        throw new HeraldError(
+          'idempotency_conflict',
+          'this idempotency key was used with a different request body; use a new key',
+        );
+      }
       if (entry.state === 'claimed') {
         request.idempotencyKeyHash = hash;
         return;

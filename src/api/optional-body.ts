@@ -1,8 +1,16 @@
 // Routes whose body schema is `Type.Optional(...)` (app-portal access, expire-all, secret
 // rotation) take a request without a body, or with an empty JSON one, as if `{}` was sent,
 // as Svix does. Everywhere else a missing body stays a 422 and an empty JSON one a 400.
+// The same JSON parser refuses bodies nested too deeply (json-depth.ts).
 import { KindGuard, type TSchema } from '@sinclair/typebox';
 import type { FastifyInstance, FastifySchema, preValidationAsyncHookHandler } from 'fastify';
+import { HeraldError } from '../domain/errors.ts';
+import { jsonTooDeep, maxJsonDepth } from './json-depth.ts';
+
+const tooDeep = new HeraldError(
+  'json_too_deep',
+  `the request body nests objects and arrays more than ${maxJsonDepth} levels deep`,
+);
 
 const hasOptionalBody = (schema: FastifySchema | undefined): boolean =>
   KindGuard.IsOptional(schema?.body as TSchema);
@@ -32,6 +40,7 @@ export function registerOptionalBodies(app: FastifyInstance): void {
     { parseAs: 'string' },
     (request, body: string, done) => {
       if (body.length === 0 && hasOptionalBody(request.routeOptions.schema)) done(null, {});
+      else if (jsonTooDeep(body)) done(tooDeep, undefined);
       else parseJson(request, body, done);
     },
   );

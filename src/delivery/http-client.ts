@@ -114,7 +114,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       }
 
       const headers = request.headers;
-      headers['user-agent'] ??= options.userAgent;
+      if (!Object.keys(headers).some((name) => name.toLowerCase() === 'user-agent'))
+        headers['user-agent'] = options.userAgent;
       return new Promise<SendResult>((resolve) => {
         const exchange = new Exchange(started, request.timeoutMs, maxBytes, (result) => {
           pending.delete(exchange);

@@ -55,6 +55,7 @@ export function createDispatchOffer(deps: {
         eventId: message.eventId,
         eventType: message.eventType,
         payload: message.payload,
+        contentType: message.contentType ?? null,
         expired: false,
         channels: message.channels,
         createdAt: message.createdAt,

@@ -1,11 +1,13 @@
 // Builds the HTTP request of one attempt from the endpoint's effective delivery policy: the
 // body (the stored payload bytes, or an envelope, in JSON, XML or form encoding), header
-// templates, and the signature over exactly the bytes sent.
+// templates, and the signature over exactly the bytes sent. Credentials in the URL become
+// Basic auth (a custom Authorization header wins).
 import { contentTypes, toForm, toXml } from '../domain/body-format.ts';
 import type { EffectivePolicy } from '../domain/delivery-policy.ts';
 import type { Endpoint } from '../domain/endpoint.ts';
 import { type Signer, signRawBody, signStandardWebhook } from '../domain/signing.ts';
 import { renderEnvelope, renderString, type TemplateContext } from '../domain/template.ts';
+import { maskCredentials, splitCredentials } from '../domain/url-credentials.ts';
 import type { QueuedMessage } from '../store/queue.ts';
 
 export type RenderedRequest = { url: string; headers: Record<string, string>; body: string };
@@ -28,6 +30,8 @@ export type RenderInput = {
 function renderBody(input: RenderInput, context: () => TemplateContext): string {
   const { message, policy } = input;
   if (input.emptyBody) return '';
+  // A raw payload is sent exactly as it was given, whatever the format and envelope.
+  if (message.contentType) return message.payload ?? '';
   const raw = message.payload ?? '{}';
   if (policy.envelope === null && policy.format === 'json') return raw;
   const value =
@@ -35,6 +39,17 @@ function renderBody(input: RenderInput, context: () => TemplateContext): string 
   if (policy.format === 'xml') return toXml(value);
   if (policy.format === 'form') return toForm(value);
   return JSON.stringify(value);
+}
+
+/** The payload as a value for templates; a raw payload that is not JSON reads as its text. */
+function payloadValue(message: QueuedMessage): unknown {
+  if (message.payload === null) return null;
+  if (!message.contentType) return JSON.parse(message.payload);
+  try {
+    return JSON.parse(message.payload);
+  } catch {
+    return message.payload;
+  }
 }
 
 export function renderRequest(input: RenderInput): RenderedRequest {
@@ -48,22 +63,32 @@ export function renderRequest(input: RenderInput): RenderedRequest {
         eventType: message.eventType,
         timestamp: new Date(message.createdAt).toISOString(),
       },
-      payload: message.payload === null ? null : JSON.parse(message.payload),
+      payload: payloadValue(message),
       attempt: { id: input.attemptId, number: input.attemptNumber },
-      endpoint: { id: endpoint.id, uid: endpoint.uid, url: endpoint.url },
+      endpoint: { id: endpoint.id, uid: endpoint.uid, url: maskCredentials(endpoint.url) },
       source: policy.source,
     };
     return cached;
   };
   const body = renderBody(input, context);
 
+  // Custom header names keep the case they were given; a later name replaces an earlier one
+  // that differs only in case.
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(endpoint.headers)) headers[name.toLowerCase()] = value;
+  const set = (name: string, value: string) => {
+    for (const key of Object.keys(headers))
+      if (key !== name && key.toLowerCase() === name.toLowerCase()) delete headers[key];
+    headers[name] = value;
+  };
+  const { url, authorization } = splitCredentials(endpoint.url);
+  if (authorization) headers.authorization = authorization;
+  for (const [name, value] of Object.entries(endpoint.headers)) set(name, value);
   for (const [name, template] of Object.entries(policy.headers)) {
-    headers[name.toLowerCase()] = renderString(template, context());
+    set(name, renderString(template, context()));
   }
-  if (policy.userAgent) headers['user-agent'] = renderString(policy.userAgent, context());
-  if (!input.emptyBody) headers['content-type'] = contentTypes[policy.format];
+  if (policy.userAgent) set('user-agent', renderString(policy.userAgent, context()));
+  if (!input.emptyBody)
+    headers['content-type'] = message.contentType ?? contentTypes[policy.format];
 
   const signature = policy.signature;
   if (signature.scheme === 'standard' || signature.scheme === 'svix') {
@@ -80,5 +105,5 @@ export function renderRequest(input: RenderInput): RenderedRequest {
     headers[signature.header.toLowerCase()] =
       `${signature.prefix ?? ''}${signRawBody(input.secret, body, signature.encoding)}`;
   }
-  return { url: endpoint.url, headers, body };
+  return { url, headers, body };
 }

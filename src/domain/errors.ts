@@ -4,17 +4,27 @@
 export const errorCatalog = {
   generic_error: { status: 400, description: 'The request is malformed or not allowed here.' },
   invalid_json: { status: 400, description: 'The request body is not valid JSON.' },
+  json_too_deep: {
+    status: 400,
+    description: 'The request body nests objects and arrays more than 128 levels deep.',
+  },
   authentication_failed: { status: 401, description: 'The bearer token is missing or invalid.' },
   'insufficient access': { status: 403, description: 'The token may not act on this resource.' },
   not_found: { status: 404, description: 'No such resource, or no such route.' },
   method_not_allowed: { status: 405, description: 'The route exists but not for this method.' },
   conflict: { status: 409, description: 'A resource with this uid, name or eventId exists.' },
+  request_timeout: { status: 408, description: 'The request took too long to arrive.' },
+  idempotency_conflict: {
+    status: 409,
+    description: 'The Idempotency-Key was used before with a different request body.',
+  },
   payload_too_large: { status: 413, description: 'The request body exceeds the size limit.' },
   unsupported_media_type: { status: 415, description: 'The request body is not JSON.' },
   validation_error: {
     status: 422,
     description: 'A field failed validation (`detail` lists them).',
   },
+  headers_too_large: { status: 431, description: 'The request headers are too large.' },
   rate_limited: { status: 429, description: 'Too many requests.' },
   server_error: { status: 500, description: 'An unexpected error; details are in the log.' },
   not_implemented: { status: 501, description: 'The operation is not available.' },

@@ -5,8 +5,13 @@ export type Message = {
   appId: string;
   eventId: string | null;
   eventType: string;
-  /** The payload's JSON text as stored; null once expunged or purged. */
+  /** The payload's JSON text as stored (or the raw text); null once expunged or purged. */
   payload: string | null;
+  /**
+   * Set for a raw payload (`transformationsParams.rawPayload`): the payload is then text sent
+   * exactly as given, with this content type. Null (or absent) for a JSON payload.
+   */
+  contentType?: string | null;
   /** True once the retention period purged the payload. */
   expired?: boolean;
   channels: string[] | null;

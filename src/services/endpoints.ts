@@ -1,5 +1,6 @@
 // Creating and changing endpoints: the checks and defaults shared by every way in (the Svix
 // API, the portal, the simple webhooks API).
+
 import type { Clock, Random } from '../domain/clock.ts';
 import {
   type DeliveryPolicy,
@@ -17,6 +18,7 @@ import {
 import { invalid } from '../domain/errors.ts';
 import type { IdGenerator } from '../domain/ids.ts';
 import { generateHmacSecret, isValidEndpointSecret } from '../domain/signing.ts';
+import { keepMaskedPassword } from '../domain/url-credentials.ts';
 import type { Store } from '../store/store.ts';
 import type { OperationalEvents } from './operational-events.ts';
 
@@ -133,7 +135,7 @@ export function endpointService(
     const secrets = input.secret ? rotate(base, input.secret, 0, now) : base.secrets;
     return {
       ...base,
-      url: input.url ?? base.url,
+      url: input.url === undefined ? base.url : keepMaskedPassword(input.url, base.url),
       description: input.description ?? base.description,
       uid: input.uid === undefined ? base.uid : input.uid,
       version: input.version ?? base.version,

@@ -17,7 +17,25 @@ export type MessageInput = {
   channels?: string[] | null;
   tags?: string[] | null;
   deliverAt?: string | null;
+  /** `rawPayload`: text sent as it is, with `headers['content-type']`, instead of `payload`. */
+  transformationsParams?: { rawPayload?: string; headers?: Record<string, string> } | null;
 };
+
+/** The raw payload and its content type, when the input carries one. */
+function rawPayload(input: MessageInput): { text: string; contentType: string } | null {
+  const params = input.transformationsParams;
+  if (typeof params?.rawPayload !== 'string') return null;
+  const header = Object.entries(params.headers ?? {}).find(
+    ([name]) => name.toLowerCase() === 'content-type',
+  );
+  const contentType = header?.[1] || 'application/json';
+  if (!/^[\x20-\x7e]+$/.test(contentType) || contentType.length > 256)
+    throw invalid(
+      ['body', 'transformationsParams', 'headers', header?.[0] ?? 'content-type'],
+      'a content type is printable ASCII, at most 256 characters',
+    );
+  return { text: params.rawPayload, contentType };
+}
 
 export function messageService(deps: {
   store: Store;
@@ -41,7 +59,8 @@ export function messageService(deps: {
     input: MessageInput,
     onlyEndpointId?: string,
   ): Promise<Message> {
-    const payload = JSON.stringify(input.payload);
+    const raw = rawPayload(input);
+    const payload = raw ? raw.text : JSON.stringify(input.payload);
     if (Buffer.byteLength(payload) > deps.maxPayloadBytes) {
       throw new HeraldError(
         'payload_too_large',
@@ -61,6 +80,7 @@ export function messageService(deps: {
       eventId: input.eventId ?? null,
       eventType: input.eventType,
       payload,
+      contentType: raw?.contentType ?? null,
       channels: input.channels ?? null,
       tags: input.tags ?? null,
       createdAt: now,

@@ -4,45 +4,63 @@
 import type { Database } from './database.ts';
 import type { SecretBox } from './secret-box.ts';
 
+/** `requestHash`: what the request that claimed the key carried, when it said. */
 export type IdempotencyEntry =
   | { state: 'claimed' }
-  | { state: 'in-progress' }
-  | { state: 'done'; statusCode: number; body: string };
+  | { state: 'in-progress'; requestHash?: string }
+  | { state: 'done'; statusCode: number; body: string; requestHash?: string };
 
 export function idempotencyRepository(db: Database, box: SecretBox) {
-  const claimOnce = (keyHash: string, now: number, expiresAt: number): Promise<IdempotencyEntry> =>
+  const claimOnce = (
+    keyHash: string,
+    now: number,
+    expiresAt: number,
+    requestHash: string | null,
+  ): Promise<IdempotencyEntry> =>
     db.transaction(async (tx) => {
       const row = await tx.get<{
         state: number;
         status_code: number | null;
         body: string | null;
         expires_at: number;
-      }>('SELECT state, status_code, body, expires_at FROM idempotency_keys WHERE key_hash = ?', [
-        keyHash,
-      ]);
+        request_hash: string | null;
+      }>(
+        'SELECT state, status_code, body, expires_at, request_hash FROM idempotency_keys WHERE key_hash = ?',
+        [keyHash],
+      );
       if (row && Number(row.expires_at) > now) {
+        const seen = row.request_hash ? { requestHash: row.request_hash } : {};
         if (Number(row.state) === 1) {
           return {
             state: 'done',
             statusCode: Number(row.status_code),
             body: box.open(row.body ?? ''),
+            ...seen,
           };
         }
-        return { state: 'in-progress' };
+        return { state: 'in-progress', ...seen };
       }
       if (row) await tx.run('DELETE FROM idempotency_keys WHERE key_hash = ?', [keyHash]);
-      await tx.run('INSERT INTO idempotency_keys (key_hash, state, expires_at) VALUES (?, 0, ?)', [
-        keyHash,
-        expiresAt,
-      ]);
+      await tx.run(
+        'INSERT INTO idempotency_keys (key_hash, state, expires_at, request_hash) VALUES (?, 0, ?, ?)',
+        [keyHash, expiresAt, requestHash],
+      );
       return { state: 'claimed' };
     });
 
   return {
-    /** Claims the key, or tells what an earlier request with it left. */
-    async claim(keyHash: string, now: number, expiresAt: number): Promise<IdempotencyEntry> {
+    /**
+     * Claims the key, or tells what an earlier request with it left. `requestHash` (a hash of
+     * the request's body) is kept with the claim and told to later requests with the key.
+     */
+    async claim(
+      keyHash: string,
+      now: number,
+      expiresAt: number,
+      requestHash: string | null = null,
+    ): Promise<IdempotencyEntry> {
       try {
-        return await claimOnce(keyHash, now, expiresAt);
+        return await claimOnce(keyHash, now, expiresAt, requestHash);
       } catch (error) {
         // Another node inserted the same key between our read and our write.
         if (db.capabilities.isUniqueViolation(error)) return { state: 'in-progress' };

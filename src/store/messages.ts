@@ -16,6 +16,7 @@ export type MessageRow = {
   event_id: string | null;
   event_type: string;
   payload: string | null;
+  content_type?: string | null;
   expired?: number;
   channels: string | null;
   tags: string | null;
@@ -29,6 +30,7 @@ export const toMessage = (r: MessageRow): Message => ({
   eventId: r.event_id,
   eventType: r.event_type,
   payload: r.payload,
+  contentType: r.content_type ?? null,
   expired: Boolean(r.expired),
   channels: parseJson(r.channels, null),
   tags: parseJson(r.tags, null),
@@ -225,6 +227,7 @@ export function messageRepository(db: Database, endpoints: EndpointRepository) {
                 eventId: m.eventId,
                 eventType: m.eventType,
                 payload: m.payload,
+                contentType: m.contentType ?? null,
                 channels: toJson(m.channels),
                 tags: toJson(m.tags),
                 createdAt: m.createdAt,
@@ -325,13 +328,14 @@ class MessageNotStored extends Error {
 
 async function insertMessage(tx: SqlExecutor, m: Message): Promise<void> {
   await tx.run(
-    'INSERT INTO messages (id, app_id, event_id, event_type, payload, channels, tags, created_at, deliver_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    'INSERT INTO messages (id, app_id, event_id, event_type, payload, content_type, channels, tags, created_at, deliver_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     [
       m.id,
       m.appId,
       m.eventId,
       m.eventType,
       m.payload,
+      m.contentType ?? null,
       toJson(m.channels),
       toJson(m.tags),
       m.createdAt,

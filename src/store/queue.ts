@@ -22,6 +22,8 @@ export type QueuedMessage = {
   eventId: string | null;
   eventType: string;
   payload: string | null;
+  /** Set for a raw payload, sent as it is with this content type. */
+  contentType?: string | null;
   expired: boolean;
   channels: string[] | null;
   createdAt: number;
@@ -84,6 +86,7 @@ export function queueRepository(db: Database, box: SecretBox) {
         event_id: string | null;
         event_type: string;
         payload: string | null;
+        content_type: string | null;
         expired: number;
         channels: string | null;
         created_at: number;
@@ -96,6 +99,7 @@ export function queueRepository(db: Database, box: SecretBox) {
             eventId: r.event_id,
             eventType: r.event_type,
             payload: r.payload,
+            contentType: r.content_type ?? null,
             expired: Boolean(r.expired),
             channels: parseJson(r.channels, null),
             createdAt: Number(r.created_at),

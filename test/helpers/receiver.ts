@@ -7,6 +7,8 @@ export type ReceivedRequest = {
   method: string;
   path: string;
   headers: IncomingHttpHeaders;
+  /** Header names and values as they came on the wire, names in their case. */
+  rawHeaders: string[];
   body: string;
 };
 
@@ -35,6 +37,7 @@ export async function startReceiver(
         method: req.method ?? '',
         path: req.url ?? '',
         headers: req.headers,
+        rawHeaders: req.rawHeaders,
         body: Buffer.concat(chunks).toString('utf8'),
       };
       requests.push(received);

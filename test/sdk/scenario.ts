@@ -4,8 +4,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Webhook } from 'standardwebhooks';
 import { type InProcessHerald, startInProcessHerald } from '../helpers/herald-process.ts';
-import { startReceiver } from '../helpers/receiver.ts';
+import { type ReceivedRequest, startReceiver } from '../helpers/receiver.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: the two SDK generations have different types; the scenario uses what both share.
 type AnySvix = any;
@@ -29,6 +30,8 @@ export type Generation = {
   putHeaders: 'updateHeaders' | 'setHeaders';
   /** 1.x asks for the content back by default; 2.x sends `with_content=false`. */
   withContentByDefault: boolean;
+  /** The SDK's helper for a raw payload (`transformationsParams.rawPayload`). */
+  messageInRaw: (eventType: string, payload: string, contentType?: string) => unknown;
 };
 
 type ErrorBody = { code?: string; detail?: unknown };
@@ -522,6 +525,71 @@ export function sdkScenario(gen: Generation): void {
         destinations.data.map((d: Out) => [d.id, d.status]),
         [[endpoint.id, 0]],
       );
+    } finally {
+      await running.close();
+      await receiver.close();
+    }
+  });
+
+  // messageInRaw and inline applications, end to end: the receiver gets the exact bytes, the
+  // content type and a signature over those bytes.
+  test(`svix ${gen.name}: raw payloads and inline applications`, async () => {
+    const receiver = await startReceiver(() => ({ status: 200, body: 'ok' }));
+    const running = await startInProcessHerald({ allowedSubnets: ['127.0.0.0/8'] });
+    try {
+      const client: AnySvix = new gen.Svix(running.token, { serverUrl: running.url });
+      const uid = `inline-${tag}`;
+      const portal: Out = await client.authentication.appPortalAccess(`${uid}-portal`, {
+        application: { name: 'Made by portal access' },
+      });
+      assert.ok(portal.token);
+      assert.equal((await client.application.get(`${uid}-portal`)).name, 'Made by portal access');
+
+      const first: Out = await client.message.create(uid, {
+        eventType: 'order.created',
+        payload: { order: 1 },
+        application: { name: 'Made by publishing', uid },
+      });
+      assert.match(first.id, /^msg_/);
+      const app: Out = await client.application.get(uid);
+      assert.equal(app.name, 'Made by publishing');
+
+      await client.endpoint.create(uid, { url: receiver.url });
+      const endpoints: Out = await client.endpoint.list(uid);
+      const { key } = await client.endpoint.getSecret(uid, endpoints.data[0].id);
+      const sent = [
+        { body: '<order id="2">ünï ✓</order>', contentType: 'application/xml' },
+        { body: '{ "order" :  3,\n  "note": "kept \\u00e9" }', contentType: undefined },
+      ];
+      const ids: string[] = [];
+      for (const { body, contentType } of sent) {
+        const msg: Out = await client.message.create(
+          uid,
+          gen.messageInRaw('order.created', body, contentType),
+        );
+        ids.push(msg.id);
+      }
+      const deadline = Date.now() + 20_000;
+      const arrived = (id: string): ReceivedRequest | undefined =>
+        receiver.requests.find((r) => r.headers['webhook-id'] === id);
+      while (!ids.every(arrived) && Date.now() < deadline) await sleep(25);
+      for (const [i, { body, contentType }] of sent.entries()) {
+        const request = arrived(ids[i] as string);
+        assert.ok(request, `raw message ${i} arrived`);
+        assert.equal(request.body, body);
+        assert.equal(request.headers['content-type'], contentType ?? 'application/json');
+        const headers = request.headers as Record<string, string>;
+        const hook = new Webhook(key.slice('whsec_'.length));
+        const expected = hook.sign(
+          headers['webhook-id'] ?? '',
+          new Date(Number(headers['webhook-timestamp']) * 1000),
+          body,
+        );
+        assert.ok((headers['webhook-signature'] ?? '').split(' ').includes(expected));
+        // standardwebhooks' verify parses the body as JSON after checking the signature.
+        if (contentType === undefined)
+          assert.deepEqual(hook.verify(body, headers), JSON.parse(body));
+      }
     } finally {
       await running.close();
       await receiver.close();

@@ -1,4 +1,4 @@
-import { ApiException, Svix } from 'svix1';
+import { ApiException, messageInRaw, Svix } from 'svix1';
 import { sdkScenario } from './scenario.ts';
 
 sdkScenario({
@@ -10,4 +10,5 @@ sdkScenario({
   put: 'update',
   putHeaders: 'updateHeaders',
   withContentByDefault: true,
+  messageInRaw,
 });

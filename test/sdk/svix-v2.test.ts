@@ -1,4 +1,4 @@
-import { ApiException, Svix } from 'svix';
+import { ApiException, messageInRaw, Svix } from 'svix';
 import { sdkScenario } from './scenario.ts';
 
 sdkScenario({
@@ -10,4 +10,5 @@ sdkScenario({
   put: 'upsert',
   putHeaders: 'setHeaders',
   withContentByDefault: false,
+  messageInRaw,
 });

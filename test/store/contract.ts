@@ -301,6 +301,19 @@ export function storeContract(name: string, open: OpenStore): void {
       assert.equal((await store.endpoints.listEnabled(a.id)).length, 0);
     });
 
+    test('a raw payload keeps its text and content type, for readers and for the queue', async () => {
+      const a = await app();
+      const m = message(a.id, { payload: '<a x="1">ü</a>', contentType: 'application/xml' });
+      await store.messages.publish(m);
+      const found = await store.messages.find(a.id, m.id);
+      assert.deepEqual([found?.payload, found?.contentType], ['<a x="1">ü</a>', 'application/xml']);
+      const queued = (await store.queue.loadMessages([m.id])).get(m.id);
+      assert.deepEqual([queued?.payload, queued?.contentType], [m.payload, 'application/xml']);
+      const plain = message(a.id);
+      await store.messages.publish(plain);
+      assert.equal((await store.messages.find(a.id, plain.id))?.contentType, null);
+    });
+
     test('publishing writes the message and one delivery per matching endpoint, atomically', async () => {
       const a = await app();
       const all = await endpoint(a.id);
@@ -618,6 +631,21 @@ export function storeContract(name: string, open: OpenStore): void {
         state: 'done',
         statusCode: 201,
         body: '{"id":"x"}',
+      });
+      // The request hash a claim keeps is told to later requests with the key.
+      assert.deepEqual(await store.idempotency.claim('k3', now, now + 1000, 'body-a'), {
+        state: 'claimed',
+      });
+      assert.deepEqual(await store.idempotency.claim('k3', now, now + 1000, 'body-b'), {
+        state: 'in-progress',
+        requestHash: 'body-a',
+      });
+      await store.idempotency.complete('k3', 200, '{}');
+      assert.deepEqual(await store.idempotency.claim('k3', now, now + 1000, 'body-b'), {
+        state: 'done',
+        statusCode: 200,
+        body: '{}',
+        requestHash: 'body-a',
       });
       assert.deepEqual(await store.idempotency.claim('k2', now, now + 1000), { state: 'claimed' });
       await store.idempotency.release('k2');

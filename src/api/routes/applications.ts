@@ -2,7 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import type { Application } from '../../domain/application.ts';
 import type { DeliveryPolicy } from '../../domain/delivery-policy.ts';
-import { notFound } from '../../domain/errors.ts';
+import { invalid, notFound } from '../../domain/errors.ts';
 import { isId } from '../../domain/ids.ts';
 import { loadApp } from '../load.ts';
 import {
@@ -19,14 +19,7 @@ const tags = ['Application'];
 
 export function applicationRoutes(app: HeraldFastify, deps: AppDeps): void {
   const { store, clock, newId } = deps;
-
-  const fields = (body: ApplicationInput, base?: Application) => ({
-    name: body.name ?? base?.name ?? '',
-    uid: body.uid === undefined ? (base?.uid ?? null) : body.uid,
-    rateLimit: pickRate(body, base?.rateLimit ?? null),
-    metadata: body.metadata ?? base?.metadata ?? {},
-    policy: body.policy === undefined ? (base?.policy ?? null) : body.policy,
-  });
+  const fields = applicationFields;
 
   app.get(
     '/app',
@@ -179,7 +172,19 @@ export function applicationRoutes(app: HeraldFastify, deps: AppDeps): void {
   );
 }
 
-type ApplicationInput = {
+/** An application's stored fields from a request body, over `base` for a partial update. */
+export function applicationFields(body: ApplicationInput, base?: Application) {
+  if (body.uid) checkUid(body.uid);
+  return {
+    name: body.name ?? base?.name ?? '',
+    uid: body.uid === undefined ? (base?.uid ?? null) : body.uid,
+    rateLimit: pickRate(body, base?.rateLimit ?? null),
+    metadata: body.metadata ?? base?.metadata ?? {},
+    policy: body.policy === undefined ? (base?.policy ?? null) : body.policy,
+  };
+}
+
+export type ApplicationInput = {
   name?: string;
   uid?: string | null;
   rateLimit?: number | null;
@@ -187,6 +192,15 @@ type ApplicationInput = {
   metadata?: Record<string, string>;
   policy?: DeliveryPolicy | null;
 };
+
+/**
+ * A uid may not have the form of an application id: paths look an id up first, so such a
+ * uid would make its application unreachable by uid (or hide another application).
+ */
+export function checkUid(uid: string, loc: (string | number)[] = ['body', 'uid']): void {
+  if (isId('application', uid))
+    throw invalid(loc, 'a uid may not have the form of an application id (app_ + 26 characters)');
+}
 
 /** `throttleRate` (2.x SDKs) and `rateLimit` (1.x) name the same setting. */
 export function pickRate(

@@ -4,7 +4,7 @@ import { invalid, notFound } from '../../domain/errors.ts';
 import type { MessageStatus } from '../../domain/message.ts';
 import type { AttemptFilter } from '../../store/deliveries.ts';
 import { loadMessage, loadPathEndpoint } from '../load.ts';
-import { Empty, errorResponses, IdOrUid, ListResponse } from '../schemas/common.ts';
+import { Empty, errorResponses, IdOrUid, Iterator, ListResponse } from '../schemas/common.ts';
 import { MessageEndpointOut, messageEndpointOut } from '../schemas/endpoint.ts';
 import {
   EndpointMessageOut,
@@ -145,7 +145,7 @@ export function attemptRoutes(api: HeraldFastify, deps: RouteDeps): void {
         params: MessageParams,
         querystring: Type.Object({
           limit: Type.Integer({ minimum: 1, maximum: 250, default: 50 }),
-          iterator: Type.Optional(Type.String({ maxLength: 300 })),
+          iterator: Type.Optional(Iterator),
         }),
         response: {
           200: ListResponse(MessageEndpointOut, 'MessageEndpointOut'),

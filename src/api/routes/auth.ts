@@ -1,8 +1,11 @@
 // /api/v1/auth: tokens for the customer portal, scoped to one application.
 import { Type } from '@sinclair/typebox';
+import { loadOrCreateApp } from '../inline-application.ts';
 import { loadApp } from '../load.ts';
+import { InlineApplicationIn } from '../schemas/application.ts';
 import { errorResponses, IdOrUid } from '../schemas/common.ts';
 import type { AppDeps, HeraldFastify } from '../types.ts';
+import type { ApplicationInput } from './applications.ts';
 
 const tags = ['Authentication'];
 const AppPortalAccessOut = Type.Object(
@@ -18,8 +21,9 @@ export function authRoutes(api: HeraldFastify, deps: AppDeps): void {
     appIdOrUid: string,
     request: Parameters<typeof loadApp>[1],
     expiry?: number,
+    inline?: ApplicationInput | null,
   ) => {
-    const application = await loadApp(store, request, appIdOrUid);
+    const application = await loadOrCreateApp(deps, request, appIdOrUid, inline);
     const ttl = expiry ?? config.portalTokenTtlSeconds;
     const { token } = await authenticator.issueAppToken(application.id, ttl);
     return { url: `${baseUrl.replace(/\/$/, '')}/portal/#key=${encodeURIComponent(token)}`, token };
@@ -32,6 +36,7 @@ export function authRoutes(api: HeraldFastify, deps: AppDeps): void {
       ),
       featureFlags: Type.Optional(Type.Array(Type.String())),
       readOnly: Type.Optional(Type.Boolean()),
+      application: InlineApplicationIn,
     }),
   );
 
@@ -50,7 +55,12 @@ export function authRoutes(api: HeraldFastify, deps: AppDeps): void {
       },
     },
     async (request) =>
-      portalAccess(request.params.app_id, request, request.body?.expiry ?? undefined),
+      portalAccess(
+        request.params.app_id,
+        request,
+        request.body?.expiry ?? undefined,
+        request.body?.application,
+      ),
   );
 
   api.post(

@@ -4,6 +4,7 @@ import { endpointMatches } from '../../domain/endpoint.ts';
 import { HeraldError, notFound } from '../../domain/errors.ts';
 import { exampleOf } from '../../domain/event-type.ts';
 import { messageService } from '../../services/messages.ts';
+import { loadOrCreateApp } from '../inline-application.ts';
 import { loadApp, loadMessage, loadPathEndpoint } from '../load.ts';
 import { errorResponses, IdOrUid, ListResponse } from '../schemas/common.ts';
 import {
@@ -73,7 +74,12 @@ export function messageRoutes(api: HeraldFastify, deps: AppDeps): void {
       },
     },
     async (request, reply) => {
-      const application = await loadApp(store, request, request.params.app_id);
+      const application = await loadOrCreateApp(
+        deps,
+        request,
+        request.params.app_id,
+        request.body.application,
+      );
       const message = await messages.publish(application, request.body);
       // Already JSON: Fastify sends a string as it is (the schema still documents it).
       const body = messageOutJson(message, request.query.with_content) as never;

@@ -3,10 +3,12 @@
 // use the `generic-rest` delivery policy (hex HMAC-SHA256 of the body in X-Webhook-Signature,
 // `{id, type, created_at, data: {object}, previous_data}` envelope, 5 s timeout, retries at
 // 1 m, 5 m, 30 m, 2 h, then the webhook is disabled).
+
 import { Type } from '@sinclair/typebox';
 import type { Application } from '../../domain/application.ts';
 import type { Endpoint } from '../../domain/endpoint.ts';
 import { notFound } from '../../domain/errors.ts';
+import { maskCredentials } from '../../domain/url-credentials.ts';
 import { endpointService } from '../../services/endpoints.ts';
 import { messageService } from '../../services/messages.ts';
 import { errorResponses, iso } from '../schemas/common.ts';
@@ -35,7 +37,7 @@ const Params = Type.Object({ id: Type.String({ maxLength: 256 }) });
 
 const webhookOut = (e: Endpoint, withSecret = false) => ({
   id: e.id,
-  url: e.url,
+  url: maskCredentials(e.url),
   events: e.filterTypes ?? [],
   description: e.description,
   status: e.disabled ? ('disabled' as const) : ('enabled' as const),

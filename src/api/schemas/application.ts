@@ -17,6 +17,28 @@ export const ApplicationIn = Type.Object(
   { title: 'ApplicationIn' },
 );
 
+/**
+ * An application named inline in a message or a portal-access request, created when the path's
+ * uid names none yet (without a delivery policy: set one on the application afterwards).
+ */
+export const InlineApplicationIn = Type.Optional(
+  Nullable(
+    Type.Object(
+      {
+        name: ApplicationIn.properties.name,
+        uid: ApplicationIn.properties.uid,
+        rateLimit: ApplicationIn.properties.rateLimit,
+        throttleRate: ApplicationIn.properties.throttleRate,
+        metadata: ApplicationIn.properties.metadata,
+      },
+      {
+        description:
+          'Creates the application named in the path (by uid) when it does not exist; ignored when it does.',
+      },
+    ),
+  ),
+);
+
 export const ApplicationPatch = Type.Partial(ApplicationIn, { title: 'ApplicationPatch' });
 
 export const ApplicationOut = Type.Object(

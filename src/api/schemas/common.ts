@@ -14,9 +14,12 @@ export const DateTime = Type.String({ format: 'date-time' });
 
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
+/** An iterator from a list answer: an id or a name, `-` in front to walk backwards. */
+export const Iterator = Type.String({ maxLength: 300, pattern: '^-?[a-zA-Z0-9\\-_.]*$' });
+
 export const ListQuery = Type.Object({
   limit: Type.Integer({ minimum: 1, maximum: 250, default: 50 }),
-  iterator: Type.Optional(Type.String({ maxLength: 300 })),
+  iterator: Type.Optional(Iterator),
   order: Type.Optional(Type.Union([Type.Literal('ascending'), Type.Literal('descending')])),
 });
 

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { type Endpoint, isSensitiveHeader } from '../../domain/endpoint.ts';
 import type { Delivery } from '../../domain/message.ts';
+import { maskCredentials } from '../../domain/url-credentials.ts';
 import { DateTime, iso, isoOrNull, Metadata, Nullable, Uid } from './common.ts';
 import { DeliveryPolicySchema, PolicyField } from './delivery-policy.ts';
 import { statusText } from './message.ts';
@@ -98,7 +99,7 @@ export const MessageEndpointOut = Type.Object(
 const common = (e: Endpoint) => ({
   id: e.id,
   uid: e.uid,
-  url: e.url,
+  url: maskCredentials(e.url),
   description: e.description,
   version: e.version,
   rateLimit: e.rateLimit,

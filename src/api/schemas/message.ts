@@ -5,6 +5,8 @@ import {
   type MessageAttempt,
   MessageStatus,
 } from '../../domain/message.ts';
+import { maskCredentials } from '../../domain/url-credentials.ts';
+import { InlineApplicationIn } from './application.ts';
 import { DateTime, iso, isoOrNull, Nullable, Uid } from './common.ts';
 
 export const EventTypeName = Type.String({
@@ -43,7 +45,22 @@ export const MessageIn = Type.Object(
     deliverAt: Type.Optional(Nullable(Type.String({ format: 'date-time' }))),
     payloadRetentionPeriod: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 90 }))),
     payloadRetentionHours: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 2160 }))),
-    application: Type.Optional(Nullable(Type.Object({}, { additionalProperties: true }))),
+    application: InlineApplicationIn,
+    transformationsParams: Type.Optional(
+      Nullable(
+        Type.Object(
+          {
+            rawPayload: Type.Optional(Type.String()),
+            headers: Type.Optional(Type.Record(Type.String(), Type.String())),
+          },
+          {
+            additionalProperties: true,
+            description:
+              'With `rawPayload` (what the SDKs\' `messageInRaw` sends), that text is delivered exactly as given, signed as sent, with `headers["content-type"]` (default `application/json`); `payload` is then ignored.',
+          },
+        ),
+      ),
+    ),
   },
   { title: 'MessageIn' },
 );
@@ -98,11 +115,24 @@ const statusNames: Record<number, string> = {
 
 export const statusText = (status: number): string => statusNames[status] ?? 'pending';
 
-/** `{"expired": true}` once retention purged it, `{}` without content or once expunged. */
+/**
+ * `{"expired": true}` once retention purged it, `{}` without content or once expunged. A raw
+ * payload shows as the JSON object it holds, or `{}` when it holds something else.
+ */
 function payloadOut(m: Message, withContent: boolean): Record<string, unknown> {
   if (m.expired) return { expired: true };
   if (!withContent || m.payload === null) return {};
+  if (m.contentType) return rawPayloadObject(m.payload);
   return JSON.parse(m.payload) as Record<string, unknown>;
+}
+
+function rawPayloadObject(text: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(text);
+    if (value !== null && typeof value === 'object' && !Array.isArray(value))
+      return value as Record<string, unknown>;
+  } catch {}
+  return {};
 }
 
 /** A message as the API shows it. */
@@ -128,7 +158,9 @@ export function messageOutJson(m: Message, withContent = true): string {
     ? '{"expired":true}'
     : !withContent || m.payload === null
       ? '{}'
-      : m.payload;
+      : m.contentType
+        ? JSON.stringify(rawPayloadObject(m.payload))
+        : m.payload;
   const json = JSON.stringify;
   return `{"id":${json(m.id)},"eventId":${json(m.eventId)},"eventType":${json(m.eventType)},"payload":${payload},"channels":${json(m.channels)},"tags":${json(m.tags)},"timestamp":"${iso(m.createdAt)}","deliverAt":${json(isoOrNull(m.deliverAt))}}`;
 }
@@ -144,7 +176,7 @@ export const messageAttemptOut = (a: MessageAttempt, msg?: Message | null) => ({
   id: a.id,
   msgId: a.msgId,
   endpointId: a.endpointId,
-  url: a.url,
+  url: maskCredentials(a.url),
   response: a.response ?? '',
   responseStatusCode: a.responseStatusCode,
   responseDurationMs: a.responseDurationMs,
