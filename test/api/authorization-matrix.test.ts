@@ -84,6 +84,9 @@ const access: Record<string, Access> = {
   'POST /v1/events': 'operator',
 };
 
+// Endpoints point at a closed port on loopback (allowed in tests): attempts fail at once
+// instead of waiting on DNS.
+
 /** A plausible body per route, so that refusals are about who calls, not what is sent. */
 const bodies: Record<string, unknown> = {
   'POST /api/v1/app': { name: 'matrix' },
@@ -92,8 +95,8 @@ const bodies: Record<string, unknown> = {
   'POST /api/v1/event-type': { name: 'matrix.other', description: 'd' },
   'PUT /api/v1/event-type/{event_type_name}': { description: 'd' },
   'PATCH /api/v1/event-type/{event_type_name}': { description: 'd' },
-  'POST /api/v1/app/{app_id}/endpoint': { url: 'https://example.com/a' },
-  'PUT /api/v1/app/{app_id}/endpoint/{endpoint_id}': { url: 'https://example.com/b' },
+  'POST /api/v1/app/{app_id}/endpoint': { url: 'http://127.0.0.1:9/a' },
+  'PUT /api/v1/app/{app_id}/endpoint/{endpoint_id}': { url: 'http://127.0.0.1:9/b' },
   'PATCH /api/v1/app/{app_id}/endpoint/{endpoint_id}': { description: 'd' },
   'PUT /api/v1/app/{app_id}/endpoint/{endpoint_id}/headers': { headers: { 'x-a': '1' } },
   'PATCH /api/v1/app/{app_id}/endpoint/{endpoint_id}/headers': { headers: { 'x-b': '2' } },
@@ -109,15 +112,15 @@ const bodies: Record<string, unknown> = {
   'POST /api/v1/app/{app_id}/endpoint/{endpoint_id}/bulk-replay': {
     since: '2020-01-01T00:00:00Z',
   },
-  'POST /api/v1/operational-webhook/endpoint': { url: 'https://example.com/ops' },
-  'PUT /api/v1/operational-webhook/endpoint/{endpoint_id}': { url: 'https://example.com/o' },
+  'POST /api/v1/operational-webhook/endpoint': { url: 'http://127.0.0.1:9/ops' },
+  'PUT /api/v1/operational-webhook/endpoint/{endpoint_id}': { url: 'http://127.0.0.1:9/o' },
   'PATCH /api/v1/operational-webhook/endpoint/{endpoint_id}': { description: 'd' },
   'PUT /api/v1/operational-webhook/endpoint/{endpoint_id}/headers': { headers: { 'x-a': '1' } },
   'PATCH /api/v1/operational-webhook/endpoint/{endpoint_id}/headers': {
     headers: { 'x-b': '2' },
   },
-  'POST /v1/webhooks': { url: 'https://example.com/w', secret: 'a-secret-of-some-length' },
-  'PATCH /v1/webhooks/{id}': { url: 'https://example.com/w2' },
+  'POST /v1/webhooks': { url: 'http://127.0.0.1:9/w', secret: 'a-secret-of-some-length' },
+  'PATCH /v1/webhooks/{id}': { url: 'http://127.0.0.1:9/w2' },
   'POST /v1/webhooks/test': { event: 'matrix.event' },
   'POST /v1/events': { type: 'matrix.event', data: { object: {} } },
 };
@@ -170,7 +173,7 @@ async function fixture(n: number) {
   const own = await api<{ id: string }>('POST', '/app', { name: `own ${n}` });
   const other = await api<{ id: string }>('POST', '/app', { name: `other ${n}` });
   const endpoint = await api<{ id: string }>('POST', `/app/${own.id}/endpoint`, {
-    url: 'https://example.com/hook',
+    url: 'http://127.0.0.1:9/hook',
   });
   const msg = await api<{ id: string }>('POST', `/app/${own.id}/msg`, {
     eventType: 'matrix.event',
@@ -182,10 +185,10 @@ async function fixture(n: number) {
     `/app/${own.id}/attempt/msg/${msg.id}`,
   );
   const ops = await api<{ id: string }>('POST', '/operational-webhook/endpoint', {
-    url: 'https://example.com/ops',
+    url: 'http://127.0.0.1:9/ops',
   });
   const simple = await api<{ id: string }>('POST', '/v1/webhooks', {
-    url: 'https://example.com/simple',
+    url: 'http://127.0.0.1:9/simple',
     secret: 'a-secret-of-some-length',
   }).catch(() => ({ id: 'none' }));
   const task = await api<{ id: string }>('POST', `/app/${own.id}/endpoint/${endpoint.id}/recover`, {
