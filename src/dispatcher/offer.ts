@@ -18,12 +18,19 @@ export type DispatchOffer = DeliveryHandoff & {
 
 export function createDispatchOffer(deps: {
   app: Application;
+  /** The API request publishing the message, carried into the attempts' logs. */
+  reqId?: string | undefined;
   leaseMs: number;
   /** Holds a slot for a delivery to this endpoint, or says there is none. */
   reserve(endpoint: Endpoint): boolean;
   /** Gives back `count` slots held by `reserve`. */
   unreserve(count: number): void;
-  start(delivery: ClaimedDelivery, message: QueuedMessage, endpoint: LoadedEndpoint): void;
+  start(
+    delivery: ClaimedDelivery,
+    message: QueuedMessage,
+    endpoint: LoadedEndpoint,
+    reqId?: string,
+  ): void;
 }): DispatchOffer {
   const taken: { endpoint: Endpoint; failSince: number | null }[] = [];
   let open = true;
@@ -64,6 +71,7 @@ export function createDispatchOffer(deps: {
           },
           queued,
           { endpoint, failSince, appPolicy },
+          deps.reqId,
         );
       }
     },

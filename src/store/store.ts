@@ -9,6 +9,7 @@ import { endpointRepository } from './endpoints.ts';
 import { eventTypeRepository } from './event-types.ts';
 import { idempotencyRepository } from './idempotency.ts';
 import { messageRepository } from './messages.ts';
+import { observeDatabase } from './observed-database.ts';
 import { openPostgresDatabase } from './postgres/postgres-database.ts';
 import { queueRepository } from './queue.ts';
 import { settingRepository } from './settings.ts';
@@ -38,12 +39,18 @@ export type Store = ReturnType<typeof createStore>;
 /** Opens the database a URL names, applies pending migrations and returns the store. */
 export async function openStore(
   databaseUrl: string,
-  options: { schema?: string } = {},
+  options: {
+    schema?: string;
+    /** Told of every failed statement or transaction (store errors in metrics). */
+    onError?: (error: unknown) => void;
+  } = {},
 ): Promise<Store> {
+  const { onError } = options;
+  const observed = (db: Database) => (onError ? observeDatabase(db, onError) : db);
   if (databaseUrl.startsWith('sqlite:')) {
     const db = openSqliteDatabase(databaseUrl.slice('sqlite:'.length));
     await db.migrate();
-    return createStore(db);
+    return createStore(observed(db));
   }
   if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
     const db = openPostgresDatabase(databaseUrl, options);
@@ -53,7 +60,7 @@ export async function openStore(
       await db.close();
       throw error;
     }
-    return createStore(db);
+    return createStore(observed(db));
   }
   throw new Error(`unsupported database URL: ${databaseUrl.replace(/\/\/[^@]*@/, '//***@')}`);
 }
