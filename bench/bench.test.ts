@@ -23,6 +23,7 @@ test('the benchmark runs end to end, reports every row and profiles on request',
     for (const row of [
       'ceiling',
       'delivery fan-out 1',
+      'delivery fan-out 1, /metrics scraped every second',
       'delivery fan-out 10',
       'end to end',
       'ingest',

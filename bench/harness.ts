@@ -186,6 +186,8 @@ export type HeraldSetup = {
   schema?: string;
   /** Where the delivering node writes its CPU profile (`--profile`). */
   profileDir?: string;
+  /** Scrape the delivering node's `GET /metrics` this often while it delivers. */
+  scrapeEveryMs?: number;
 };
 
 /** A Herald data directory (SQLite) or schema (PostgreSQL) for one row. */
