@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import { promisify } from 'node:util';
 
 test('the benchmark runs end to end, reports every row and profiles on request', {
-  timeout: 120_000,
+  timeout: 240_000,
 }, async () => {
   const out = mkdtempSync(join(tmpdir(), 'herald-bench-smoke-'));
   try {

@@ -137,6 +137,7 @@ export function createMetrics(deps: {
 
   // Label sets are few; their children are kept so recording does not hash labels each time.
   const attemptChildren = new Map<string, ReturnType<typeof attempts.labels>>();
+  const requestChildren = new Map<string, ReturnType<typeof apiRequests.labels>>();
 
   return {
     registry,
@@ -165,7 +166,13 @@ export function createMetrics(deps: {
     },
 
     apiRequest(method: string, route: string, status: number): void {
-      apiRequests.inc({ method, route, status });
+      const key = `${method} ${status} ${route}`;
+      let child = requestChildren.get(key);
+      if (!child) {
+        child = apiRequests.labels(method, route, String(status));
+        requestChildren.set(key, child);
+      }
+      child.inc();
     },
 
     storeError(): void {
