@@ -42,7 +42,7 @@ test('the benchmark runs end to end, reports every row and profiles on request',
         machineUs: number | null;
       }[];
     };
-    assert.equal(result.rows.length, 7);
+    assert.equal(result.rows.length, 8);
     assert.ok(result.rows.every((r) => Number.isFinite(r.median) && r.median > 0));
     // The latency row says where its tail went and how much the machine stalls by itself.
     const latency = result.rows.find((r) => r.row.startsWith('latency'));
@@ -68,6 +68,12 @@ test('the benchmark runs end to end, reports every row and profiles on request',
       /^\d+ deliveries after \d+ of warm-up; from the spawn, start-up and warm-up included, [\d,]+\/s; start-up \d+ ms$/,
     );
     assert.ok((fanOut1?.machineUs ?? 0) > (fanOut1?.cpuUsPerDelivery ?? Number.POSITIVE_INFINITY));
+    // The scraped row compares itself with the same run unscraped, and its scrapes worked.
+    const scraped = result.rows.find((r) => r.row.includes('/metrics scraped'));
+    assert.match(
+      scraped?.detail ?? '',
+      /^unscraped [\d,]+\/s at \d+ µs per delivery, scraped every second [\d,]+\/s at \d+ µs \([+-][\d.]+ %\); .*\/metrics scraped [1-9]\d* times \(0 failed\)/,
+    );
     assert.match(
       readFileSync(join(out, 'latest.md'), 'utf8'),
       /CPU budget of the rate targets:\n\n- delivery fan-out 1 \(sqlite\) at 25,000\/s: \d+ cores give [\d,]+ µs of CPU per delivery; the receiver needs [\d,]+ µs/,

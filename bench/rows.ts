@@ -199,14 +199,13 @@ async function steadyDeliveries(
 }
 
 /**
- * Fetches `GET /metrics` every `everyMs` until stopped (at most 100,000 times), as a
- * Prometheus server would.
+ * Fetches `GET /metrics` at once and then every `everyMs` until stopped (at most 100,000
+ * times), as a Prometheus server would.
  */
 function scrapeMetrics(baseUrl: string, everyMs: number) {
   let count = 0;
   let failed = 0;
   let totalMs = 0;
-  let busy: Promise<void> = Promise.resolve();
   const scrape = async () => {
     const started = performance.now();
     try {
@@ -219,6 +218,8 @@ function scrapeMetrics(baseUrl: string, everyMs: number) {
     totalMs += performance.now() - started;
     count++;
   };
+  // The first at once (a short run may be over within one interval), then every `everyMs`.
+  let busy: Promise<void> = scrape();
   const timer = setInterval(() => {
     if (count < 100_000) busy = busy.then(scrape);
   }, everyMs);
