@@ -5,9 +5,9 @@
 
 const parts = [
   // Herald tokens: hrld_<kind>_<base64url>
-  String.raw`(?<hrld>hrld_[a-z]+_)[A-Za-z0-9_-]+`,
+  '(?<hrld>hrld_[a-z]+_)[A-Za-z0-9_-]+',
   // Endpoint secrets: whsec_ (HMAC) and whsk_ (Ed25519) keys
-  String.raw`(?<wh>wh(?:sec|sk)_)[A-Za-z0-9+/=_-]+`,
+  '(?<wh>wh(?:sec|sk)_)[A-Za-z0-9+/=_-]+',
   // user:password@ in any URL
   String.raw`(?<scheme>\b[a-zA-Z][a-zA-Z0-9+.-]*://)[^/\s:@"'\\]+(?::[^/\s@"'\\]*)?@`,
   // Authorization header values
