@@ -188,6 +188,8 @@ export type HeraldSetup = {
   profileDir?: string;
   /** Further HERALD_* settings of the row's nodes. */
   settings?: Record<string, string>;
+  /** Scrape the delivering node's `GET /metrics` this often while it delivers. */
+  scrapeEveryMs?: number;
 };
 
 /** A Herald data directory (SQLite) or schema (PostgreSQL) for one row. */

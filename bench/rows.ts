@@ -48,6 +48,8 @@ export type Measure = {
   receiverUs?: number;
   generatorUs?: number;
   machineUs?: number;
+  /** The rate over that of the row's comparison run (a row measured against another). */
+  against?: number;
   detail?: string;
 };
 
@@ -196,6 +198,63 @@ async function steadyDeliveries(
   };
 }
 
+/**
+ * Fetches `GET /metrics` at once and then every `everyMs` until stopped (at most 100,000
+ * times), as a Prometheus server would.
+ */
+function scrapeMetrics(baseUrl: string, everyMs: number) {
+  let count = 0;
+  let failed = 0;
+  let totalMs = 0;
+  const scrape = async () => {
+    const started = performance.now();
+    try {
+      const response = await fetch(`${baseUrl}/metrics`, { signal: AbortSignal.timeout(10_000) });
+      await response.text();
+      if (response.status !== 200) failed++;
+    } catch {
+      failed++;
+    }
+    totalMs += performance.now() - started;
+    count++;
+  };
+  // The first at once (a short run may be over within one interval), then every `everyMs`.
+  let busy: Promise<void> = scrape();
+  const timer = setInterval(() => {
+    if (count < 100_000) busy = busy.then(scrape);
+  }, everyMs);
+  return {
+    async stop(): Promise<{ count: number; failed: number; meanMs: number }> {
+      clearInterval(timer);
+      await busy;
+      return { count, failed, meanMs: totalMs / Math.max(count, 1) };
+    },
+  };
+}
+
+/**
+ * The cost of being scraped: fan-out 1 delivered twice, without and then with `GET /metrics`
+ * fetched every second; the value is the scraped run's rate, the detail compares the two.
+ */
+export async function scrapedDelivery(
+  receiver: Receiver,
+  sizes: Sizes,
+  setup: HeraldSetup,
+): Promise<Measure> {
+  const scraped = () => delivery(receiver, sizes, 1, { ...setup, scrapeEveryMs: 1000 });
+  // A profiled run's figures are left out: only the scraped node's profile is wanted.
+  if (setup.profileDir) return scraped();
+  const plain = await delivery(receiver, sizes, 1, setup);
+  const withScrapes = await scraped();
+  const change = (withScrapes.value / plain.value - 1) * 100;
+  const cpu = (m: Measure) => us(m.cpuUsPerDelivery ?? Number.NaN);
+  return {
+    ...withScrapes,
+    against: withScrapes.value / plain.value,
+    detail: `unscraped ${rate(plain.value)}/s at ${cpu(plain)} per delivery, scraped every second ${rate(withScrapes.value)}/s at ${cpu(withScrapes)} (${change >= 0 ? '+' : ''}${change.toFixed(1)} %); scraped run: ${withScrapes.detail}`,
+  };
+}
+
 /** Messages pre-loaded with the worker held back, then delivered by a fresh `herald serve`. */
 export async function delivery(
   receiver: Receiver,
@@ -218,9 +277,14 @@ export async function delivery(
     const spawned = wallNow();
     const node = await herald(env, 'all', setup.profileDir);
     const ready = wallNow();
+    const scraper = setup.scrapeEveryMs ? scrapeMetrics(node.url, setup.scrapeEveryMs) : null;
     const m = await steadyDeliveries(node, counter, receiver, spawned, sizes.warmup, total);
+    const scraped = await scraper?.stop();
     await node.kill('SIGTERM');
-    return { ...m, detail: `${m.detail}; start-up ${Math.round(ready - spawned)} ms` };
+    const scrapes = scraped
+      ? `; /metrics scraped ${scraped.count} times (${scraped.failed} failed), ${scraped.meanMs.toFixed(1)} ms each on average`
+      : '';
+    return { ...m, detail: `${m.detail}; start-up ${Math.round(ready - spawned)} ms${scrapes}` };
   } finally {
     await counter.close();
     cleanup();

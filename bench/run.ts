@@ -19,6 +19,7 @@ import {
   latency,
   type Measure,
   type Sizes,
+  scrapedDelivery,
 } from './rows.ts';
 
 const usage = `Usage: npm run bench [-- options]
@@ -161,6 +162,19 @@ try {
     '≥ 25,000/s, ratio ≥ 0.5, RSS ≤ 200 MB',
     (m, r) => m.value >= 25_000 && (r ?? 0) >= 0.5 && rss(m),
     (p) => delivery(receiver, sizes, 1, withProfile('delivery fan-out 1', 'sqlite', p)),
+    top.value,
+  );
+  await measure(
+    'delivery fan-out 1, /metrics scraped every second',
+    'sqlite',
+    '≥ 95 % of the same run unscraped',
+    (m) => (m.against === undefined ? null : m.against >= 0.95),
+    (p) =>
+      scrapedDelivery(
+        receiver,
+        sizes,
+        withProfile('delivery fan-out 1, /metrics scraped every second', 'sqlite', p),
+      ),
     top.value,
   );
   await measure(

@@ -1,9 +1,13 @@
 // Builds Herald's HTTP application. It never listens: the `serve` command owns the process.
+
+import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { HeraldError } from '../domain/errors.ts';
 import { createBackgroundTasks } from '../services/background-tasks.ts';
+import { createMetrics } from '../services/metrics.ts';
+import { createQueueState } from '../services/queue-state.ts';
 import { registerWeb } from '../web/web-routes.ts';
 import { registerAuth } from './auth-hook.ts';
 import { handleClientError } from './client-errors.ts';
@@ -21,6 +25,7 @@ import { endpointRoutes, endpointTestRoute } from './routes/endpoints.ts';
 import { eventTypeRoutes } from './routes/event-types.ts';
 import { healthRoutes } from './routes/health.ts';
 import { messageRoutes } from './routes/messages.ts';
+import { metricsRoutes } from './routes/metrics.ts';
 import { operationalWebhookRoutes } from './routes/operational-webhooks.ts';
 import { queueRoutes } from './routes/queue.ts';
 import { simpleWebhookRoutes } from './routes/simple-webhooks.ts';
@@ -29,6 +34,8 @@ import type { AppDeps, HeraldFastify } from './types.ts';
 import { lazySerializers, validatorCompiler } from './validation.ts';
 
 export const apiPrefix = '/api/v1';
+
+const requestIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export const routeGroups = [
   healthRoutes,
@@ -66,7 +73,16 @@ export async function buildApp(
     frameworkErrors: handleError,
     clientErrorHandler: handleClientError,
     schemaController: { compilersFactory: { buildSerializer: lazySerializers } },
+    // A caller's X-Request-Id (when well formed) names the request in the logs, else a new
+    // one; either way the answer carries it, and so do the attempts the request causes.
+    genReqId: (request) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && requestIdPattern.test(given) ? given : randomUUID();
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
   app.setValidatorCompiler(validatorCompiler());
 
   await app.register(swagger, {
@@ -105,6 +121,19 @@ export async function buildApp(
     bodyLimit: bodyLimit(deps.config.maxPayloadBytes),
   });
   registerAuth(app, deps.authenticator);
+  const queueState = deps.queueState ?? createQueueState(deps);
+  const metrics =
+    deps.metrics ??
+    createMetrics({
+      clock: deps.clock,
+      sources: { queue: queueState, dispatcher: deps.dispatcherState },
+      processMetrics: false,
+    });
+  metricsRoutes(app as unknown as HeraldFastify, {
+    metrics,
+    metricsToken: deps.config.metricsToken,
+    authenticator: deps.authenticator,
+  });
   registerIdempotency(app, {
     store: deps.store,
     clock: deps.clock,
@@ -118,6 +147,7 @@ export async function buildApp(
       const routeDeps = {
         ...deps,
         backgroundTasks: deps.backgroundTasks ?? createBackgroundTasks(deps),
+        queueState,
       };
       for (const routes of routeGroups) routes(api as HeraldFastify, routeDeps);
       api.get('/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () =>

@@ -9,13 +9,16 @@ import type {
 } from 'fastify';
 import type { Config } from '../config/config.ts';
 import type { EndpointTester } from '../dispatcher/endpoint-test.ts';
+import type { DispatcherState } from '../dispatcher/observer.ts';
 import type { DispatchOffer } from '../dispatcher/offer.ts';
 import type { Application } from '../domain/application.ts';
 import type { Clock, Random } from '../domain/clock.ts';
 import type { IdGenerator } from '../domain/ids.ts';
 import type { Authenticator } from '../services/auth.ts';
 import type { BackgroundTasks } from '../services/background-tasks.ts';
+import type { Metrics } from '../services/metrics.ts';
 import type { OperationalEvents } from '../services/operational-events.ts';
+import type { QueueState } from '../services/queue-state.ts';
 import type { Store } from '../store/store.ts';
 
 export type HeraldFastify = FastifyInstance<
@@ -30,7 +33,7 @@ export type HeraldFastify = FastifyInstance<
 export type ApiEvents = {
   deliveriesQueued?: () => void;
   /** This node's dispatcher, offered new deliveries as they are stored. */
-  offerDispatch?: (app: Application) => DispatchOffer | null;
+  offerDispatch?: (app: Application, reqId?: string) => DispatchOffer | null;
 };
 
 export type AppDeps = {
@@ -46,6 +49,12 @@ export type AppDeps = {
   testEndpoint?: EndpointTester;
   /** Runs recover and replay jobs; made by buildApp when not given. */
   backgroundTasks?: BackgroundTasks;
+  /** Metrics served at /metrics; made by buildApp (without Node's own) when not given. */
+  metrics?: Metrics;
+  /** The queue's state for health and metrics; made by buildApp when not given. */
+  queueState?: QueueState;
+  /** This node's dispatcher state (absent or null: the node does not deliver). */
+  dispatcherState?: () => DispatcherState | null;
 };
 
-export type RouteDeps = AppDeps & { backgroundTasks: BackgroundTasks };
+export type RouteDeps = AppDeps & { backgroundTasks: BackgroundTasks; queueState: QueueState };

@@ -2,6 +2,7 @@
 // by role, the worker), prints where it listens, and shuts down gracefully on a signal.
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { FastifyBaseLogger } from 'fastify';
 import { buildApp, type HeraldApp } from '../api/build-app.ts';
 import type { ApiEvents } from '../api/types.ts';
 import { type Config, deliveryDefaults } from '../config/config.ts';
@@ -10,12 +11,17 @@ import { wholeAddressSpaces } from '../delivery/ip-range.ts';
 import { createThreadedHttpClient } from '../delivery/threaded-http-client.ts';
 import { createDispatcher } from '../dispatcher/dispatcher.ts';
 import { createEndpointTester } from '../dispatcher/endpoint-test.ts';
+import type { AttemptObservation } from '../dispatcher/observer.ts';
 import { systemClock, systemRandom } from '../domain/clock.ts';
 import { createIdGenerator } from '../domain/ids.ts';
+import { createLogOutput } from '../logging/log-output.ts';
+import { createRedactor } from '../logging/redact.ts';
 import { createAuthenticator, ensureAdminToken } from '../services/auth.ts';
 import { createBackgroundTasks } from '../services/background-tasks.ts';
 import { createMaintenance } from '../services/maintenance.ts';
+import { createMetrics } from '../services/metrics.ts';
 import { createOperationalEvents } from '../services/operational-events.ts';
+import { createQueueState } from '../services/queue-state.ts';
 import { createSecretBox } from '../store/secret-box.ts';
 import { openStore, type Store } from '../store/store.ts';
 import { heraldVersion } from '../version.ts';
@@ -34,11 +40,14 @@ export async function serve(
 ): Promise<RunningHerald> {
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true });
+  const clock = systemClock;
+  const metrics = createMetrics({ clock });
   const mainSecrets = loadMainSecrets(config);
   const store = await openStore(config.databaseUrl, {
     schema: config.databaseSchema,
     synchronous: config.sqliteSynchronous,
     secretBox: createSecretBox(mainSecrets.secrets),
+    onError: () => metrics.storeError(),
   });
   // Values written before encryption, or sealed with a previous main secret, are sealed with
   // the current one (a no-op scan once done). An unknown key stops the start here.
@@ -48,7 +57,7 @@ export async function serve(
     await store.close();
     throw error;
   }
-  const clock = systemClock;
+  const queueState = createQueueState({ store, clock });
   const random = systemRandom;
   const newId = createIdGenerator(clock, random);
 
@@ -106,15 +115,34 @@ export async function serve(
       newId,
       authenticator,
       operationalEvents,
-      events: { deliveriesQueued, offerDispatch: (app) => offerDispatch(app) },
+      events: { deliveriesQueued, offerDispatch: (app, reqId) => offerDispatch(app, reqId) },
+      metrics,
+      queueState,
+      dispatcherState: () => (runsWorker ? dispatcher.state() : null),
     },
     {
       logger: {
         level: config.logLevel,
         redact: ['req.headers.authorization', 'req.headers["idempotency-key"]'],
+        stream: createLogOutput({
+          format:
+            config.logFormat === 'auto'
+              ? process.stdout.isTTY
+                ? 'pretty'
+                : 'json'
+              : config.logFormat,
+          redact: createRedactor([
+            admin.generated,
+            config.adminToken,
+            config.metricsToken,
+            databasePassword(config.databaseUrl),
+          ]),
+          write: (text) => process.stdout.write(text),
+        }),
       },
     },
   );
+  metrics.watch({ queue: queueState, dispatcher: () => (runsWorker ? dispatcher.state() : null) });
   const dispatcher = createDispatcher({
     store,
     clock,
@@ -124,6 +152,12 @@ export async function serve(
     events: operationalEvents,
     log: app.log,
     settings: deliveryDefaults(config),
+    observer: {
+      attemptRecorded(o) {
+        metrics.attemptRecorded(o);
+        logAttempt(app.log, o);
+      },
+    },
   });
   const maintenance = createMaintenance({
     store,
@@ -196,4 +230,32 @@ export async function serve(
     return stopping;
   };
   return { url, app, store, stop };
+}
+
+/**
+ * Each attempt in the log: failures at `info`, successes at `debug`, with the request id of
+ * the API call that published the message when this node sent it straight away.
+ */
+function logAttempt(log: FastifyBaseLogger, o: AttemptObservation): void {
+  const fields = {
+    reqId: o.reqId,
+    msgId: o.attempt.msgId,
+    endpointId: o.attempt.endpointId,
+    attemptId: o.attempt.id,
+    attempt: o.attemptNumber,
+    statusCode: o.attempt.responseStatusCode,
+    durationMs: o.attempt.responseDurationMs,
+    error: o.errorCode ?? undefined,
+  };
+  if (o.ok) log.debug(fields, 'attempt succeeded');
+  else log.info(fields, 'attempt failed');
+}
+
+/** The password in a database URL, if any (kept out of the logs). */
+function databasePassword(url: string): string | null {
+  try {
+    return url.startsWith('postgres') ? decodeURIComponent(new URL(url).password) || null : null;
+  } catch {
+    return null;
+  }
 }

@@ -28,6 +28,8 @@ export const ConfigSchema = Type.Object(
     mainSecret: Type.Optional(Type.String({ minLength: 16 })),
     /** Earlier main secrets, still able to open values during a rotation. */
     previousMainSecrets: Type.Array(Type.String({ minLength: 16 }), { default: [] }),
+    /** The bearer token `GET /metrics` asks for; unset, it is open to loopback callers only. */
+    metricsToken: Type.Optional(Type.String({ minLength: 16 })),
     publicUrl: Type.Optional(Type.String({ pattern: '^https?://' })),
     role: Type.Union([Type.Literal('all'), Type.Literal('api'), Type.Literal('worker')], {
       default: 'all',
@@ -36,6 +38,10 @@ export const ConfigSchema = Type.Object(
       ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
       { default: 'info' },
     ),
+    /** `pretty` lines on a terminal and JSON otherwise (`auto`), or always one of them. */
+    logFormat: Type.Union([Type.Literal('auto'), Type.Literal('json'), Type.Literal('pretty')], {
+      default: 'auto',
+    }),
     allowedSubnets: Type.Array(Type.String({ minLength: 1 }), { default: [] }),
     retrySchedule: Type.Array(Type.Integer({ minimum: 0 }), {
       minItems: 0,
@@ -81,9 +87,11 @@ export const environmentVariables: Record<string, EnvSetting> = {
   HERALD_ADMIN_TOKEN: { key: 'adminToken', kind: 'string' },
   HERALD_MAIN_SECRET: { key: 'mainSecret', kind: 'string' },
   HERALD_PREVIOUS_MAIN_SECRETS: { key: 'previousMainSecrets', kind: 'list' },
+  HERALD_METRICS_TOKEN: { key: 'metricsToken', kind: 'string' },
   HERALD_PUBLIC_URL: { key: 'publicUrl', kind: 'string' },
   HERALD_ROLE: { key: 'role', kind: 'string' },
   HERALD_LOG_LEVEL: { key: 'logLevel', kind: 'string' },
+  HERALD_LOG_FORMAT: { key: 'logFormat', kind: 'string' },
   HERALD_ALLOWED_SUBNETS: { key: 'allowedSubnets', kind: 'list' },
   HERALD_RETRY_SCHEDULE: { key: 'retrySchedule', kind: 'integer-list' },
   HERALD_SIGNATURE_HEADERS: { key: 'signatureHeaders', kind: 'string' },

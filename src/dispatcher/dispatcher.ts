@@ -26,6 +26,7 @@ import { createDueTimer } from './due-timer.ts';
 import { createEndpointGate } from './endpoint-gate.ts';
 import { createEndpointHealth, type OperationalEventSink } from './endpoint-health.ts';
 import { createEndpointSettings } from './endpoint-settings.ts';
+import type { DispatcherObserver, DispatcherState } from './observer.ts';
 import { createDispatchOffer, type DispatchOffer } from './offer.ts';
 import { sendAttempt } from './send-attempt.ts';
 
@@ -64,6 +65,8 @@ export type DispatcherDeps = {
   settings: DispatcherSettings;
   events?: OperationalEventSink;
   log?: { error(obj: unknown, msg: string): void };
+  /** Told of every recorded attempt (metrics, logs). */
+  observer?: DispatcherObserver;
 };
 
 export type Dispatcher = ReturnType<typeof createDispatcher>;
@@ -109,6 +112,9 @@ export function createDispatcher(deps: DispatcherDeps) {
   /** Set by stop(): deliveries still waiting for an endpoint slot go back to the queue. */
   let releasing = false;
   let loopDone: Promise<void> | null = null;
+  let lastTickAt: number | null = null;
+  let claimErrors = 0;
+  let consecutiveClaimErrors = 0;
 
   function wake(): void {
     due.wake();
@@ -174,6 +180,7 @@ export function createDispatcher(deps: DispatcherDeps) {
     message: QueuedMessage,
     endpoint: LoadedEndpoint,
     leaseEnd: number,
+    reqId?: string,
   ) {
     const bytes = message.payload?.length ?? 0;
     capacity.begin(bytes);
@@ -195,7 +202,7 @@ export function createDispatcher(deps: DispatcherDeps) {
         release(performance.now() - started);
       };
       try {
-        await attempt(delivery, message, endpoint, exchanged);
+        await attempt(delivery, message, endpoint, exchanged, reqId);
       } finally {
         exchanged();
       }
@@ -220,6 +227,7 @@ export function createDispatcher(deps: DispatcherDeps) {
     message: QueuedMessage,
     loaded: LoadedEndpoint,
     exchanged: () => void,
+    reqId: string | undefined,
   ) {
     const { endpoint } = loaded;
     const policy = endpointSettings.policyOf(loaded);
@@ -293,17 +301,27 @@ export function createDispatcher(deps: DispatcherDeps) {
       plan,
       attemptNumber,
     });
+    deps.observer?.attemptRecorded({
+      attempt: attemptRecord,
+      ok,
+      errorCode: result.error?.code ?? null,
+      attemptNumber,
+      messageCreatedAt: message.createdAt,
+      reqId,
+    });
   }
 
   async function loop(): Promise<void> {
     let failures = 0;
     if (store.db.capabilities.singleProcess) await store.queue.releaseClaims(clock.now());
     while (!stopping) {
+      lastTickAt = clock.now();
       try {
         // What is due is learnt afresh from the queue; producers lower it from here on.
         due.reset();
         const claimed = await pump();
         failures = 0;
+        consecutiveClaimErrors = 0;
         if (capacity.busy()) {
           full = true;
           await waitForRoom(maxIdleMs);
@@ -316,6 +334,8 @@ export function createDispatcher(deps: DispatcherDeps) {
         if (!stopping) await due.sleep();
       } catch (error) {
         failures++;
+        claimErrors++;
+        consecutiveClaimErrors = failures;
         deps.log?.error({ err: error }, 'dispatcher could not claim deliveries; retrying');
         await sleep(Math.min(100 * 2 ** failures, 5000));
       }
@@ -339,10 +359,11 @@ export function createDispatcher(deps: DispatcherDeps) {
    * endpoints, endpoints already saturated, and deliveries beyond capacity are left to the
    * queue.
    */
-  function offer(app: Application): DispatchOffer | null {
+  function offer(app: Application, reqId?: string): DispatchOffer | null {
     if (!loopDone || stopping) return null;
     return createDispatchOffer({
       app,
+      reqId,
       leaseMs,
       reserve(endpoint) {
         if (stopping || (endpoint.rateLimit ?? 0) > 0 || gate.saturated(endpoint.id)) return false;
@@ -356,6 +377,17 @@ export function createDispatcher(deps: DispatcherDeps) {
   return {
     wake,
     offer,
+
+    state(): DispatcherState {
+      return {
+        running: loopDone !== null && !stopping,
+        lastTickAt,
+        inFlight: running.size,
+        claimErrors,
+        consecutiveClaimErrors,
+        maxIdleMs,
+      };
+    },
 
     /** Runs the dispatcher in the background until `stop()`. */
     start(): void {

@@ -18,6 +18,8 @@ export type DispatchOffer = DeliveryHandoff & {
 
 export function createDispatchOffer(deps: {
   app: Application;
+  /** The API request publishing the message, carried into the attempts' logs. */
+  reqId?: string | undefined;
   leaseMs: number;
   /** Holds a slot for a delivery to this endpoint, or says there is none. */
   reserve(endpoint: Endpoint): boolean;
@@ -29,6 +31,7 @@ export function createDispatchOffer(deps: {
     message: QueuedMessage,
     endpoint: LoadedEndpoint,
     leaseEnd: number,
+    reqId?: string,
   ): void;
 }): DispatchOffer {
   const taken: { endpoint: Endpoint; failSince: number | null; leaseEnd: number }[] = [];
@@ -73,6 +76,7 @@ export function createDispatchOffer(deps: {
           queued,
           { endpoint, failSince, appPolicy },
           leaseEnd,
+          deps.reqId,
         );
       }
     },

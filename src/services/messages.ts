@@ -10,6 +10,9 @@ import type { IdGenerator } from '../domain/ids.ts';
 import type { Message } from '../domain/message.ts';
 import type { Store } from '../store/store.ts';
 
+/** Where a publish comes from. */
+export type PublishOrigin = { reqId?: string };
+
 export type MessageInput = {
   eventType: string;
   eventId?: string | null;
@@ -44,20 +47,27 @@ export function messageService(deps: {
   maxPayloadBytes: number;
   deliveriesQueued?: () => void;
   /** Offers new deliveries to this node's dispatcher (null: no dispatcher, or no room). */
-  offerDispatch?: (app: Application) => DispatchOffer | null;
+  offerDispatch?: (app: Application, reqId?: string) => DispatchOffer | null;
 }) {
   return {
-    publish: (app: Application, input: MessageInput) => publish(app, input),
+    /** `origin.reqId`: the API request publishing it, named in its attempts' logs. */
+    publish: (app: Application, input: MessageInput, origin: PublishOrigin = {}) =>
+      publish(app, input, origin, undefined),
 
     /** Publishes a message to one endpoint only (examples, tests). */
-    publishTo: (app: Application, endpoint: Endpoint, input: MessageInput) =>
-      publish(app, input, endpoint.id),
+    publishTo: (
+      app: Application,
+      endpoint: Endpoint,
+      input: MessageInput,
+      origin: PublishOrigin = {},
+    ) => publish(app, input, origin, endpoint.id),
   };
 
   async function publish(
     app: Application,
     input: MessageInput,
-    onlyEndpointId?: string,
+    origin: PublishOrigin,
+    onlyEndpointId: string | undefined,
   ): Promise<Message> {
     const raw = rawPayload(input);
     const payload = raw ? raw.text : JSON.stringify(input.payload);
@@ -86,7 +96,7 @@ export function messageService(deps: {
       createdAt: now,
       deliverAt,
     };
-    const offer = deps.offerDispatch?.(app) ?? undefined;
+    const offer = deps.offerDispatch?.(app, origin.reqId) ?? undefined;
     let queued: number;
     try {
       queued = await deps.store.messages.publish(message, onlyEndpointId, offer);

@@ -44,6 +44,18 @@ export type LoadedEndpoint = {
   appPolicy: DeliveryPolicy | null;
 };
 
+/** What the queue holds, for health and metrics. */
+export type QueueStats = {
+  /** Deliveries waiting for an attempt or in one (paused deliveries are not counted). */
+  pending: number;
+  /** Pending deliveries whose time has come. */
+  due: number;
+  /** When the longest-waiting due delivery fell due (null: none is due). */
+  oldestDueAt: number | null;
+  /** Endpoints disabled now. */
+  disabledEndpoints: number;
+};
+
 export type EndpointFailureState = { failSince: number; exhaustedCount: number; disabled: boolean };
 
 type Boarding = { records: AttemptRecord[]; now: number; written: Promise<void> };
@@ -173,6 +185,33 @@ export function queueRepository(db: Database, box: SecretBox) {
     async nextDueAt(): Promise<number | null> {
       const row = await db.get<{ at: number | null }>(sql['next-due-at']);
       return row?.at === null || row?.at === undefined ? null : Number(row.at);
+    },
+
+    /**
+     * Counts the queue (one read over the index of scheduled deliveries: it costs in
+     * proportion to the deliveries waiting, not to the deliveries ever made).
+     */
+    async stats(now: number): Promise<QueueStats> {
+      const row = await db.get<{
+        pending: number | string;
+        due: number | string | null;
+        oldest: number | string | null;
+        disabled: number | string;
+      }>(
+        `SELECT COUNT(*) AS pending,
+           COUNT(CASE WHEN next_attempt_at <= ? THEN 1 END) AS due,
+           MIN(next_attempt_at) AS oldest,
+           (SELECT COUNT(*) FROM endpoints WHERE disabled = 1) AS disabled
+         FROM deliveries WHERE next_attempt_at IS NOT NULL`,
+        [now],
+      );
+      const oldest = row?.oldest === null || row?.oldest === undefined ? null : Number(row.oldest);
+      return {
+        pending: Number(row?.pending ?? 0),
+        due: Number(row?.due ?? 0),
+        oldestDueAt: oldest !== null && oldest <= now ? oldest : null,
+        disabledEndpoints: Number(row?.disabled ?? 0),
+      };
     },
 
     async pauseEndpoint(endpointId: string, now: number): Promise<number> {

@@ -9,6 +9,7 @@ import { endpointRepository } from './endpoints.ts';
 import { eventTypeRepository } from './event-types.ts';
 import { idempotencyRepository } from './idempotency.ts';
 import { messageRepository } from './messages.ts';
+import { observeDatabase } from './observed-database.ts';
 import { openPostgresDatabase } from './postgres/postgres-database.ts';
 import { queueRepository } from './queue.ts';
 import { sealedColumnRepository } from './sealed-columns.ts';
@@ -42,18 +43,22 @@ export type Store = ReturnType<typeof createStore>;
 export async function openStore(
   databaseUrl: string,
   options: {
-    /** Seals secrets at rest; from the main secret (see services/main-secret.ts). */
+    /** Seals secrets at rest; from the main secret (see cli/main-secret.ts). */
     secretBox: SecretBox;
     schema?: string;
     synchronous?: 'full' | 'normal';
+    /** Told of every failed statement or transaction (store errors in metrics). */
+    onError?: (error: unknown) => void;
   },
 ): Promise<Store> {
+  const { onError } = options;
+  const observed = (db: Database) => (onError ? observeDatabase(db, onError) : db);
   if (databaseUrl.startsWith('sqlite:')) {
     const db = openSqliteDatabase(databaseUrl.slice('sqlite:'.length), {
       synchronous: options.synchronous ?? 'full',
     });
     await db.migrate();
-    return createStore(db, options.secretBox);
+    return createStore(observed(db), options.secretBox);
   }
   if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
     const db = openPostgresDatabase(databaseUrl, options);
@@ -63,7 +68,7 @@ export async function openStore(
       await db.close();
       throw error;
     }
-    return createStore(db, options.secretBox);
+    return createStore(observed(db), options.secretBox);
   }
   throw new Error(`unsupported database URL: ${databaseUrl.replace(/\/\/[^@]*@/, '//***@')}`);
 }

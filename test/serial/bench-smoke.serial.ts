@@ -24,6 +24,7 @@ test('the benchmark runs end to end, reports every row and profiles on request',
     for (const row of [
       'ceiling',
       'delivery fan-out 1',
+      'delivery fan-out 1, /metrics scraped every second',
       'delivery fan-out 10',
       'end to end',
       'ingest',
@@ -43,8 +44,8 @@ test('the benchmark runs end to end, reports every row and profiles on request',
         machineUs: number | null;
       }[];
     };
-    // Seven rows, and ingest and end to end again with SQLite's NORMAL sync.
-    assert.equal(result.rows.length, 9);
+    // Eight rows, and ingest and end to end again with SQLite's NORMAL sync.
+    assert.equal(result.rows.length, 10);
     assert.ok(result.rows.every((r) => Number.isFinite(r.median) && r.median > 0));
     // The latency row says where its tail went and how much the machine stalls by itself.
     const latency = result.rows.find((r) => r.row.startsWith('latency'));
@@ -70,6 +71,12 @@ test('the benchmark runs end to end, reports every row and profiles on request',
       /^200 deliveries after 0 of warm-up; from the spawn, start-up and warm-up included, [\d,]+\/s; start-up \d+ ms$/,
     );
     assert.ok((fanOut1?.machineUs ?? 0) > (fanOut1?.cpuUsPerDelivery ?? Number.POSITIVE_INFINITY));
+    // The scraped row compares itself with the same run unscraped, and its scrapes worked.
+    const scraped = result.rows.find((r) => r.row.includes('/metrics scraped'));
+    assert.match(
+      scraped?.detail ?? '',
+      /^unscraped [\d,]+\/s at \d+ µs per delivery, scraped every second [\d,]+\/s at \d+ µs \([+-][\d.]+ %\); .*\/metrics scraped [1-9]\d* times \(0 failed\)/,
+    );
     assert.match(
       readFileSync(join(out, 'latest.md'), 'utf8'),
       /CPU budget of the rate targets:\n\n- delivery fan-out 1 \(sqlite\) at 25,000\/s: \d+ cores give [\d,]+ µs of CPU per delivery; the receiver needs [\d,]+ µs/,

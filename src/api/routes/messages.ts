@@ -30,7 +30,7 @@ export function messageRoutes(api: HeraldFastify, deps: AppDeps): void {
     newId: deps.newId,
     maxPayloadBytes: deps.config.maxPayloadBytes,
     deliveriesQueued: () => deps.events?.deliveriesQueued?.(),
-    offerDispatch: (app) => deps.events?.offerDispatch?.(app) ?? null,
+    offerDispatch: (app, reqId) => deps.events?.offerDispatch?.(app, reqId) ?? null,
   });
 
   api.get(
@@ -80,7 +80,7 @@ export function messageRoutes(api: HeraldFastify, deps: AppDeps): void {
         request.params.app_id,
         request.body.application,
       );
-      const message = await messages.publish(application, request.body);
+      const message = await messages.publish(application, request.body, { reqId: request.id });
       // Already JSON: Fastify sends a string as it is (the schema still documents it).
       const body = messageOutJson(message, request.query.with_content) as never;
       return reply.code(202).type('application/json; charset=utf-8').send(body);
@@ -192,7 +192,12 @@ export function messageRoutes(api: HeraldFastify, deps: AppDeps): void {
             `event type "${eventType}" has no example in its schema`,
           );
       }
-      const message = await messages.publishTo(app, endpoint, { eventType, payload });
+      const message = await messages.publishTo(
+        app,
+        endpoint,
+        { eventType, payload },
+        { reqId: request.id },
+      );
       return reply.code(202).send(messageOut(message));
     },
   );

@@ -72,7 +72,7 @@ export function simpleWebhookRoutes(api: HeraldFastify, deps: AppDeps): void {
     newId: deps.newId,
     maxPayloadBytes: deps.config.maxPayloadBytes,
     deliveriesQueued: wake,
-    offerDispatch: (app) => deps.events?.offerDispatch?.(app) ?? null,
+    offerDispatch: (app, reqId) => deps.events?.offerDispatch?.(app, reqId) ?? null,
   });
 
   let defaultApp: Application | null = null;
@@ -237,10 +237,15 @@ export function simpleWebhookRoutes(api: HeraldFastify, deps: AppDeps): void {
     async (request, reply) => {
       const endpoint = await load(request.body.webhook_id);
       const type = request.body.event_type;
-      const message = await messages.publishTo(await application(), endpoint, {
-        eventType: type,
-        payload: { object: { id: 'test', test: true }, previous_data: null },
-      });
+      const message = await messages.publishTo(
+        await application(),
+        endpoint,
+        {
+          eventType: type,
+          payload: { object: { id: 'test', test: true }, previous_data: null },
+        },
+        { reqId: request.id },
+      );
       return reply.code(202).send({ id: message.id, type, created_at: iso(message.createdAt) });
     },
   );
@@ -273,11 +278,15 @@ export function simpleWebhookRoutes(api: HeraldFastify, deps: AppDeps): void {
       const previousData = previous
         ? changedFields(previous, data.object)
         : (previous_data ?? null);
-      const message = await messages.publish(await application(), {
-        eventType: type,
-        eventId: id ?? null,
-        payload: { object: data.object, previous_data: previousData },
-      });
+      const message = await messages.publish(
+        await application(),
+        {
+          eventType: type,
+          eventId: id ?? null,
+          payload: { object: data.object, previous_data: previousData },
+        },
+        { reqId: request.id },
+      );
       return reply.code(202).send({ id: message.id, type, created_at: iso(message.createdAt) });
     },
   );
