@@ -9,6 +9,7 @@ import { handleError } from './errors.ts';
 import { registerIdempotency } from './idempotency.ts';
 import { registerOptionalBodies } from './optional-body.ts';
 import { applicationRoutes } from './routes/applications.ts';
+import { attemptFeedRoutes } from './routes/attempt-feed.ts';
 import { attemptRoutes } from './routes/attempts.ts';
 import { authRoutes } from './routes/auth.ts';
 import { backgroundTaskRoutes } from './routes/background-tasks.ts';
@@ -35,6 +36,7 @@ export const routeGroups = [
   endpointTestRoute,
   messageRoutes,
   attemptRoutes,
+  attemptFeedRoutes,
   endpointTaskRoutes,
   backgroundTaskRoutes,
   operationalWebhookRoutes,

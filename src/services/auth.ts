@@ -1,5 +1,6 @@
-// Who is calling: the operator (admin token) or a customer's portal session (a token scoped
-// to one application). Only SHA-256 hashes of tokens are kept.
+// Who is calling: the operator (the admin token, or an operator token made by `herald token
+// create`) or a token scoped to one application (a portal session, or `herald token create
+// --app`). Only SHA-256 hashes of tokens are kept.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Clock, Random } from '../domain/clock.ts';
 import type { IdGenerator } from '../domain/ids.ts';
@@ -44,6 +45,21 @@ export function createAuthenticator(deps: {
   newId: IdGenerator;
 }) {
   const adminHash = Buffer.from(deps.adminTokenHash, 'hex');
+  const issue = async (appId: string | null, ttlSeconds: number | null) => {
+    const token = newToken(deps.random, appId === null ? 'admin' : 'app');
+    const now = deps.clock.now();
+    const id = deps.newId('token');
+    const expiresAt = ttlSeconds === null ? null : now + ttlSeconds * 1000;
+    await deps.store.tokens.create({
+      id,
+      hash: hashToken(token),
+      appId,
+      createdAt: now,
+      expiresAt,
+      revokedAt: null,
+    });
+    return { id, token, expiresAt };
+  };
   return {
     async authenticate(token: string): Promise<Principal | null> {
       const hash = hashToken(token);
@@ -52,8 +68,9 @@ export function createAuthenticator(deps: {
         return { kind: 'admin' };
       }
       const record = await deps.store.tokens.findByHash(hash);
-      if (!record || record.appId === null || record.revokedAt !== null) return null;
+      if (!record || record.revokedAt !== null) return null;
       if (record.expiresAt !== null && record.expiresAt <= deps.clock.now()) return null;
+      if (record.appId === null) return { kind: 'admin' };
       return { kind: 'app', appId: record.appId, tokenId: record.id };
     },
 
@@ -62,19 +79,15 @@ export function createAuthenticator(deps: {
       appId: string,
       ttlSeconds: number,
     ): Promise<{ token: string; expiresAt: number }> {
-      const token = newToken(deps.random, 'app');
-      const now = deps.clock.now();
-      const expiresAt = now + ttlSeconds * 1000;
-      await deps.store.tokens.create({
-        id: deps.newId('token'),
-        hash: hashToken(token),
-        appId,
-        createdAt: now,
-        expiresAt,
-        revokedAt: null,
-      });
-      return { token, expiresAt };
+      const issued = await issue(appId, ttlSeconds);
+      return { token: issued.token, expiresAt: issued.expiresAt ?? 0 };
     },
+
+    /**
+     * Issues an operator token (`appId` null) or one scoped to an application, valid for
+     * `ttlSeconds` or until revoked (null). The token is returned once; only its hash is kept.
+     */
+    issueToken: (appId: string | null, ttlSeconds: number | null) => issue(appId, ttlSeconds),
 
     revoke: (tokenId: string) => deps.store.tokens.revoke(tokenId, deps.clock.now()),
     revokeAllForApp: (appId: string) => deps.store.tokens.revokeAllForApp(appId, deps.clock.now()),
