@@ -35,6 +35,30 @@ export async function ensureAdminToken(
   return { hash, generated: token };
 }
 
+/**
+ * Issues an operator token (`appId` null) or one scoped to an application, valid for
+ * `ttlSeconds` or until revoked (null). The token is returned once; only its hash is kept.
+ */
+export async function issueToken(
+  deps: { store: Store; clock: Clock; random: Random; newId: IdGenerator },
+  appId: string | null,
+  ttlSeconds: number | null,
+): Promise<{ id: string; token: string; expiresAt: number | null }> {
+  const token = newToken(deps.random, appId === null ? 'admin' : 'app');
+  const now = deps.clock.now();
+  const id = deps.newId('token');
+  const expiresAt = ttlSeconds === null ? null : now + ttlSeconds * 1000;
+  await deps.store.tokens.create({
+    id,
+    hash: hashToken(token),
+    appId,
+    createdAt: now,
+    expiresAt,
+    revokedAt: null,
+  });
+  return { id, token, expiresAt };
+}
+
 export type Authenticator = ReturnType<typeof createAuthenticator>;
 
 export function createAuthenticator(deps: {
@@ -45,21 +69,8 @@ export function createAuthenticator(deps: {
   newId: IdGenerator;
 }) {
   const adminHash = Buffer.from(deps.adminTokenHash, 'hex');
-  const issue = async (appId: string | null, ttlSeconds: number | null) => {
-    const token = newToken(deps.random, appId === null ? 'admin' : 'app');
-    const now = deps.clock.now();
-    const id = deps.newId('token');
-    const expiresAt = ttlSeconds === null ? null : now + ttlSeconds * 1000;
-    await deps.store.tokens.create({
-      id,
-      hash: hashToken(token),
-      appId,
-      createdAt: now,
-      expiresAt,
-      revokedAt: null,
-    });
-    return { id, token, expiresAt };
-  };
+  const issue = (appId: string | null, ttlSeconds: number | null) =>
+    issueToken(deps, appId, ttlSeconds);
   return {
     async authenticate(token: string): Promise<Principal | null> {
       const hash = hashToken(token);
@@ -82,12 +93,6 @@ export function createAuthenticator(deps: {
       const issued = await issue(appId, ttlSeconds);
       return { token: issued.token, expiresAt: issued.expiresAt ?? 0 };
     },
-
-    /**
-     * Issues an operator token (`appId` null) or one scoped to an application, valid for
-     * `ttlSeconds` or until revoked (null). The token is returned once; only its hash is kept.
-     */
-    issueToken: (appId: string | null, ttlSeconds: number | null) => issue(appId, ttlSeconds),
 
     revoke: (tokenId: string) => deps.store.tokens.revoke(tokenId, deps.clock.now()),
     revokeAllForApp: (appId: string) => deps.store.tokens.revokeAllForApp(appId, deps.clock.now()),
