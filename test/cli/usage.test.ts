@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 
 test('herald refuses an option it does not know with its usage, not a stack trace', async () => {
   const run = promisify(execFile)(process.execPath, ['bin/herald.js', 'serve', '--bogus'], {
-    cwd: join(import.meta.dirname, '..'),
+    cwd: join(import.meta.dirname, '..', '..'),
   });
   await assert.rejects(run, (error: { code: number; stderr: string }) => {
     assert.equal(error.code, 2);
