@@ -14,7 +14,9 @@ before(async () => {
   t = await createTestApp();
   c = client(t);
   // Requests to .../down fail with 500; the others succeed.
-  receiver = await startReceiver((request) => ({ status: request.path.endsWith('/down') ? 500 : 200 }));
+  receiver = await startReceiver((request) => ({
+    status: request.path.endsWith('/down') ? 500 : 200,
+  }));
   await c.createEventType('a.b');
   await c.createApp({ name: 'up', uid: 'up' });
   await c.createApp({ name: 'down', uid: 'down' });
