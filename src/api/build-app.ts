@@ -17,6 +17,7 @@ import { registerNulGuard } from './nul-characters.ts';
 import { registerOptionalBodies } from './optional-body.ts';
 import { registerRequestBudget } from './request-budget.ts';
 import { applicationRoutes } from './routes/applications.ts';
+import { attemptFeedRoutes } from './routes/attempt-feed.ts';
 import { attemptRoutes } from './routes/attempts.ts';
 import { authRoutes } from './routes/auth.ts';
 import { backgroundTaskRoutes } from './routes/background-tasks.ts';
@@ -46,6 +47,7 @@ export const routeGroups = [
   endpointTestRoute,
   messageRoutes,
   attemptRoutes,
+  attemptFeedRoutes,
   endpointTaskRoutes,
   backgroundTaskRoutes,
   operationalWebhookRoutes,

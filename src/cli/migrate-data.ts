@@ -78,15 +78,3 @@ export async function migrateData(
   }
   return counts;
 }
-
-/** A one-line progress bar for a terminal. */
-export function progressBar(write: (text: string) => void): Progress {
-  return (table, copied, total) => {
-    const width = 30;
-    const done = total === 0 ? width : Math.round((copied / total) * width);
-    const percent = total === 0 ? 100 : Math.floor((copied / total) * 100);
-    write(
-      `\r[${'#'.repeat(done)}${' '.repeat(width - done)}] ${String(percent).padStart(3)}% ${table} ${copied}/${total}${copied === total ? '\n' : ''}`,
-    );
-  };
-}

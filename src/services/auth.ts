@@ -1,5 +1,6 @@
-// Who is calling: the operator (admin token) or a customer's portal session (a token scoped
-// to one application). Only SHA-256 hashes of tokens are kept.
+// Who is calling: the operator (the admin token, or an operator token made by `herald token
+// create`) or a token scoped to one application (a portal session, or `herald token create
+// --app`). Only SHA-256 hashes of tokens are kept.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Clock, Random } from '../domain/clock.ts';
 import type { IdGenerator } from '../domain/ids.ts';
@@ -34,6 +35,30 @@ export async function ensureAdminToken(
   return { hash, generated: token };
 }
 
+/**
+ * Issues an operator token (`appId` null) or one scoped to an application, valid for
+ * `ttlSeconds` or until revoked (null). The token is returned once; only its hash is kept.
+ */
+export async function issueToken(
+  deps: { store: Store; clock: Clock; random: Random; newId: IdGenerator },
+  appId: string | null,
+  ttlSeconds: number | null,
+): Promise<{ id: string; token: string; expiresAt: number | null }> {
+  const token = newToken(deps.random, appId === null ? 'admin' : 'app');
+  const now = deps.clock.now();
+  const id = deps.newId('token');
+  const expiresAt = ttlSeconds === null ? null : now + ttlSeconds * 1000;
+  await deps.store.tokens.create({
+    id,
+    hash: hashToken(token),
+    appId,
+    createdAt: now,
+    expiresAt,
+    revokedAt: null,
+  });
+  return { id, token, expiresAt };
+}
+
 export type Authenticator = ReturnType<typeof createAuthenticator>;
 
 export function createAuthenticator(deps: {
@@ -44,6 +69,8 @@ export function createAuthenticator(deps: {
   newId: IdGenerator;
 }) {
   const adminHash = Buffer.from(deps.adminTokenHash, 'hex');
+  const issue = (appId: string | null, ttlSeconds: number | null) =>
+    issueToken(deps, appId, ttlSeconds);
   return {
     async authenticate(token: string): Promise<Principal | null> {
       const hash = hashToken(token);
@@ -52,8 +79,9 @@ export function createAuthenticator(deps: {
         return { kind: 'admin' };
       }
       const record = await deps.store.tokens.findByHash(hash);
-      if (!record || record.appId === null || record.revokedAt !== null) return null;
+      if (!record || record.revokedAt !== null) return null;
       if (record.expiresAt !== null && record.expiresAt <= deps.clock.now()) return null;
+      if (record.appId === null) return { kind: 'admin' };
       return { kind: 'app', appId: record.appId, tokenId: record.id };
     },
 
@@ -62,18 +90,8 @@ export function createAuthenticator(deps: {
       appId: string,
       ttlSeconds: number,
     ): Promise<{ token: string; expiresAt: number }> {
-      const token = newToken(deps.random, 'app');
-      const now = deps.clock.now();
-      const expiresAt = now + ttlSeconds * 1000;
-      await deps.store.tokens.create({
-        id: deps.newId('token'),
-        hash: hashToken(token),
-        appId,
-        createdAt: now,
-        expiresAt,
-        revokedAt: null,
-      });
-      return { token, expiresAt };
+      const issued = await issue(appId, ttlSeconds);
+      return { token: issued.token, expiresAt: issued.expiresAt ?? 0 };
     },
 
     revoke: (tokenId: string) => deps.store.tokens.revoke(tokenId, deps.clock.now()),

@@ -142,6 +142,38 @@ export function deliveryRepository(db: Database, box: SecretBox) {
       });
     },
 
+    /**
+     * Attempts across every application in the order they were made (ids are time-ordered):
+     * those after the attempt id `after`, or made at or after `since`, for `herald tail`.
+     */
+    async listAttemptFeed(
+      filter: {
+        after?: string;
+        since?: number;
+        appId?: string;
+        endpointId?: string;
+        status?: MessageStatus;
+      },
+      limit: number,
+    ): Promise<MessageAttempt[]> {
+      const where: string[] = [];
+      const params: SqlValue[] = [];
+      const add = (condition: string, value: SqlValue) => {
+        where.push(condition);
+        params.push(value);
+      };
+      if (filter.after !== undefined) add('id > ?', filter.after);
+      if (filter.since !== undefined) add('created_at >= ?', filter.since);
+      if (filter.appId !== undefined) add('app_id = ?', filter.appId);
+      if (filter.endpointId !== undefined) add('endpoint_id = ?', filter.endpointId);
+      if (filter.status !== undefined) add('status = ?', filter.status);
+      const rows = await db.all<AttemptRow>(
+        `SELECT * FROM attempts${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id LIMIT ?`,
+        [...params, limit],
+      );
+      return rows.map(toAttempt);
+    },
+
     async findAttempt(msgId: string, attemptId: string): Promise<MessageAttempt | null> {
       const row = await db.get<AttemptRow>('SELECT * FROM attempts WHERE msg_id = ? AND id = ?', [
         msgId,

@@ -1,4 +1,5 @@
-// API tokens: only their SHA-256 hashes are stored. A token with an app_id is scoped to it.
+// API tokens: only their SHA-256 hashes are stored. A token with an app_id is scoped to it;
+// one without is an operator token.
 import type { Database } from './database.ts';
 
 export type TokenRecord = {
@@ -38,11 +39,27 @@ export function tokenRepository(db: Database) {
       };
     },
 
-    async revoke(id: string, now: number): Promise<void> {
-      await db.run('UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL', [
-        now,
-        id,
-      ]);
+    /** Every token, newest first, without its hash. */
+    async list(): Promise<(TokenRecord & { createdAt: number })[]> {
+      const rows = await db.all<Row & { created_at: number }>(
+        'SELECT id, app_id, created_at, expires_at, revoked_at FROM tokens ORDER BY id DESC',
+      );
+      return rows.map((row) => ({
+        id: row.id,
+        appId: row.app_id,
+        createdAt: Number(row.created_at),
+        expiresAt: row.expires_at === null ? null : Number(row.expires_at),
+        revokedAt: row.revoked_at === null ? null : Number(row.revoked_at),
+      }));
+    },
+
+    /** Marks a token revoked; false when there is no such token or it already was. */
+    async revoke(id: string, now: number): Promise<boolean> {
+      const result = await db.run(
+        'UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL',
+        [now, id],
+      );
+      return result.changes > 0;
     },
 
     async revokeAllForApp(appId: string, now: number): Promise<number> {

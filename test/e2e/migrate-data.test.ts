@@ -45,7 +45,8 @@ test('an embedded installation moves to PostgreSQL whole', { timeout: 60_000 }, 
       stdout,
       /Copied and verified: .*applications 2.*messages 1201.*deliveries 1200.*attempts 1200/,
     );
-    assert.match(stderr, /\[#+\] 100% messages 1201\/1201/);
+    // The progress bar is for terminals: a pipe gets the result alone.
+    assert.equal(stderr, '');
 
     const target = await openStore(postgresUrl, { schema, secretBox: testSecretBox });
     try {
