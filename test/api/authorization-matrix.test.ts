@@ -75,6 +75,7 @@ const access: Record<string, Access> = {
   'PUT /api/v1/operational-webhook/endpoint/{endpoint_id}/headers': 'operator',
   'PATCH /api/v1/operational-webhook/endpoint/{endpoint_id}/headers': 'operator',
   'GET /api/v1/queue': 'operator',
+  'GET /api/v1/attempt': 'operator',
   'POST /v1/webhooks': 'operator',
   'GET /v1/webhooks': 'operator',
   'GET /v1/webhooks/{id}': 'operator',
