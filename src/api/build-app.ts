@@ -13,6 +13,7 @@ import { applicationRoutes } from './routes/applications.ts';
 import { attemptRoutes } from './routes/attempts.ts';
 import { authRoutes } from './routes/auth.ts';
 import { backgroundTaskRoutes } from './routes/background-tasks.ts';
+import { endpointStatsRoutes } from './routes/endpoint-stats.ts';
 import { endpointTaskRoutes } from './routes/endpoint-tasks.ts';
 import { endpointRoutes, endpointTestRoute } from './routes/endpoints.ts';
 import { eventTypeRoutes } from './routes/event-types.ts';
@@ -34,6 +35,7 @@ export const routeGroups = [
   eventTypeRoutes,
   endpointRoutes,
   endpointTestRoute,
+  endpointStatsRoutes,
   messageRoutes,
   attemptRoutes,
   endpointTaskRoutes,

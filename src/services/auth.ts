@@ -5,7 +5,16 @@ import type { Clock, Random } from '../domain/clock.ts';
 import type { IdGenerator } from '../domain/ids.ts';
 import type { Store } from '../store/store.ts';
 
-export type Principal = { kind: 'admin' } | { kind: 'app'; appId: string; tokenId: string };
+export type Principal =
+  | { kind: 'admin' }
+  | {
+      kind: 'app';
+      appId: string;
+      tokenId: string;
+      /** The API refuses every write of a read-only token. */
+      readOnly: boolean;
+      expiresAt: number | null;
+    };
 
 const adminHashKey = 'admin_token_hash';
 
@@ -54,13 +63,23 @@ export function createAuthenticator(deps: {
       const record = await deps.store.tokens.findByHash(hash);
       if (!record || record.appId === null || record.revokedAt !== null) return null;
       if (record.expiresAt !== null && record.expiresAt <= deps.clock.now()) return null;
-      return { kind: 'app', appId: record.appId, tokenId: record.id };
+      return {
+        kind: 'app',
+        appId: record.appId,
+        tokenId: record.id,
+        readOnly: record.readOnly,
+        expiresAt: record.expiresAt,
+      };
     },
 
-    /** Issues a token that can act on one application only, for `ttlSeconds`. */
+    /**
+     * Issues a token that can act on one application only, for `ttlSeconds`; a read-only one
+     * may only read.
+     */
     async issueAppToken(
       appId: string,
       ttlSeconds: number,
+      options: { readOnly?: boolean } = {},
     ): Promise<{ token: string; expiresAt: number }> {
       const token = newToken(deps.random, 'app');
       const now = deps.clock.now();
@@ -72,6 +91,7 @@ export function createAuthenticator(deps: {
         createdAt: now,
         expiresAt,
         revokedAt: null,
+        readOnly: options.readOnly ?? false,
       });
       return { token, expiresAt };
     },

@@ -6,6 +6,8 @@ export type TokenRecord = {
   appId: string | null;
   expiresAt: number | null;
   revokedAt: number | null;
+  /** A read-only token may read; the API refuses its writes. */
+  readOnly: boolean;
 };
 
 type Row = {
@@ -13,20 +15,28 @@ type Row = {
   app_id: string | null;
   expires_at: number | null;
   revoked_at: number | null;
+  read_only: number;
 };
 
 export function tokenRepository(db: Database) {
   return {
     async create(token: TokenRecord & { hash: string; createdAt: number }): Promise<void> {
       await db.run(
-        'INSERT INTO tokens (id, token_hash, app_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?)',
-        [token.id, token.hash, token.appId, token.createdAt, token.expiresAt],
+        'INSERT INTO tokens (id, token_hash, app_id, created_at, expires_at, read_only) VALUES (?, ?, ?, ?, ?, ?)',
+        [
+          token.id,
+          token.hash,
+          token.appId,
+          token.createdAt,
+          token.expiresAt,
+          token.readOnly ? 1 : 0,
+        ],
       );
     },
 
     async findByHash(hash: string): Promise<TokenRecord | null> {
       const row = await db.get<Row>(
-        'SELECT id, app_id, expires_at, revoked_at FROM tokens WHERE token_hash = ?',
+        'SELECT id, app_id, expires_at, revoked_at, read_only FROM tokens WHERE token_hash = ?',
         [hash],
       );
       if (!row) return null;
@@ -35,6 +45,7 @@ export function tokenRepository(db: Database) {
         appId: row.app_id,
         expiresAt: row.expires_at === null ? null : Number(row.expires_at),
         revokedAt: row.revoked_at === null ? null : Number(row.revoked_at),
+        readOnly: Number(row.read_only) === 1,
       };
     },
 

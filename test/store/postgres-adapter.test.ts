@@ -39,11 +39,9 @@ describe('PostgreSQL adapter', () => {
     const extra = Array.from({ length: 3 }, () => openPostgresDatabase(postgresUrl, { schema }));
     const applied = await Promise.all(extra.map((db) => db.migrate()));
     await Promise.all(extra.map((db) => db.close()));
-    assert.deepEqual(
-      applied.filter((names) => names.length > 0),
-      [['001_initial.sql']],
-      'exactly one node applies the migration',
-    );
+    const appliers = applied.filter((names) => names.length > 0);
+    assert.equal(appliers.length, 1, 'exactly one node applies the migrations');
+    assert.equal(appliers[0]?.[0], '001_initial.sql');
     [a, b] = await Promise.all([
       openStore(postgresUrl, { schema }),
       openStore(postgresUrl, { schema }),
