@@ -166,3 +166,30 @@ describe('endpoint stats over time', () => {
     );
   });
 });
+
+describe('background tasks through a portal token', () => {
+  test("its own application's recovery is readable; another application's is not found", async () => {
+    await c.createApp({ name: 'Recovering', uid: 'recovering' });
+    const endpoint = await c.createEndpoint('recovering', { uid: 'rec' });
+    const token = await portalLink('recovering');
+    const since = new Date(t.clock.now() - 3_600_000).toISOString();
+    const started = await c.ok(
+      {
+        method: 'POST',
+        url: `/api/v1/app/recovering/endpoint/${endpoint.id}/recover`,
+        token,
+        body: { since },
+      },
+      202,
+    );
+    const task = await c.ok({ url: `/api/v1/background-task/${started.id}`, token });
+    assert.equal(task.task, 'endpoint.recover');
+    const stranger = await portalLink('reader');
+    await c.expectError(
+      { url: `/api/v1/background-task/${started.id}`, token: stranger },
+      404,
+      'not_found',
+    );
+    await c.expectError({ url: '/api/v1/background-task', token }, 403, 'insufficient access');
+  });
+});
