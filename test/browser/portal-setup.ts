@@ -8,16 +8,19 @@ import type { Browser, Page } from 'playwright-core';
 import { type HeraldProcess, heraldTestToken, startHerald } from '../helpers/herald-process.ts';
 import { type WatchedContext, watchedContext } from './browser.ts';
 
+// biome-ignore lint/suspicious/noExplicitAny: API answers are checked field by field.
+type Json = any;
+
 export type Scene = {
   herald: HeraldProcess;
-  api<T = any>(method: string, path: string, body?: unknown, token?: string): Promise<T>;
+  api<T = Json>(method: string, path: string, body?: unknown, token?: string): Promise<T>;
   /** The status and JSON body of an API call, whatever the status. */
   raw(
     method: string,
     path: string,
     body?: unknown,
     token?: string,
-  ): Promise<{ status: number; body: any }>;
+  ): Promise<{ status: number; body: Json }>;
   portalLink(app: string, options?: { readOnly?: boolean }): Promise<string>;
   close(): Promise<void>;
 };
