@@ -57,11 +57,12 @@ export function Loading() {
   return html`<p class="muted" role="status">Loading…</p>`;
 }
 
-/** Older/newer buttons over the API's iterators. */
-export function Pager({ page, onPage }) {
+/** Older/newer buttons over the API's iterators (`first`: this is the newest page). */
+export function Pager({ page, onPage, first }) {
   if (!page) return null;
   const older = page.done ? null : page.iterator;
-  const newer = page.prevIterator;
+  const newer = first ? null : page.prevIterator;
+  if (!older && !newer) return null;
   return html`<div class="row pager">
     <button type="button" disabled=${!newer} onClick=${() => onPage(newer)}>← Newer</button>
     <button type="button" disabled=${!older} onClick=${() => onPage(older)}>Older →</button>

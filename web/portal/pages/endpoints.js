@@ -72,6 +72,6 @@ export function EndpointsPage() {
         })}
       </ul>
     </div>
-    <${Pager} page=${data.page} onPage=${setIterator} />`
+    <${Pager} page=${data.page} onPage=${setIterator} first=${iterator === undefined} />`
     }`;
 }

@@ -122,6 +122,6 @@ export function LogsPage() {
             </table></div>`
       }
     </section>
-    <${Pager} page=${page.data} onPage=${setIterator} />`
+    <${Pager} page=${page.data} onPage=${setIterator} first=${iterator === undefined} />`
     }`;
 }
