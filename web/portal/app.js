@@ -16,7 +16,8 @@ function showExpired() {
 
 /** Ends the session (the key is forgotten) and shows why. */
 export function expire(reason) {
-  endSession(reason);
+  // The first reason stands (a request refused after logout must not rewrite it).
+  if (getKey()) endSession(reason);
   showExpired();
 }
 

@@ -83,9 +83,13 @@ export function StatsChart({ endpoint }) {
     </div>
     ${error && html`<p class="error" role="alert">${error.detail || error.message}</p>`}
     <p class="chart-summary" aria-live="polite">
-      <span class="badge ok">${total('success')} succeeded</span>
-      <span class="badge bad">${total('fail')} failed</span>
-      <span class="muted small">attempts in this period</span>
+      ${
+        series
+          ? html`<span class="badge ok">${total('success')} succeeded</span>
+            <span class="badge bad">${total('fail')} failed</span>
+            <span class="muted small">attempts in this period</span>`
+          : html`<span class="muted small">Loading…</span>`
+      }
     </p>
     <div class="chart" ref=${box} role="img" aria-label="Chart of successful and failed attempts over time"></div>
   </section>`;
