@@ -13,6 +13,8 @@ declare module 'fastify' {
   }
   interface FastifyContextConfig {
     auth?: RouteAuth;
+    /** A write that a read-only token may still make (logging out). */
+    readOnlyAllowed?: boolean;
   }
 }
 
@@ -22,6 +24,8 @@ export function bearerToken(request: FastifyRequest): string | null {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   return match?.[1] ?? null;
 }
+
+const readMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export function registerAuth(app: FastifyInstance, authenticator: Authenticator): void {
   app.decorateRequest('principal', null);
@@ -39,6 +43,14 @@ export function registerAuth(app: FastifyInstance, authenticator: Authenticator)
     request.principal = principal;
     if (auth === 'admin' && principal.kind !== 'admin') {
       throw new HeraldError('insufficient access', 'this token is scoped to one application');
+    }
+    if (
+      principal.kind === 'app' &&
+      principal.readOnly &&
+      !readMethods.has(request.method) &&
+      !request.routeOptions.config.readOnlyAllowed
+    ) {
+      throw new HeraldError('read_only', 'this token is read-only: it may not change anything');
     }
   });
 }

@@ -21,6 +21,7 @@ import { attemptFeedRoutes } from './routes/attempt-feed.ts';
 import { attemptRoutes } from './routes/attempts.ts';
 import { authRoutes } from './routes/auth.ts';
 import { backgroundTaskRoutes } from './routes/background-tasks.ts';
+import { endpointStatsRoutes } from './routes/endpoint-stats.ts';
 import { endpointTaskRoutes } from './routes/endpoint-tasks.ts';
 import { endpointRoutes, endpointTestRoute } from './routes/endpoints.ts';
 import { eventTypeRoutes } from './routes/event-types.ts';
@@ -45,6 +46,7 @@ export const routeGroups = [
   eventTypeRoutes,
   endpointRoutes,
   endpointTestRoute,
+  endpointStatsRoutes,
   messageRoutes,
   attemptRoutes,
   attemptFeedRoutes,

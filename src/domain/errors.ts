@@ -10,6 +10,10 @@ export const errorCatalog = {
   },
   authentication_failed: { status: 401, description: 'The bearer token is missing or invalid.' },
   'insufficient access': { status: 403, description: 'The token may not act on this resource.' },
+  read_only: {
+    status: 403,
+    description: 'The token is read-only (a read-only portal link): it may not change anything.',
+  },
   not_found: { status: 404, description: 'No such resource, or no such route.' },
   method_not_allowed: { status: 405, description: 'The route exists but not for this method.' },
   conflict: { status: 409, description: 'A resource with this uid, name or eventId exists.' },

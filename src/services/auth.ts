@@ -6,7 +6,16 @@ import type { Clock, Random } from '../domain/clock.ts';
 import type { IdGenerator } from '../domain/ids.ts';
 import type { Store } from '../store/store.ts';
 
-export type Principal = { kind: 'admin' } | { kind: 'app'; appId: string; tokenId: string };
+export type Principal =
+  | { kind: 'admin' }
+  | {
+      kind: 'app';
+      appId: string;
+      tokenId: string;
+      /** The API refuses every write of a read-only token. */
+      readOnly: boolean;
+      expiresAt: number | null;
+    };
 
 const adminHashKey = 'admin_token_hash';
 
@@ -43,6 +52,7 @@ export async function issueToken(
   deps: { store: Store; clock: Clock; random: Random; newId: IdGenerator },
   appId: string | null,
   ttlSeconds: number | null,
+  readOnly = false,
 ): Promise<{ id: string; token: string; expiresAt: number | null }> {
   const token = newToken(deps.random, appId === null ? 'admin' : 'app');
   const now = deps.clock.now();
@@ -55,6 +65,7 @@ export async function issueToken(
     createdAt: now,
     expiresAt,
     revokedAt: null,
+    readOnly,
   });
   return { id, token, expiresAt };
 }
@@ -69,8 +80,8 @@ export function createAuthenticator(deps: {
   newId: IdGenerator;
 }) {
   const adminHash = Buffer.from(deps.adminTokenHash, 'hex');
-  const issue = (appId: string | null, ttlSeconds: number | null) =>
-    issueToken(deps, appId, ttlSeconds);
+  const issue = (appId: string | null, ttlSeconds: number | null, readOnly = false) =>
+    issueToken(deps, appId, ttlSeconds, readOnly);
   return {
     async authenticate(token: string): Promise<Principal | null> {
       const hash = hashToken(token);
@@ -82,15 +93,25 @@ export function createAuthenticator(deps: {
       if (!record || record.revokedAt !== null) return null;
       if (record.expiresAt !== null && record.expiresAt <= deps.clock.now()) return null;
       if (record.appId === null) return { kind: 'admin' };
-      return { kind: 'app', appId: record.appId, tokenId: record.id };
+      return {
+        kind: 'app',
+        appId: record.appId,
+        tokenId: record.id,
+        readOnly: record.readOnly,
+        expiresAt: record.expiresAt,
+      };
     },
 
-    /** Issues a token that can act on one application only, for `ttlSeconds`. */
+    /**
+     * Issues a token that can act on one application only, for `ttlSeconds`; a read-only one
+     * may only read.
+     */
     async issueAppToken(
       appId: string,
       ttlSeconds: number,
+      options: { readOnly?: boolean } = {},
     ): Promise<{ token: string; expiresAt: number }> {
-      const issued = await issue(appId, ttlSeconds);
+      const issued = await issue(appId, ttlSeconds, options.readOnly ?? false);
       return { token: issued.token, expiresAt: issued.expiresAt ?? 0 };
     },
 

@@ -363,6 +363,30 @@ export function deliveryRepository(db: Database, box: SecretBox) {
       return result.changes;
     },
 
+    /**
+     * An endpoint's attempts counted per time bucket: successes and failures of the attempts
+     * made in [since, until), bucket `i` covering [since + i * intervalMs, ...). Only buckets
+     * with attempts come back.
+     */
+    async attemptTimeseries(
+      endpointId: string,
+      since: number,
+      until: number,
+      intervalMs: number,
+    ): Promise<{ bucket: number; success: number; fail: number }[]> {
+      const rows = await db.all<{ bucket: number; success: number; total: number }>(
+        `SELECT CAST((created_at - ?) / ? AS INTEGER) AS bucket, SUM(CASE WHEN status = 0 THEN 1 ELSE 0 END) AS success, COUNT(*) AS total
+         FROM attempts WHERE endpoint_id = ? AND created_at >= ? AND created_at < ?
+         GROUP BY bucket ORDER BY bucket`,
+        [since, intervalMs, endpointId, since, until],
+      );
+      return rows.map((r) => ({
+        bucket: Number(r.bucket),
+        success: Number(r.success),
+        fail: Number(r.total) - Number(r.success),
+      }));
+    },
+
     /** Counts of an endpoint's deliveries by status, optionally within a time window. */
     async countByStatus(
       endpointId: string,

@@ -7,6 +7,8 @@ export type TokenRecord = {
   appId: string | null;
   expiresAt: number | null;
   revokedAt: number | null;
+  /** A read-only token may read; the API refuses its writes. */
+  readOnly: boolean;
 };
 
 type Row = {
@@ -14,20 +16,28 @@ type Row = {
   app_id: string | null;
   expires_at: number | null;
   revoked_at: number | null;
+  read_only: number;
 };
 
 export function tokenRepository(db: Database) {
   return {
     async create(token: TokenRecord & { hash: string; createdAt: number }): Promise<void> {
       await db.run(
-        'INSERT INTO tokens (id, token_hash, app_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?)',
-        [token.id, token.hash, token.appId, token.createdAt, token.expiresAt],
+        'INSERT INTO tokens (id, token_hash, app_id, created_at, expires_at, read_only) VALUES (?, ?, ?, ?, ?, ?)',
+        [
+          token.id,
+          token.hash,
+          token.appId,
+          token.createdAt,
+          token.expiresAt,
+          token.readOnly ? 1 : 0,
+        ],
       );
     },
 
     async findByHash(hash: string): Promise<TokenRecord | null> {
       const row = await db.get<Row>(
-        'SELECT id, app_id, expires_at, revoked_at FROM tokens WHERE token_hash = ?',
+        'SELECT id, app_id, expires_at, revoked_at, read_only FROM tokens WHERE token_hash = ?',
         [hash],
       );
       if (!row) return null;
@@ -36,13 +46,14 @@ export function tokenRepository(db: Database) {
         appId: row.app_id,
         expiresAt: row.expires_at === null ? null : Number(row.expires_at),
         revokedAt: row.revoked_at === null ? null : Number(row.revoked_at),
+        readOnly: Number(row.read_only) === 1,
       };
     },
 
     /** Every token, newest first, without its hash. */
     async list(): Promise<(TokenRecord & { createdAt: number })[]> {
       const rows = await db.all<Row & { created_at: number }>(
-        'SELECT id, app_id, created_at, expires_at, revoked_at FROM tokens ORDER BY id DESC',
+        'SELECT id, app_id, created_at, expires_at, revoked_at, read_only FROM tokens ORDER BY id DESC',
       );
       return rows.map((row) => ({
         id: row.id,
@@ -50,6 +61,7 @@ export function tokenRepository(db: Database) {
         createdAt: Number(row.created_at),
         expiresAt: row.expires_at === null ? null : Number(row.expires_at),
         revokedAt: row.revoked_at === null ? null : Number(row.revoked_at),
+        readOnly: Number(row.read_only) === 1,
       }));
     },
 

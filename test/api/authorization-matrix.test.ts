@@ -9,9 +9,13 @@ import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
 /**
  * Who may call a route: `public` anyone; `any` any valid token; `app` the operator, or a
- * token of the application in the path; `operator` the operator alone.
+ * token of the application in the path (another application's token gets 403); `owned` the
+ * operator, or a token of the application that owns the resource (another application's
+ * token gets 404: the resource's existence is not told); `operator` the operator alone.
+ * A read-only token may call what its application's token may, except writes (403
+ * `read_only`); logging out is not a write.
  */
-type Access = 'public' | 'any' | 'app' | 'operator';
+type Access = 'public' | 'any' | 'app' | 'owned' | 'operator';
 
 const access: Record<string, Access> = {
   'GET /api/v1/health/ping': 'public',
@@ -19,6 +23,7 @@ const access: Record<string, Access> = {
   'POST /api/v1/auth/app-portal-access/{app_id}': 'operator',
   'POST /api/v1/auth/dashboard-access/{app_id}': 'operator',
   'POST /api/v1/auth/logout': 'any',
+  'GET /api/v1/auth/whoami': 'any',
   'POST /api/v1/auth/app/{app_id}/expire-all': 'operator',
   'GET /api/v1/app': 'operator',
   'POST /api/v1/app': 'operator',
@@ -44,6 +49,7 @@ const access: Record<string, Access> = {
   'PUT /api/v1/app/{app_id}/endpoint/{endpoint_id}/headers': 'app',
   'PATCH /api/v1/app/{app_id}/endpoint/{endpoint_id}/headers': 'app',
   'GET /api/v1/app/{app_id}/endpoint/{endpoint_id}/stats': 'app',
+  'GET /api/v1/app/{app_id}/endpoint/{endpoint_id}/stats/timeseries': 'app',
   'POST /api/v1/app/{app_id}/endpoint/{endpoint_id}/test': 'app',
   'GET /api/v1/app/{app_id}/msg': 'app',
   'POST /api/v1/app/{app_id}/msg': 'operator',
@@ -62,7 +68,7 @@ const access: Record<string, Access> = {
   'POST /api/v1/app/{app_id}/endpoint/{endpoint_id}/replay-missing': 'app',
   'POST /api/v1/app/{app_id}/endpoint/{endpoint_id}/bulk-replay': 'app',
   'GET /api/v1/background-task': 'operator',
-  'GET /api/v1/background-task/{task_id}': 'operator',
+  'GET /api/v1/background-task/{task_id}': 'owned',
   'GET /api/v1/operational-webhook/endpoint': 'operator',
   'POST /api/v1/operational-webhook/endpoint': 'operator',
   'GET /api/v1/operational-webhook/endpoint/{endpoint_id}': 'operator',
@@ -126,23 +132,39 @@ const bodies: Record<string, unknown> = {
   'POST /v1/events': { type: 'matrix.event', data: { object: {} } },
 };
 
-type Caller = 'operator' | 'own app' | 'other app' | 'none' | 'invalid' | 'expired' | 'logged out';
+type Caller =
+  | 'operator'
+  | 'own app'
+  | 'read-only'
+  | 'other app'
+  | 'none'
+  | 'invalid'
+  | 'expired'
+  | 'logged out';
 const callers: Caller[] = [
   'none',
   'invalid',
   'expired',
   'logged out',
   'other app',
+  'read-only',
   'own app',
   'operator',
 ];
 
-function allowed(route: Access, caller: Caller): boolean {
-  if (route === 'public') return true;
-  if (['none', 'invalid', 'expired', 'logged out'].includes(caller)) return false;
-  if (route === 'any') return true;
-  if (route === 'app') return caller === 'operator' || caller === 'own app';
-  return caller === 'operator';
+const unauthenticated: Caller[] = ['none', 'invalid', 'expired', 'logged out'];
+
+/** The status a refused caller gets, or null where the caller is let through. */
+function refusal(route: string, rule: Access, caller: Caller): number | null {
+  if (rule === 'public') return null;
+  if (unauthenticated.includes(caller)) return 401;
+  const write = !route.startsWith('GET ') && route !== 'POST /api/v1/auth/logout';
+  if (caller === 'read-only' && write && rule !== 'operator') return 403;
+  if (rule === 'any') return null;
+  if (caller === 'operator') return null;
+  if (rule === 'operator') return 403;
+  if (caller === 'other app') return rule === 'owned' ? 404 : 403;
+  return null;
 }
 
 let t: TestApp;
@@ -208,9 +230,13 @@ async function fixture(n: number) {
     url: '/api/v1/auth/logout',
     headers: { authorization: `Bearer ${loggedOut}` },
   });
+  const readOnly = (
+    await api<{ token: string }>('POST', `/auth/app-portal-access/${own.id}`, { readOnly: true })
+  ).token;
   const tokens: Record<Caller, string | null> = {
     operator: t.admin.authorization?.slice('Bearer '.length) ?? null,
     'own app': await token(own.id),
+    'read-only': readOnly,
     'other app': await token(other.id),
     none: null,
     invalid: 'hrld_app_not-a-real-token',
@@ -255,16 +281,13 @@ test('each route answers each caller as its row says', async () => {
       });
       if (caller === 'expired') t.clock.advance(-61_000);
       const status = response.statusCode;
-      const refused = status === 401 || status === 403;
-      const expected = allowed(rule, caller);
-      if (expected === refused || status >= 500) {
-        failures.push(`${route} as ${caller}: ${status} ${response.body.slice(0, 120)}`);
-      } else if (refused) {
-        const code = JSON.parse(response.body).code;
-        const want = ['none', 'invalid', 'expired', 'logged out'].includes(caller) ? 401 : 403;
-        if (status !== want || typeof code !== 'string') {
-          failures.push(`${route} as ${caller}: ${status} (want ${want}) ${response.body}`);
-        }
+      const want = refusal(route, rule, caller);
+      const shown = `${route} as ${caller}: ${status} ${response.body.slice(0, 120)}`;
+      if (status >= 500) failures.push(shown);
+      else if (want === null && (status === 401 || status === 403)) failures.push(shown);
+      else if (want !== null) {
+        const code = (JSON.parse(response.body || '{}') as { code?: unknown }).code;
+        if (status !== want || typeof code !== 'string') failures.push(`${shown} (want ${want})`);
       }
     }
   }

@@ -601,6 +601,7 @@ export function storeContract(name: string, open: OpenStore): void {
         createdAt: now,
         expiresAt: now + 10,
         revokedAt: null,
+        readOnly: false,
       });
       await store.tokens.create({
         id: newId('token'),
@@ -609,9 +610,14 @@ export function storeContract(name: string, open: OpenStore): void {
         createdAt: now,
         expiresAt: null,
         revokedAt: null,
+        readOnly: true,
       });
       const h1 = await store.tokens.findByHash('h1');
-      assert.deepEqual([h1?.appId, h1?.expiresAt, h1?.revokedAt], [a.id, now + 10, null]);
+      assert.deepEqual(
+        [h1?.appId, h1?.expiresAt, h1?.revokedAt, h1?.readOnly],
+        [a.id, now + 10, null, false],
+      );
+      assert.equal((await store.tokens.findByHash('h2'))?.readOnly, true);
       assert.equal(await store.tokens.findByHash('nope'), null);
       if (h1) await store.tokens.revoke(h1.id, now + 1);
       assert.equal((await store.tokens.findByHash('h1'))?.revokedAt, now + 1);

@@ -13,6 +13,16 @@ const AppPortalAccessOut = Type.Object(
   { title: 'AppPortalAccessOut' },
 );
 
+const WhoAmIOut = Type.Object(
+  {
+    kind: Type.Union([Type.Literal('operator'), Type.Literal('application')]),
+    appId: Type.Union([Type.String(), Type.Null()]),
+    readOnly: Type.Boolean(),
+    expiresAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  },
+  { title: 'WhoAmIOut' },
+);
+
 export function authRoutes(api: HeraldFastify, deps: AppDeps): void {
   const { store, authenticator, config } = deps;
   const baseUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
@@ -22,10 +32,11 @@ export function authRoutes(api: HeraldFastify, deps: AppDeps): void {
     request: Parameters<typeof loadApp>[1],
     expiry?: number,
     inline?: ApplicationInput | null,
+    readOnly?: boolean,
   ) => {
     const application = await loadOrCreateApp(deps, request, appIdOrUid, inline);
     const ttl = expiry ?? config.portalTokenTtlSeconds;
-    const { token } = await authenticator.issueAppToken(application.id, ttl);
+    const { token } = await authenticator.issueAppToken(application.id, ttl, { readOnly });
     return { url: `${baseUrl.replace(/\/$/, '')}/portal/#key=${encodeURIComponent(token)}`, token };
   };
 
@@ -48,7 +59,7 @@ export function authRoutes(api: HeraldFastify, deps: AppDeps): void {
         operationId: 'v1.authentication.app-portal-access',
         summary: "Get a short-lived link to an application's portal",
         description:
-          'The token in the answer can act on this application only, until it expires (`expiry` seconds).',
+          'The token in the answer can act on this application only, until it expires (`expiry` seconds). With `readOnly`, the API refuses every write it attempts (403 `read_only`), and the portal shows no write controls.',
         params: Type.Object({ app_id: IdOrUid }),
         body: Body,
         response: { 200: AppPortalAccessOut, ...errorResponses },
@@ -60,6 +71,7 @@ export function authRoutes(api: HeraldFastify, deps: AppDeps): void {
         request,
         request.body?.expiry ?? undefined,
         request.body?.application,
+        request.body?.readOnly,
       ),
   );
 
@@ -81,7 +93,7 @@ export function authRoutes(api: HeraldFastify, deps: AppDeps): void {
   api.post(
     '/auth/logout',
     {
-      config: { auth: 'any' },
+      config: { auth: 'any', readOnlyAllowed: true },
       schema: {
         tags,
         operationId: 'v1.authentication.logout',
@@ -93,6 +105,34 @@ export function authRoutes(api: HeraldFastify, deps: AppDeps): void {
       const principal = request.principal;
       if (principal?.kind === 'app') await authenticator.revoke(principal.tokenId);
       return reply.code(204).send(null);
+    },
+  );
+
+  api.get(
+    '/auth/whoami',
+    {
+      config: { auth: 'any' },
+      schema: {
+        tags,
+        operationId: 'v1.authentication.whoami',
+        summary: 'Describe the token this request carries',
+        description:
+          'A Herald extension. For an application-scoped token (a portal link): its application, whether it is read-only and when it expires. The portal starts from this.',
+        response: { 200: WhoAmIOut, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const principal = request.principal;
+      if (principal?.kind !== 'app') {
+        return { kind: 'operator' as const, appId: null, readOnly: false, expiresAt: null };
+      }
+      return {
+        kind: 'application' as const,
+        appId: principal.appId,
+        readOnly: principal.readOnly,
+        expiresAt:
+          principal.expiresAt === null ? null : new Date(principal.expiresAt).toISOString(),
+      };
     },
   );
 

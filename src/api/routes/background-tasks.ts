@@ -61,10 +61,13 @@ export function backgroundTaskRoutes(api: HeraldFastify, deps: AppDeps): void {
   api.get(
     '/background-task/:task_id',
     {
+      config: { auth: 'any' },
       schema: {
         tags,
         operationId: 'v1.background-task.get',
         summary: 'Get a background task',
+        description:
+          "An app-portal token may read the tasks of its own application (the portal follows a recovery's progress); the operator token reads any.",
         params: Type.Object({ task_id: Type.String({ maxLength: 64 }) }),
         response: { 200: BackgroundTaskOut, ...errorResponses },
       },
@@ -72,6 +75,12 @@ export function backgroundTaskRoutes(api: HeraldFastify, deps: AppDeps): void {
     async (request) => {
       const task = await deps.store.backgroundTasks.find(request.params.task_id);
       if (!task) throw notFound('background task');
+      if (request.principal?.kind !== 'admin') {
+        // Another application's task is as unknown to a portal token as a missing one.
+        if (task.appId === null || request.principal?.appId !== task.appId) {
+          throw notFound('background task');
+        }
+      }
       return taskOut(task);
     },
   );
