@@ -4,11 +4,13 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { HeraldError } from '../domain/errors.ts';
 import { createBackgroundTasks } from '../services/background-tasks.ts';
+import { createPlayFromConfig } from '../services/play.ts';
 import { registerWeb } from '../web/web-routes.ts';
 import { registerAuth } from './auth-hook.ts';
 import { handleError } from './errors.ts';
 import { registerIdempotency } from './idempotency.ts';
 import { registerOptionalBodies } from './optional-body.ts';
+import { registerPlayInbox } from './play-inbox.ts';
 import { applicationRoutes } from './routes/applications.ts';
 import { attemptRoutes } from './routes/attempts.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -19,6 +21,7 @@ import { eventTypeRoutes } from './routes/event-types.ts';
 import { healthRoutes } from './routes/health.ts';
 import { messageRoutes } from './routes/messages.ts';
 import { operationalWebhookRoutes } from './routes/operational-webhooks.ts';
+import { playRoutes } from './routes/play.ts';
 import { queueRoutes } from './routes/queue.ts';
 import { simpleWebhookRoutes } from './routes/simple-webhooks.ts';
 import { HttpErrorOut, ValidationErrorOut } from './schemas/common.ts';
@@ -40,6 +43,7 @@ export const routeGroups = [
   backgroundTaskRoutes,
   operationalWebhookRoutes,
   queueRoutes,
+  playRoutes,
 ];
 
 export async function buildApp(
@@ -98,12 +102,14 @@ export async function buildApp(
     ttlSeconds: deps.config.idempotencyTtlSeconds,
   });
   registerOptionalBodies(app);
+  const play = deps.play ?? createPlayFromConfig(deps);
 
   await app.register(
     async (api) => {
       const routeDeps = {
         ...deps,
         backgroundTasks: deps.backgroundTasks ?? createBackgroundTasks(deps),
+        play,
       };
       for (const routes of routeGroups) routes(api as HeraldFastify, routeDeps);
       api.get('/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () =>
@@ -114,6 +120,8 @@ export async function buildApp(
   );
   // The simple webhooks API lives beside /api/v1, under /v1.
   simpleWebhookRoutes(app as unknown as HeraldFastify, deps);
+  // Play inboxes record any request at /play/in/{id}.
+  await registerPlayInbox(app, play);
   // The customer portal, Play and the operator console: pages over the public API.
   await registerWeb(app, {
     frameAncestors: deps.config.portalFrameAncestors,

@@ -16,6 +16,7 @@ import type { IdGenerator } from '../domain/ids.ts';
 import type { Authenticator } from '../services/auth.ts';
 import type { BackgroundTasks } from '../services/background-tasks.ts';
 import type { OperationalEvents } from '../services/operational-events.ts';
+import type { Play } from '../services/play.ts';
 import type { Store } from '../store/store.ts';
 
 export type HeraldFastify = FastifyInstance<
@@ -46,6 +47,8 @@ export type AppDeps = {
   testEndpoint?: EndpointTester;
   /** Runs recover and replay jobs; made by buildApp when not given. */
   backgroundTasks?: BackgroundTasks;
+  /** Play inboxes; made by buildApp when not given (serve shares one with the dispatcher). */
+  play?: Play;
 };
 
-export type RouteDeps = AppDeps & { backgroundTasks: BackgroundTasks };
+export type RouteDeps = AppDeps & { backgroundTasks: BackgroundTasks; play: Play };

@@ -9,6 +9,10 @@ export const errorCatalog = {
   not_found: { status: 404, description: 'No such resource, or no such route.' },
   method_not_allowed: { status: 405, description: 'The route exists but not for this method.' },
   conflict: { status: 409, description: 'A resource with this uid, name or eventId exists.' },
+  gone: {
+    status: 410,
+    description: 'The resource existed but has expired (a Play inbox past its lifetime).',
+  },
   payload_too_large: { status: 413, description: 'The request body exceeds the size limit.' },
   unsupported_media_type: { status: 415, description: 'The request body is not JSON.' },
   validation_error: {

@@ -9,6 +9,7 @@ import { endpointRepository } from './endpoints.ts';
 import { eventTypeRepository } from './event-types.ts';
 import { idempotencyRepository } from './idempotency.ts';
 import { messageRepository } from './messages.ts';
+import { playInboxRepository } from './play-inboxes.ts';
 import { openPostgresDatabase } from './postgres/postgres-database.ts';
 import { queueRepository } from './queue.ts';
 import { settingRepository } from './settings.ts';
@@ -29,6 +30,7 @@ export function createStore(db: Database) {
     backgroundTasks: backgroundTaskRepository(db),
     idempotency: idempotencyRepository(db),
     settings: settingRepository(db),
+    playInboxes: playInboxRepository(db),
     close: () => db.close(),
   };
 }
