@@ -1,8 +1,9 @@
 import { openStore } from '../../src/store/store.ts';
 import { dropSchema, freshSchema, postgresUrl } from '../helpers/postgres.ts';
-import { storeContract } from './contract.ts';
+import { type OpenStore, storeContract } from './contract.ts';
+import { playInboxContract } from './play-inbox-contract.ts';
 
-storeContract('PostgreSQL', async () => {
+const open: OpenStore = async () => {
   const schema = freshSchema();
   const store = await openStore(postgresUrl, { schema });
   return {
@@ -12,4 +13,6 @@ storeContract('PostgreSQL', async () => {
       await dropSchema(schema);
     },
   };
-});
+};
+storeContract('PostgreSQL', open);
+playInboxContract('PostgreSQL', open);
