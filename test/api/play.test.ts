@@ -118,6 +118,27 @@ describe('recording requests', () => {
       seen.map((r) => r.method),
       ['PUT', 'GET', 'POST'],
     );
+    // Broken JSON and a body with no content type at all are recorded as they came.
+    const other = await createInbox();
+    const broken = await fetch(other.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"broken":',
+    });
+    assert.equal(broken.status, 204);
+    const untyped = await t.app.inject({
+      method: 'PATCH',
+      url: `/play/in/${other.id}`,
+      payload: Buffer.from('raw bytes'),
+    });
+    assert.equal(untyped.statusCode, 204, untyped.body);
+    assert.deepEqual(
+      (await requests(other)).map((r) => [r.method, r.body]),
+      [
+        ['POST', '{"broken":'],
+        ['PATCH', 'raw bytes'],
+      ],
+    );
     const [put, , bytes] = seen as [PlayRequest, PlayRequest, PlayRequest];
     assert.equal(put.path, `/play/in/${inbox.id}?source=test`);
     assert.equal(put.body, '<a>1</a>');
