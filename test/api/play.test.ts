@@ -74,6 +74,20 @@ describe('creating and reading inboxes', () => {
     const access = await api<{ token: string }>('POST', `/auth/app-portal-access/${app.id}`, {});
     const scoped = await createInbox(`Bearer ${access.token}`);
     assert.notEqual(scoped.id, inbox.id);
+    // No body, an empty JSON body and `{}` are all the same request.
+    for (const extra of [
+      {},
+      { headers: { ...t.admin, 'content-type': 'application/json' }, payload: '' },
+      { payload: {} },
+    ]) {
+      const response = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/play/inbox',
+        headers: t.admin,
+        ...extra,
+      });
+      assert.equal(response.statusCode, 201, response.body);
+    }
   });
 
   test('creating needs a token; reading needs only the id', async () => {

@@ -119,6 +119,7 @@ export function playRoutes(api: HeraldFastify, deps: RouteDeps): void {
         summary: 'Get a Play URL: a temporary inbox that records every request sent to it',
         description:
           "Any valid token may create one (operator or application-scoped). An inbox made with an application-scoped token checks signatures against that application's endpoints only. The inbox lives `HERALD_PLAY_INBOX_TTL_SECONDS` seconds.",
+        body: Type.Optional(Type.Object({}, { description: 'Nothing: send no body, or `{}`.' })),
         response: { 201: PlayInboxOut, ...errorResponses },
       },
     },
