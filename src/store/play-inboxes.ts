@@ -106,15 +106,16 @@ export function playInboxRepository(db: Database) {
 
     /**
      * The endpoints whose URL ends in this inbox's path, within one application (or in any,
-     * for an inbox made with the operator token). The caller checks the path exactly.
+     * for an inbox made with the operator token), the first 50 by id. The caller checks the
+     * path exactly.
      */
     async endpointsPointingAt(inboxId: string, appId: string | null): Promise<Endpoint[]> {
       // An inbox id is hex: nothing in it is a LIKE wildcard.
       const pattern = `%/play/in/${inboxId}%`;
       const rows = await db.all<Parameters<typeof toEndpoint>[0]>(
         appId === null
-          ? 'SELECT * FROM endpoints WHERE url LIKE ? ORDER BY id'
-          : 'SELECT * FROM endpoints WHERE app_id = ? AND url LIKE ? ORDER BY id',
+          ? 'SELECT * FROM endpoints WHERE url LIKE ? ORDER BY id LIMIT 50'
+          : 'SELECT * FROM endpoints WHERE app_id = ? AND url LIKE ? ORDER BY id LIMIT 50',
         appId === null ? [pattern] : [appId, pattern],
       );
       return rows.map(toEndpoint);
