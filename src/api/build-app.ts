@@ -7,6 +7,7 @@ import Fastify, { type FastifyServerOptions } from 'fastify';
 import { HeraldError } from '../domain/errors.ts';
 import { createBackgroundTasks } from '../services/background-tasks.ts';
 import { createMetrics } from '../services/metrics.ts';
+import { createPlayFromConfig } from '../services/play.ts';
 import { createQueueState } from '../services/queue-state.ts';
 import { registerWeb } from '../web/web-routes.ts';
 import { registerAuth } from './auth-hook.ts';
@@ -15,6 +16,7 @@ import { handleError } from './errors.ts';
 import { registerIdempotency } from './idempotency.ts';
 import { registerNulGuard } from './nul-characters.ts';
 import { registerOptionalBodies } from './optional-body.ts';
+import { registerPlayInbox } from './play-inbox.ts';
 import { registerRequestBudget } from './request-budget.ts';
 import { applicationRoutes } from './routes/applications.ts';
 import { attemptFeedRoutes } from './routes/attempt-feed.ts';
@@ -29,6 +31,7 @@ import { healthRoutes } from './routes/health.ts';
 import { messageRoutes } from './routes/messages.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { operationalWebhookRoutes } from './routes/operational-webhooks.ts';
+import { playRoutes } from './routes/play.ts';
 import { queueRoutes } from './routes/queue.ts';
 import { simpleWebhookRoutes } from './routes/simple-webhooks.ts';
 import { HttpErrorOut, ValidationErrorOut } from './schemas/common.ts';
@@ -54,6 +57,7 @@ export const routeGroups = [
   backgroundTaskRoutes,
   operationalWebhookRoutes,
   queueRoutes,
+  playRoutes,
 ];
 
 /** The largest request body: a payload at its limit, escaped, with the message's fields. */
@@ -145,6 +149,7 @@ export async function buildApp(
   });
   registerOptionalBodies(app);
   registerNulGuard(app);
+  const play = deps.play ?? createPlayFromConfig(deps);
 
   await app.register(
     async (api) => {
@@ -152,6 +157,7 @@ export async function buildApp(
         ...deps,
         backgroundTasks: deps.backgroundTasks ?? createBackgroundTasks(deps),
         queueState,
+        play,
       };
       for (const routes of routeGroups) routes(api as HeraldFastify, routeDeps);
       api.get('/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () =>
@@ -162,6 +168,8 @@ export async function buildApp(
   );
   // The simple webhooks API lives beside /api/v1, under /v1.
   simpleWebhookRoutes(app as unknown as HeraldFastify, deps);
+  // Play inboxes record any request at /play/in/{id}.
+  await registerPlayInbox(app, play);
   // The customer portal, Play and the operator console: pages over the public API.
   await registerWeb(app, {
     frameAncestors: deps.config.portalFrameAncestors,

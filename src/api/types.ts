@@ -18,6 +18,7 @@ import type { Authenticator } from '../services/auth.ts';
 import type { BackgroundTasks } from '../services/background-tasks.ts';
 import type { Metrics } from '../services/metrics.ts';
 import type { OperationalEvents } from '../services/operational-events.ts';
+import type { Play } from '../services/play.ts';
 import type { QueueState } from '../services/queue-state.ts';
 import type { Store } from '../store/store.ts';
 
@@ -55,6 +56,12 @@ export type AppDeps = {
   queueState?: QueueState;
   /** This node's dispatcher state (absent or null: the node does not deliver). */
   dispatcherState?: () => DispatcherState | null;
+  /** Play inboxes; made by buildApp when not given (serve shares one with the dispatcher). */
+  play?: Play;
 };
 
-export type RouteDeps = AppDeps & { backgroundTasks: BackgroundTasks; queueState: QueueState };
+export type RouteDeps = AppDeps & {
+  backgroundTasks: BackgroundTasks;
+  queueState: QueueState;
+  play: Play;
+};

@@ -2,7 +2,7 @@
 // whether its Standard Webhooks signature verifies with the given secret.
 import { once } from 'node:events';
 import { createServer, type IncomingMessage } from 'node:http';
-import { checkStandardWebhook } from '../domain/signature-check.ts';
+import { checkStandardWebhook } from '../domain/standard-webhook-check.ts';
 import { type Command, exitCode, integer, text } from './command.ts';
 
 const help = `Usage: herald listen [--port PORT] [--host HOST] [--secret SECRET] [--json]

@@ -17,6 +17,8 @@ export const tables = [
   'tokens',
   'idempotency_keys',
   'background_tasks',
+  'play_inboxes',
+  'play_requests',
 ] as const;
 
 const batchRows = 500;

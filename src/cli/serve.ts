@@ -21,6 +21,8 @@ import { createBackgroundTasks } from '../services/background-tasks.ts';
 import { createMaintenance } from '../services/maintenance.ts';
 import { createMetrics } from '../services/metrics.ts';
 import { createOperationalEvents } from '../services/operational-events.ts';
+import { createPlayFromConfig } from '../services/play.ts';
+import { withPlayInboxes } from '../services/play-delivery.ts';
 import { createQueueState } from '../services/queue-state.ts';
 import { createSecretBox } from '../store/secret-box.ts';
 import { openStore, type Store } from '../store/store.ts';
@@ -79,10 +81,14 @@ export async function serve(
   // With `sendThread`, requests are built and sent on a thread of their own (see
   // threaded-http-client.ts); otherwise on the main thread, which costs less memory.
   const createClient = config.sendThread ? createThreadedHttpClient : createHttpClient;
-  const http = createClient({
-    allowedSubnets: config.allowedSubnets,
-    userAgent: `Herald/${heraldVersion}`,
-  });
+  const userAgent = `Herald/${heraldVersion}`;
+  // Deliveries to Herald's own Play inboxes are recorded directly; the guard stays closed.
+  const play = createPlayFromConfig({ store, clock, random, newId, config });
+  const http = withPlayInboxes(
+    createClient({ allowedSubnets: config.allowedSubnets, userAgent }),
+    play,
+    { userAgent },
+  );
   // New deliveries wake this node's dispatcher at once, and the other nodes' through the
   // database (LISTEN/NOTIFY on PostgreSQL).
   let wakeDispatcher = () => {};
@@ -108,6 +114,7 @@ export async function serve(
     {
       backgroundTasks,
       testEndpoint,
+      play,
       config,
       store,
       clock,
@@ -187,6 +194,7 @@ export async function serve(
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+    for (const origin of listenerOrigins(config.host, port)) play.addOwnOrigin(origin);
   } else {
     await app.ready();
   }
@@ -258,4 +266,11 @@ function databasePassword(url: string): string | null {
   } catch {
     return null;
   }
+}
+
+/** The origins this node's listener answers on, as Play inbox URLs may name it. */
+function listenerOrigins(host: string, port: number): string[] {
+  const loopback = [`http://127.0.0.1:${port}`, `http://localhost:${port}`, `http://[::1]:${port}`];
+  if (['0.0.0.0', '::', '127.0.0.1', 'localhost', '::1'].includes(host)) return loopback;
+  return [`http://${host.includes(':') ? `[${host}]` : host}:${port}`];
 }

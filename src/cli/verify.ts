@@ -1,6 +1,6 @@
 // `herald verify --secret S [FILE]`: checks the signature of a captured request.
 import { readFileSync } from 'node:fs';
-import { checkStandardWebhook } from '../domain/signature-check.ts';
+import { checkStandardWebhook } from '../domain/standard-webhook-check.ts';
 import { CliError, type Command, exitCode, text, usageError } from './command.ts';
 import { json, print } from './output.ts';
 import { readStdin } from './payload.ts';

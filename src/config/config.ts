@@ -65,6 +65,12 @@ export const ConfigSchema = Type.Object(
     }),
     /** Send webhook requests from a thread of their own (lower latency, ~40 MB more memory). */
     sendThread: Type.Boolean({ default: false }),
+    /** Play: requests an inbox keeps (the oldest go first). */
+    playMaxRequests: Type.Integer({ minimum: 1, maximum: 10_000, default: 100 }),
+    /** Play: body bytes kept per request (the rest is cut off, and the request says so). */
+    playMaxBodyBytes: Type.Integer({ minimum: 1024, maximum: 16_777_216, default: 262_144 }),
+    /** Play: how long an inbox lives, in seconds. */
+    playInboxTtlSeconds: Type.Integer({ minimum: 60, maximum: 2_592_000, default: 86_400 }),
   },
   { additionalProperties: false },
 );
@@ -105,6 +111,9 @@ export const environmentVariables: Record<string, EnvSetting> = {
   HERALD_IDEMPOTENCY_TTL_SECONDS: { key: 'idempotencyTtlSeconds', kind: 'integer' },
   HERALD_SEND_THREAD: { key: 'sendThread', kind: 'boolean' },
   HERALD_PORTAL_FRAME_ANCESTORS: { key: 'portalFrameAncestors', kind: 'list' },
+  HERALD_PLAY_MAX_REQUESTS: { key: 'playMaxRequests', kind: 'integer' },
+  HERALD_PLAY_MAX_BODY_BYTES: { key: 'playMaxBodyBytes', kind: 'integer' },
+  HERALD_PLAY_INBOX_TTL_SECONDS: { key: 'playInboxTtlSeconds', kind: 'integer' },
 };
 
 export class ConfigError extends Error {

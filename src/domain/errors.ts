@@ -22,6 +22,10 @@ export const errorCatalog = {
     status: 409,
     description: 'The Idempotency-Key was used before with a different request body.',
   },
+  gone: {
+    status: 410,
+    description: 'The resource existed but has expired (a Play inbox past its lifetime).',
+  },
   payload_too_large: { status: 413, description: 'The request body exceeds the size limit.' },
   unsupported_media_type: { status: 415, description: 'The request body is not JSON.' },
   validation_error: {

@@ -13,6 +13,7 @@ export const idPrefixes = {
   attempt: 'atmpt',
   token: 'tok',
   task: 'qtask',
+  playRequest: 'preq',
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

@@ -1,81 +1,78 @@
-// Checking a Standard Webhooks request, as a receiver does: the signature over
-// `${id}.${timestamp}.${body}` with any of the listed signatures matching, and a timestamp
-// within the tolerance (5 minutes, the spec's window). `herald listen` and `herald verify`
-// use it; Herald's own deliveries are made by `signStandardWebhook`.
-import { createPublicKey, timingSafeEqual, verify } from 'node:crypto';
-import { ed25519PublicKey, prepareSigner, signStandardWebhook } from './signing.ts';
+// Checking a received request's signature, as a receiver would: the inverse of signing.ts, for
+// each signature scheme of a delivery policy. Pure functions over (headers, body, secrets).
+// Standard Webhooks signatures are recomputed and compared in constant time: HMAC-SHA256
+// (`v1`) and Ed25519 (`v1a`, deterministic, so recomputing is verifying).
+import { timingSafeEqual } from 'node:crypto';
+import type { SignatureScheme } from './delivery-policy.ts';
+import { prepareSigner, signRawBody, signStandardWebhook } from './signing.ts';
 
 export type SignatureCheck =
-  | { ok: true; msgId: string; timestamp: number }
-  | { ok: false; reason: string };
+  | { result: 'valid'; detail: string }
+  | { result: 'invalid'; detail: string }
+  | { result: 'unsigned'; detail: string };
 
-// DER header of an SPKI Ed25519 public key (RFC 8410); the 32 key bytes follow it.
-const spkiEd25519Header = Buffer.from('302a300506032b6570032100', 'hex');
-
-/** The request's id, timestamp and signature headers, `webhook-*` or `svix-*` names. */
-function signatureHeaders(headers: Record<string, string | undefined>) {
-  const lower: Record<string, string | undefined> = {};
-  for (const [name, value] of Object.entries(headers)) lower[name.toLowerCase()] = value;
-  const pick = (suffix: string) => lower[`webhook-${suffix}`] ?? lower[`svix-${suffix}`];
-  return { id: pick('id'), timestamp: pick('timestamp'), signature: pick('signature') };
-}
-
-function sameText(a: string, b: string): boolean {
+const sameText = (a: string, b: string): boolean => {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
-}
+};
 
 /**
- * Checks a request against a secret: `whsec_` (HMAC, `v1`), or `whsk_`/`whpk_` (Ed25519,
- * `v1a`). `nowSeconds` is the receiver's clock.
+ * Checks one request against one endpoint's scheme and secrets (the current one and rotated
+ * ones still valid). `headers` has lower-case names.
  */
-export function checkStandardWebhook(input: {
-  secret: string;
-  headers: Record<string, string | undefined>;
-  body: Buffer | string;
-  nowSeconds: number;
-  toleranceSeconds?: number;
-}): SignatureCheck {
-  const { id, timestamp, signature } = signatureHeaders(input.headers);
-  if (!id || !timestamp || !signature) {
-    return { ok: false, reason: 'missing webhook-id, webhook-timestamp or webhook-signature' };
+export function checkSignature(
+  scheme: SignatureScheme,
+  secrets: readonly string[],
+  headers: Readonly<Record<string, string>>,
+  body: Uint8Array,
+): SignatureCheck {
+  if (scheme.scheme === 'none') {
+    return { result: 'unsigned', detail: 'the endpoint is set to send no signature' };
   }
-  if (!/^\d+$/.test(timestamp)) return { ok: false, reason: 'the timestamp is not a number' };
-  const seconds = Number(timestamp);
-  const tolerance = input.toleranceSeconds ?? 300;
-  if (Math.abs(input.nowSeconds - seconds) > tolerance) {
-    return { ok: false, reason: `the timestamp is more than ${tolerance} s from now` };
-  }
-  const given = signature.split(' ').filter((s) => s !== '');
-  let matched: boolean;
-  try {
-    if (input.secret.startsWith('whsec_')) {
-      const expected = signStandardWebhook([prepareSigner(input.secret)], id, seconds, input.body);
-      matched = given.some((s) => sameText(s, expected));
-    } else if (input.secret.startsWith('whsk_') || input.secret.startsWith('whpk_')) {
-      const publicText = input.secret.startsWith('whsk_')
-        ? ed25519PublicKey(input.secret)
-        : input.secret;
-      const raw = Buffer.from(publicText.slice('whpk_'.length), 'base64');
-      if (raw.length !== 32) throw new Error('a whpk_ key is base64 of 32 bytes');
-      const key = createPublicKey({
-        key: Buffer.concat([spkiEd25519Header, raw]),
-        format: 'der',
-        type: 'spki',
-      });
-      const content = Buffer.concat([Buffer.from(`${id}.${seconds}.`), Buffer.from(input.body)]);
-      matched = given.some(
-        (s) =>
-          s.startsWith('v1a,') && verify(null, content, key, Buffer.from(s.slice(4), 'base64')),
-      );
-    } else {
-      return { ok: false, reason: 'the secret starts with neither whsec_, whsk_ nor whpk_' };
+  if (scheme.scheme === 'hmac-sha256') {
+    const name = scheme.header.toLowerCase();
+    const received = headers[name];
+    if (received === undefined) return { result: 'unsigned', detail: `no ${scheme.header} header` };
+    for (const secret of secrets) {
+      const expected = `${scheme.prefix ?? ''}${signRawBody(secret, Buffer.from(body), scheme.encoding)}`;
+      if (sameText(received.trim(), expected)) {
+        return { result: 'valid', detail: `${scheme.header} matches the endpoint's secret` };
+      }
     }
-  } catch (error) {
-    return { ok: false, reason: `unusable secret: ${(error as Error).message}` };
+    return { result: 'invalid', detail: `${scheme.header} matches none of the endpoint's secrets` };
   }
-  return matched
-    ? { ok: true, msgId: id, timestamp: seconds }
-    : { ok: false, reason: 'no signature matches' };
+  const prefix = scheme.scheme === 'svix' ? 'svix' : 'webhook';
+  const id = headers[`${prefix}-id`];
+  const timestamp = headers[`${prefix}-timestamp`];
+  const signature = headers[`${prefix}-signature`];
+  if (id === undefined && timestamp === undefined && signature === undefined) {
+    return { result: 'unsigned', detail: `no ${prefix}-signature header` };
+  }
+  if (id === undefined || timestamp === undefined || signature === undefined) {
+    return {
+      result: 'invalid',
+      detail: `${prefix}-id, ${prefix}-timestamp and ${prefix}-signature are not all there`,
+    };
+  }
+  const seconds = Number(timestamp);
+  if (!/^\d{1,12}$/.test(timestamp.trim()) || !Number.isSafeInteger(seconds)) {
+    return { result: 'invalid', detail: `${prefix}-timestamp is not a number of seconds` };
+  }
+  const received = signature.split(' ').filter((s) => s !== '');
+  for (const secret of secrets) {
+    let expected: string;
+    try {
+      expected = signStandardWebhook([prepareSigner(secret)], id, seconds, Buffer.from(body));
+    } catch {
+      continue; // not a Standard Webhooks secret (e.g. a raw-body one)
+    }
+    if (received.some((candidate) => sameText(candidate, expected))) {
+      return { result: 'valid', detail: `${prefix}-signature verifies with the endpoint's secret` };
+    }
+  }
+  return {
+    result: 'invalid',
+    detail: `${prefix}-signature verifies with none of the endpoint's secrets`,
+  };
 }

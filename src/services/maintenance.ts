@@ -1,5 +1,6 @@
 // Periodic housekeeping: purges payloads and response bodies past the retention period,
-// completed deliveries past theirs, and expired idempotency keys and portal tokens.
+// completed deliveries past theirs, expired idempotency keys and portal tokens, and Play
+// inboxes past their lifetime (with the requests they recorded).
 import type { Clock } from '../domain/clock.ts';
 import type { Store } from '../store/store.ts';
 
@@ -13,7 +14,10 @@ export function createMaintenance(deps: {
 }) {
   return {
     async run(): Promise<
-      Record<'payloads' | 'responses' | 'completed' | 'idempotencyKeys' | 'tokens', number>
+      Record<
+        'payloads' | 'responses' | 'completed' | 'idempotencyKeys' | 'tokens' | 'playInboxes',
+        number
+      >
     > {
       const now = deps.clock.now();
       const before = now - deps.retentionDays * day;
@@ -25,6 +29,7 @@ export function createMaintenance(deps: {
         ),
         idempotencyKeys: await deps.store.idempotency.purgeExpired(now),
         tokens: await deps.store.tokens.purgeExpired(now),
+        playInboxes: await deps.store.playInboxes.purgeExpired(now),
       };
     },
   };

@@ -10,6 +10,7 @@ import { eventTypeRepository } from './event-types.ts';
 import { idempotencyRepository } from './idempotency.ts';
 import { messageRepository } from './messages.ts';
 import { observeDatabase } from './observed-database.ts';
+import { playInboxRepository } from './play-inboxes.ts';
 import { openPostgresDatabase } from './postgres/postgres-database.ts';
 import { queueRepository } from './queue.ts';
 import { sealedColumnRepository } from './sealed-columns.ts';
@@ -33,6 +34,7 @@ export function createStore(db: Database, secretBox: SecretBox) {
     idempotency: idempotencyRepository(db, secretBox),
     sealedColumns: sealedColumnRepository(db, secretBox),
     settings: settingRepository(db),
+    playInboxes: playInboxRepository(db, secretBox),
     close: () => db.close(),
   };
 }

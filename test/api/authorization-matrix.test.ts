@@ -82,6 +82,10 @@ const access: Record<string, Access> = {
   'PATCH /api/v1/operational-webhook/endpoint/{endpoint_id}/headers': 'operator',
   'GET /api/v1/queue': 'operator',
   'GET /api/v1/attempt': 'operator',
+  'POST /api/v1/play/inbox': 'any',
+  // The inbox id (128 random bits) is the capability: whoever has it may read the inbox.
+  'GET /api/v1/play/inbox/{inbox_id}': 'public',
+  'GET /api/v1/play/inbox/{inbox_id}/request': 'public',
   'POST /v1/webhooks': 'operator',
   'GET /v1/webhooks': 'operator',
   'GET /v1/webhooks/{id}': 'operator',
@@ -217,6 +221,7 @@ async function fixture(n: number) {
   const task = await api<{ id: string }>('POST', `/app/${own.id}/endpoint/${endpoint.id}/recover`, {
     since: '2020-01-01T00:00:00Z',
   });
+  const inbox = await api<{ id: string }>('POST', '/play/inbox');
   const token = async (app: string, expiry?: number) =>
     (
       await api<{ token: string }>('POST', `/auth/app-portal-access/${app}`, {
@@ -250,6 +255,7 @@ async function fixture(n: number) {
     attempt_id: attempt.data[0]?.id ?? 'atmpt_none',
     event_type_name: 'matrix.event',
     task_id: task.id,
+    inbox_id: inbox.id,
     id: simple.id,
   };
   return { tokens, params, ops };

@@ -27,6 +27,14 @@ test('an embedded installation moves to PostgreSQL whole', { timeout: 60_000 }, 
     for (let i = 0; i < 1200; i++)
       await api('POST', `/app/${app.id}/msg`, { eventType: 'a.b', payload: { i } });
     await t.dispatcher.runDue();
+    // A Play inbox with a binary request moves too, bytes intact.
+    const inbox = await t.play.createInbox(app.id, 'http://127.0.0.1:8071');
+    await t.play.receive(inbox.id, {
+      method: 'POST',
+      path: `/play/in/${inbox.id}`,
+      headers: [['content-type', 'application/octet-stream']],
+      body: Buffer.from([0, 255, 1]),
+    });
     const source = t.config.databaseUrl;
     const args = [
       'src/cli/main.ts',
@@ -43,7 +51,7 @@ test('an embedded installation moves to PostgreSQL whole', { timeout: 60_000 }, 
     // 1,200 messages plus the operational event of the endpoint's creation.
     assert.match(
       stdout,
-      /Copied and verified: .*applications 2.*messages 1201.*deliveries 1200.*attempts 1200/,
+      /Copied and verified: .*applications 2.*messages 1201.*deliveries 1200.*attempts 1200.*play_inboxes 1.*play_requests 1/,
     );
     // The progress bar is for terminals: a pipe gets the result alone.
     assert.equal(stderr, '');
@@ -57,6 +65,8 @@ test('an embedded installation moves to PostgreSQL whole', { timeout: 60_000 }, 
       );
       assert.equal(moved.data.length, 5);
       assert.equal((await target.applications.find('moving'))?.id, app.id);
+      const [request] = await target.playInboxes.listRequests(inbox.id, { limit: 5 });
+      assert.deepEqual([...(request?.body ?? [])], [0, 255, 1]);
     } finally {
       await target.close();
     }

@@ -24,6 +24,8 @@ import {
   createOperationalEvents,
   type OperationalEvents,
 } from '../../src/services/operational-events.ts';
+import { createPlayFromConfig, type Play } from '../../src/services/play.ts';
+import { withPlayInboxes } from '../../src/services/play-delivery.ts';
 import { openStore, type Store } from '../../src/store/store.ts';
 import { dropSchema, freshSchema, postgresUrl } from './postgres.ts';
 import { testSecretBox } from './secret-box.ts';
@@ -40,6 +42,7 @@ export type TestApp = {
   /** The dispatcher, driven by the test with `runDue()` under the fake clock. */
   dispatcher: Dispatcher;
   http: HttpClient;
+  play: Play;
   operationalEvents: OperationalEvents;
   backgroundTasks: BackgroundTasks;
   /** How often publishing woke the dispatcher. */
@@ -53,6 +56,8 @@ export async function createTestApp(
     events?: ApiEvents;
     start?: number;
     random?: Random;
+    /** Private subnets the HTTP client may send to (default: loopback, for test receivers). */
+    allowedSubnets?: string[];
     /** A certificate authority the HTTP client trusts (HTTPS receivers in tests). */
     ca?: string;
     /** At most this many requests in flight to one endpoint. */
@@ -61,8 +66,6 @@ export async function createTestApp(
     maxInFlight?: number;
     /** At most about this many payload bytes in flight. */
     maxInFlightBytes?: number;
-    /** Private destinations the HTTP client may reach (default: loopback, for receivers). */
-    allowedSubnets?: string[];
     /** Resolves host names for the HTTP client instead of DNS. */
     lookup?: LookupFunction;
     /**
@@ -110,12 +113,17 @@ export async function createTestApp(
     deliveriesQueued: () => wake(),
   });
   await operationalEvents.operationalApp();
-  const http = createHttpClient({
-    allowedSubnets: options.allowedSubnets ?? ['127.0.0.0/8', '::1/128'],
-    userAgent: 'Herald/test',
-    ...(options.ca ? { ca: options.ca } : {}),
-    ...(options.lookup ? { lookup: options.lookup } : {}),
-  });
+  const play = createPlayFromConfig({ store, clock, random: systemRandom, newId, config });
+  const http = withPlayInboxes(
+    createHttpClient({
+      allowedSubnets: options.allowedSubnets ?? ['127.0.0.0/8', '::1/128'],
+      userAgent: 'Herald/test',
+      ...(options.ca ? { ca: options.ca } : {}),
+      ...(options.lookup ? { lookup: options.lookup } : {}),
+    }),
+    play,
+    { userAgent: 'Herald/test' },
+  );
   const dispatcher = createDispatcher({
     store,
     clock,
@@ -146,6 +154,7 @@ export async function createTestApp(
   const app = await buildApp({
     backgroundTasks,
     testEndpoint,
+    play,
     config,
     store,
     clock,
@@ -174,6 +183,7 @@ export async function createTestApp(
     dispatcher,
     backgroundTasks,
     http,
+    play,
     operationalEvents,
     wakeups: () => wakeups,
     close: async () => {

@@ -4,6 +4,7 @@
 // claims, LISTEN/NOTIFY between two connections sets, and plans that stay right as tables grow.
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { systemRandom } from '../../src/domain/clock.ts';
@@ -29,9 +30,11 @@ test('`?` placeholders become $1..$n, but not inside quoted text', () => {
   assert.equal(toPositional("SELECT 'it''s?', ?"), "SELECT 'it''s?', $1");
 });
 
-/** Every migration the adapter has, in the order it applies them. */
-const migrationFiles = readdirSync(new URL('../../src/store/migrations/postgres/', import.meta.url))
-  .filter((name) => name.endsWith('.sql'))
+/** Every migration of the dialect, in the order they apply. */
+const migrationFiles = readdirSync(
+  join(import.meta.dirname, '..', '..', 'src', 'store', 'migrations', 'postgres'),
+)
+  .filter((f) => f.endsWith('.sql'))
   .sort();
 
 describe('PostgreSQL adapter', () => {
@@ -83,7 +86,7 @@ describe('PostgreSQL adapter', () => {
 
   test('BIGINT, counts and NUMERIC come back as numbers', async () => {
     const row = await a.db.get<{ big: unknown; n: unknown; num: unknown; text: unknown }>(
-      'SELECT ?::bigint AS big, COUNT(*) AS n, 1.5::numeric AS num, ? AS text FROM (SELECT 1) AS one',
+      'SELECT ?::bigint AS big, COUNT(*) AS n, 1.5::numeric AS num, ? AS text FROM (SELECT 1 AS one) AS single_row',
       [t0 * 1000, 'x'],
     );
     assert.deepEqual(row, { big: t0 * 1000, n: migrationFiles.length, num: 1.5, text: 'x' });

@@ -1,9 +1,10 @@
 import { openStore } from '../../src/store/store.ts';
 import { dropSchema, freshSchema, postgresUrl } from '../helpers/postgres.ts';
 import { testSecretBox } from '../helpers/secret-box.ts';
-import { storeContract } from './contract.ts';
+import { type OpenStore, storeContract } from './contract.ts';
+import { playInboxContract } from './play-inbox-contract.ts';
 
-storeContract('PostgreSQL', async () => {
+const open: OpenStore = async () => {
   const schema = freshSchema();
   const store = await openStore(postgresUrl, { schema, secretBox: testSecretBox });
   return {
@@ -13,4 +14,6 @@ storeContract('PostgreSQL', async () => {
       await dropSchema(schema);
     },
   };
-});
+};
+storeContract('PostgreSQL', open);
+playInboxContract('PostgreSQL', open);

@@ -8,9 +8,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { openSqliteDatabase } from '../../src/store/sqlite/sqlite-database.ts';
 import { openStore } from '../../src/store/store.ts';
 import { testSecretBox } from '../helpers/secret-box.ts';
-import { storeContract } from './contract.ts';
+import { type OpenStore, storeContract } from './contract.ts';
+import { playInboxContract } from './play-inbox-contract.ts';
 
-storeContract('SQLite', async () => {
+const open: OpenStore = async () => {
   const dir = mkdtempSync(join(tmpdir(), 'herald-store-'));
   const store = await openStore(`sqlite:${join(dir, 'herald.db')}`, { secretBox: testSecretBox });
   return {
@@ -20,7 +21,9 @@ storeContract('SQLite', async () => {
       rmSync(dir, { recursive: true, force: true });
     },
   };
-});
+};
+storeContract('SQLite', open);
+playInboxContract('SQLite', open);
 
 test('WAL checkpoints run in the background: committed rows reach the main database file', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'herald-store-'));
