@@ -4,6 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { HeraldError } from '../domain/errors.ts';
 import { createBackgroundTasks } from '../services/background-tasks.ts';
+import { createConsoleSessions } from '../services/console-sessions.ts';
 import { registerWeb } from '../web/web-routes.ts';
 import { registerAuth } from './auth-hook.ts';
 import { handleError } from './errors.ts';
@@ -13,11 +14,14 @@ import { applicationRoutes } from './routes/applications.ts';
 import { attemptRoutes } from './routes/attempts.ts';
 import { authRoutes } from './routes/auth.ts';
 import { backgroundTaskRoutes } from './routes/background-tasks.ts';
+import { consoleSessionRoutes } from './routes/console-session.ts';
+import { endpointHealthRoutes } from './routes/endpoint-health.ts';
 import { endpointTaskRoutes } from './routes/endpoint-tasks.ts';
 import { endpointRoutes, endpointTestRoute } from './routes/endpoints.ts';
 import { eventTypeRoutes } from './routes/event-types.ts';
 import { healthRoutes } from './routes/health.ts';
 import { messageRoutes } from './routes/messages.ts';
+import { operationalEventRoutes } from './routes/operational-events.ts';
 import { operationalWebhookRoutes } from './routes/operational-webhooks.ts';
 import { queueRoutes } from './routes/queue.ts';
 import { simpleWebhookRoutes } from './routes/simple-webhooks.ts';
@@ -30,15 +34,18 @@ export const apiPrefix = '/api/v1';
 export const routeGroups = [
   healthRoutes,
   authRoutes,
+  consoleSessionRoutes,
   applicationRoutes,
   eventTypeRoutes,
   endpointRoutes,
   endpointTestRoute,
+  endpointHealthRoutes,
   messageRoutes,
   attemptRoutes,
   endpointTaskRoutes,
   backgroundTaskRoutes,
   operationalWebhookRoutes,
+  operationalEventRoutes,
   queueRoutes,
 ];
 
@@ -91,7 +98,14 @@ export async function buildApp(
       reply,
     ),
   );
-  registerAuth(app, deps.authenticator);
+  const consoleSessions = createConsoleSessions({
+    store: deps.store,
+    clock: deps.clock,
+    random: deps.random,
+    newId: deps.newId,
+    ttlSeconds: deps.config.consoleSessionTtlSeconds,
+  });
+  registerAuth(app, deps.authenticator, consoleSessions, apiPrefix);
   registerIdempotency(app, {
     store: deps.store,
     clock: deps.clock,
@@ -104,6 +118,7 @@ export async function buildApp(
       const routeDeps = {
         ...deps,
         backgroundTasks: deps.backgroundTasks ?? createBackgroundTasks(deps),
+        consoleSessions,
       };
       for (const routes of routeGroups) routes(api as HeraldFastify, routeDeps);
       api.get('/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () =>

@@ -15,6 +15,7 @@ import type { Clock, Random } from '../domain/clock.ts';
 import type { IdGenerator } from '../domain/ids.ts';
 import type { Authenticator } from '../services/auth.ts';
 import type { BackgroundTasks } from '../services/background-tasks.ts';
+import type { ConsoleSessions } from '../services/console-sessions.ts';
 import type { OperationalEvents } from '../services/operational-events.ts';
 import type { Store } from '../store/store.ts';
 
@@ -48,4 +49,7 @@ export type AppDeps = {
   backgroundTasks?: BackgroundTasks;
 };
 
-export type RouteDeps = AppDeps & { backgroundTasks: BackgroundTasks };
+export type RouteDeps = AppDeps & {
+  backgroundTasks: BackgroundTasks;
+  consoleSessions: ConsoleSessions;
+};

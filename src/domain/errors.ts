@@ -6,6 +6,11 @@ export const errorCatalog = {
   invalid_json: { status: 400, description: 'The request body is not valid JSON.' },
   authentication_failed: { status: 401, description: 'The bearer token is missing or invalid.' },
   'insufficient access': { status: 403, description: 'The token may not act on this resource.' },
+  csrf_failed: {
+    status: 403,
+    description:
+      'A console session cookie came without its CSRF token in the `X-Herald-CSRF` header.',
+  },
   not_found: { status: 404, description: 'No such resource, or no such route.' },
   method_not_allowed: { status: 405, description: 'The route exists but not for this method.' },
   conflict: { status: 409, description: 'A resource with this uid, name or eventId exists.' },

@@ -85,6 +85,8 @@ export async function registerWeb(
     // own token.
     web.addHook('onRoute', (route) => {
       route.config = { ...(route.config as object), auth: 'public' };
+      // Pages are not API operations: kept out of the OpenAPI document.
+      route.schema = { ...route.schema, hide: true };
     });
     web.addHook('onSend', async (_request, reply: FastifyReply, payload) => {
       reply.headers(headers);
