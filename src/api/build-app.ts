@@ -104,6 +104,7 @@ export async function buildApp(
     random: deps.random,
     newId: deps.newId,
     ttlSeconds: deps.config.consoleSessionTtlSeconds,
+    adminTokenHash: deps.authenticator.adminTokenHash,
   });
   registerAuth(app, deps.authenticator, consoleSessions, apiPrefix);
   registerIdempotency(app, {

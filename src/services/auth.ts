@@ -45,6 +45,9 @@ export function createAuthenticator(deps: {
 }) {
   const adminHash = Buffer.from(deps.adminTokenHash, 'hex');
   return {
+    /** The operator token's hash: console sessions are bound to it. */
+    adminTokenHash: deps.adminTokenHash,
+
     async authenticate(token: string): Promise<Principal | null> {
       const hash = hashToken(token);
       const hashBytes = Buffer.from(hash, 'hex');

@@ -11,9 +11,14 @@ import type { Store } from '../store/store.ts';
 export const consoleCookieName = 'herald_console';
 export const csrfHeaderName = 'x-herald-csrf';
 
-/** A session id is hashed under its own label, so it can never match a bearer token's hash. */
-const sessionHash = (sessionId: string): string =>
-  createHash('sha256').update(`herald-console-session:${sessionId}`).digest('hex');
+/**
+ * A session id is hashed under its own label, so it can never match a bearer token's hash, and
+ * with the operator token's hash, so changing the operator token ends every session.
+ */
+const sessionHash = (sessionId: string, adminTokenHash: string): string =>
+  createHash('sha256')
+    .update(`herald-console-session:${adminTokenHash}:${sessionId}`)
+    .digest('hex');
 
 /** The CSRF token of a session: only the holder of the session id can compute it. */
 export const csrfTokenFor = (sessionId: string): string =>
@@ -35,6 +40,8 @@ export function createConsoleSessions(deps: {
   random: Random;
   newId: IdGenerator;
   ttlSeconds: number;
+  /** The hash of the operator token the sessions are opened with. */
+  adminTokenHash: string;
 }) {
   return {
     ttlSeconds: deps.ttlSeconds,
@@ -47,7 +54,7 @@ export function createConsoleSessions(deps: {
       const tokenId = deps.newId('token');
       await deps.store.tokens.create({
         id: tokenId,
-        hash: sessionHash(sessionId),
+        hash: sessionHash(sessionId, deps.adminTokenHash),
         appId: null,
         createdAt: now,
         expiresAt,
@@ -58,7 +65,9 @@ export function createConsoleSessions(deps: {
 
     /** The live session this id names, or null (unknown, expired or logged out). */
     async find(sessionId: string): Promise<ConsoleSession | null> {
-      const record = await deps.store.tokens.findByHash(sessionHash(sessionId));
+      const record = await deps.store.tokens.findByHash(
+        sessionHash(sessionId, deps.adminTokenHash),
+      );
       if (!record || record.appId !== null || record.revokedAt !== null) return null;
       if (record.expiresAt === null || record.expiresAt <= deps.clock.now()) return null;
       return {

@@ -2,6 +2,10 @@
 // SameSite=Strict cookie that counts only with its CSRF token in the X-Herald-CSRF header.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { systemRandom } from '../../src/domain/clock.ts';
+import { createIdGenerator } from '../../src/domain/ids.ts';
+import { hashToken } from '../../src/services/auth.ts';
+import { createConsoleSessions } from '../../src/services/console-sessions.ts';
 import { adminToken, createTestApp, type TestApp } from '../helpers/test-app.ts';
 import { client } from './client.ts';
 
@@ -197,6 +201,22 @@ describe('ending the session', () => {
     );
     const state = await c.ok({ url: '/api/v1/auth/console-session', ...withSession(s, null) });
     assert.deepEqual(state, { active: false, csrfToken: null, expiresAt: null });
+  });
+
+  test('changing the operator token ends every session', async () => {
+    const s = await login();
+    const sessionId = s.cookie.slice('herald_console='.length);
+    const sessions = (token: string) =>
+      createConsoleSessions({
+        store: t.store,
+        clock: t.clock,
+        random: systemRandom,
+        newId: createIdGenerator(t.clock, systemRandom),
+        ttlSeconds: 3600,
+        adminTokenHash: hashToken(token),
+      });
+    assert.notEqual(await sessions(adminToken).find(sessionId), null);
+    assert.equal(await sessions('a_new_operator_token_0123456789').find(sessionId), null);
   });
 
   test('an expired session is refused', async () => {
