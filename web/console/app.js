@@ -39,7 +39,8 @@ function Console() {
     return () => removeEventListener('hashchange', onHash);
   }, [api]);
 
-  if (state === 'checking') return html`<main><p class="muted">Loading…</p></main>`;
+  // Asking whether a session is live takes a moment: nothing to show meanwhile.
+  if (state === 'checking') return html`<main></main>`;
   if (state === 'out')
     return html`<${Login}
       api=${api}
