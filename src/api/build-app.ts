@@ -6,6 +6,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { HeraldError } from '../domain/errors.ts';
 import { createBackgroundTasks } from '../services/background-tasks.ts';
+import { createConsoleSessions } from '../services/console-sessions.ts';
 import { createMetrics } from '../services/metrics.ts';
 import { createPlayFromConfig } from '../services/play.ts';
 import { createQueueState } from '../services/queue-state.ts';
@@ -23,6 +24,8 @@ import { attemptFeedRoutes } from './routes/attempt-feed.ts';
 import { attemptRoutes } from './routes/attempts.ts';
 import { authRoutes } from './routes/auth.ts';
 import { backgroundTaskRoutes } from './routes/background-tasks.ts';
+import { consoleSessionRoutes } from './routes/console-session.ts';
+import { endpointHealthRoutes } from './routes/endpoint-health.ts';
 import { endpointStatsRoutes } from './routes/endpoint-stats.ts';
 import { endpointTaskRoutes } from './routes/endpoint-tasks.ts';
 import { endpointRoutes, endpointTestRoute } from './routes/endpoints.ts';
@@ -30,6 +33,7 @@ import { eventTypeRoutes } from './routes/event-types.ts';
 import { healthRoutes } from './routes/health.ts';
 import { messageRoutes } from './routes/messages.ts';
 import { metricsRoutes } from './routes/metrics.ts';
+import { operationalEventRoutes } from './routes/operational-events.ts';
 import { operationalWebhookRoutes } from './routes/operational-webhooks.ts';
 import { playRoutes } from './routes/play.ts';
 import { queueRoutes } from './routes/queue.ts';
@@ -45,17 +49,20 @@ const requestIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
 export const routeGroups = [
   healthRoutes,
   authRoutes,
+  consoleSessionRoutes,
   applicationRoutes,
   eventTypeRoutes,
   endpointRoutes,
   endpointTestRoute,
   endpointStatsRoutes,
+  endpointHealthRoutes,
   messageRoutes,
   attemptRoutes,
   attemptFeedRoutes,
   endpointTaskRoutes,
   backgroundTaskRoutes,
   operationalWebhookRoutes,
+  operationalEventRoutes,
   queueRoutes,
   playRoutes,
 ];
@@ -128,7 +135,15 @@ export async function buildApp(
     limitBytes: deps.config.maxRequestBytesInFlight,
     bodyLimit: bodyLimit(deps.config.maxPayloadBytes),
   });
-  registerAuth(app, deps.authenticator);
+  const consoleSessions = createConsoleSessions({
+    store: deps.store,
+    clock: deps.clock,
+    random: deps.random,
+    newId: deps.newId,
+    ttlSeconds: deps.config.consoleSessionTtlSeconds,
+    adminTokenHash: deps.authenticator.adminTokenHash,
+  });
+  registerAuth(app, deps.authenticator, consoleSessions, apiPrefix);
   const queueState = deps.queueState ?? createQueueState(deps);
   const metrics =
     deps.metrics ??
@@ -158,6 +173,7 @@ export async function buildApp(
         backgroundTasks: deps.backgroundTasks ?? createBackgroundTasks(deps),
         queueState,
         play,
+        consoleSessions,
       };
       for (const routes of routeGroups) routes(api as HeraldFastify, routeDeps);
       api.get('/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () =>

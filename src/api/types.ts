@@ -16,6 +16,7 @@ import type { Clock, Random } from '../domain/clock.ts';
 import type { IdGenerator } from '../domain/ids.ts';
 import type { Authenticator } from '../services/auth.ts';
 import type { BackgroundTasks } from '../services/background-tasks.ts';
+import type { ConsoleSessions } from '../services/console-sessions.ts';
 import type { Metrics } from '../services/metrics.ts';
 import type { OperationalEvents } from '../services/operational-events.ts';
 import type { Play } from '../services/play.ts';
@@ -64,4 +65,5 @@ export type RouteDeps = AppDeps & {
   backgroundTasks: BackgroundTasks;
   queueState: QueueState;
   play: Play;
+  consoleSessions: ConsoleSessions;
 };

@@ -56,6 +56,8 @@ export const ConfigSchema = Type.Object(
     /** Request body bytes held by requests in progress, at most; past it, 503 + Retry-After. */
     maxRequestBytesInFlight: Type.Integer({ minimum: 1_048_576, default: 16_777_216 }),
     portalTokenTtlSeconds: Type.Integer({ minimum: 60, default: 3600 }),
+    /** How long an operator console session lasts after logging in (not extended by use). */
+    consoleSessionTtlSeconds: Type.Integer({ minimum: 60, maximum: 2_592_000, default: 28_800 }),
     retentionDays: Type.Integer({ minimum: 1, default: 30 }),
     completedRetentionDays: Type.Integer({ minimum: 1, default: 30 }),
     idempotencyTtlSeconds: Type.Integer({ minimum: 60, default: 43_200 }),
@@ -106,6 +108,7 @@ export const environmentVariables: Record<string, EnvSetting> = {
   HERALD_MAX_PAYLOAD_BYTES: { key: 'maxPayloadBytes', kind: 'integer' },
   HERALD_MAX_REQUEST_BYTES_IN_FLIGHT: { key: 'maxRequestBytesInFlight', kind: 'integer' },
   HERALD_PORTAL_TOKEN_TTL_SECONDS: { key: 'portalTokenTtlSeconds', kind: 'integer' },
+  HERALD_CONSOLE_SESSION_TTL_SECONDS: { key: 'consoleSessionTtlSeconds', kind: 'integer' },
   HERALD_RETENTION_DAYS: { key: 'retentionDays', kind: 'integer' },
   HERALD_COMPLETED_RETENTION_DAYS: { key: 'completedRetentionDays', kind: 'integer' },
   HERALD_IDEMPOTENCY_TTL_SECONDS: { key: 'idempotencyTtlSeconds', kind: 'integer' },

@@ -14,6 +14,11 @@ export const errorCatalog = {
     status: 403,
     description: 'The token is read-only (a read-only portal link): it may not change anything.',
   },
+  csrf_failed: {
+    status: 403,
+    description:
+      'A console session cookie came without its CSRF token in the `X-Herald-CSRF` header.',
+  },
   not_found: { status: 404, description: 'No such resource, or no such route.' },
   method_not_allowed: { status: 405, description: 'The route exists but not for this method.' },
   conflict: { status: 409, description: 'A resource with this uid, name or eventId exists.' },

@@ -47,6 +47,11 @@ export function createIdGenerator(clock: Clock, random: Random): IdGenerator {
   };
 }
 
+/** The smallest id of this kind made at `ms` or later: a bound for "created since" ranges. */
+export function idFloor(kind: IdKind, ms: number): string {
+  return `${idPrefixes[kind]}_${encodeTime(ms)}${'0'.repeat(16)}`;
+}
+
 function encodeTime(ms: number): string {
   let out = '';
   let rest = ms;

@@ -83,6 +83,9 @@ export function createAuthenticator(deps: {
   const issue = (appId: string | null, ttlSeconds: number | null, readOnly = false) =>
     issueToken(deps, appId, ttlSeconds, readOnly);
   return {
+    /** The operator token's hash: console sessions are bound to it. */
+    adminTokenHash: deps.adminTokenHash,
+
     async authenticate(token: string): Promise<Principal | null> {
       const hash = hashToken(token);
       const hashBytes = Buffer.from(hash, 'hex');

@@ -111,11 +111,22 @@ export function applicationRepository(db: Database) {
       return app;
     },
 
-    list(page: PageQuery): Promise<Page<Application>> {
+    /**
+     * Lists applications; with `search`, only those whose name or uid contains it (ignoring
+     * case) or whose id it is.
+     */
+    list(page: PageQuery, search?: string): Promise<Page<Application>> {
+      const where = ['internal = 0'];
+      const params: string[] = [];
+      if (search) {
+        const pattern = `%${search.toLowerCase().replaceAll(/[\\%_]/g, (c) => `\\${c}`)}%`;
+        where.push("(LOWER(name) LIKE ? ESCAPE '\\' OR LOWER(uid) LIKE ? ESCAPE '\\' OR id = ?)");
+        params.push(pattern, pattern, search);
+      }
       return paginate(db, {
         from: 'SELECT * FROM applications',
-        where: ['internal = 0'],
-        params: [],
+        where,
+        params,
         key: 'id',
         page,
         map: toApplication,

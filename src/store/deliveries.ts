@@ -387,6 +387,55 @@ export function deliveryRepository(db: Database, box: SecretBox) {
       }));
     },
 
+    /** Pending and in-flight deliveries per endpoint (endpoints with none are left out). */
+    async countWaiting(endpointIds: string[]): Promise<Map<string, number>> {
+      const counts = new Map<string, number>();
+      if (endpointIds.length === 0) return counts;
+      const rows = await db.all<{ endpoint_id: string; n: number }>(
+        `SELECT endpoint_id, COUNT(*) AS n FROM deliveries WHERE endpoint_id IN (${endpointIds
+          .map(() => '?')
+          .join(', ')}) AND status IN (1, 3) GROUP BY endpoint_id`,
+        endpointIds,
+      );
+      for (const r of rows) counts.set(r.endpoint_id, Number(r.n));
+      return counts;
+    },
+
+    /**
+     * The queue at `now`: deliveries with a next attempt time (pending or in flight), how many
+     * of them are due, and the oldest due time. Deliveries held for a disabled endpoint have no
+     * time and are not counted.
+     */
+    async queueDepth(
+      now: number,
+    ): Promise<{ scheduled: number; due: number; oldestDue: number | null }> {
+      const row = await db.get<{ n: number; due: number | null; oldest: number | null }>(
+        'SELECT COUNT(*) AS n, SUM(CASE WHEN next_attempt_at <= ? THEN 1 ELSE 0 END) AS due, MIN(next_attempt_at) AS oldest FROM deliveries WHERE next_attempt_at IS NOT NULL',
+        [now],
+      );
+      const oldest = row?.oldest === null || row?.oldest === undefined ? null : Number(row.oldest);
+      return {
+        scheduled: Number(row?.n ?? 0),
+        due: Number(row?.due ?? 0),
+        oldestDue: oldest !== null && oldest <= now ? oldest : null,
+      };
+    },
+
+    /** Attempts made since an attempt id (ids are time-ordered), by success and failure. */
+    async countAttemptsSince(firstId: string): Promise<{ success: number; failure: number }> {
+      const rows = await db.all<{ status: number; n: number }>(
+        'SELECT status, COUNT(*) AS n FROM attempts WHERE id >= ? GROUP BY status',
+        [firstId],
+      );
+      let success = 0;
+      let failure = 0;
+      for (const r of rows) {
+        if (Number(r.status) === 0) success += Number(r.n);
+        else failure += Number(r.n);
+      }
+      return { success, failure };
+    },
+
     /** Counts of an endpoint's deliveries by status, optionally within a time window. */
     async countByStatus(
       endpointId: string,

@@ -136,6 +136,29 @@ export function endpointRepository(db: Database, box: SecretBox) {
 
     listEnabledWithHealth,
 
+    /** Every endpoint of an application (disabled ones too), with since when it has been failing. */
+    async listWithHealth(
+      appId: string,
+    ): Promise<{ endpoint: Endpoint; failSince: number | null }[]> {
+      const rows = await db.all<Row & { fail_since: number | null }>(
+        'SELECT * FROM endpoints WHERE app_id = ? ORDER BY id',
+        [appId],
+      );
+      return rows.map((r) => ({
+        endpoint: toEndpoint(r),
+        failSince: r.fail_since === null ? null : Number(r.fail_since),
+      }));
+    },
+
+    /** How many endpoints of customer applications are disabled. */
+    async countDisabled(): Promise<number> {
+      const row = await db.get<{ n: number }>(
+        'SELECT COUNT(*) AS n FROM endpoints e JOIN applications a ON a.id = e.app_id WHERE e.disabled = 1 AND a.internal = 0',
+        [],
+      );
+      return Number(row?.n ?? 0);
+    },
+
     async update(e: Endpoint): Promise<Endpoint> {
       await uniqueUid(e.uid, () =>
         db.run(

@@ -24,6 +24,11 @@ const access: Record<string, Access> = {
   'POST /api/v1/auth/dashboard-access/{app_id}': 'operator',
   'POST /api/v1/auth/logout': 'any',
   'GET /api/v1/auth/whoami': 'any',
+  // The console's login takes the operator token in its body; a session cookie and its
+  // CSRF header, not a bearer token, decide the rest (test/api/console-session.test.ts).
+  'POST /api/v1/auth/console-session': 'public',
+  'GET /api/v1/auth/console-session': 'public',
+  'DELETE /api/v1/auth/console-session': 'public',
   'POST /api/v1/auth/app/{app_id}/expire-all': 'operator',
   'GET /api/v1/app': 'operator',
   'POST /api/v1/app': 'operator',
@@ -82,6 +87,9 @@ const access: Record<string, Access> = {
   'PATCH /api/v1/operational-webhook/endpoint/{endpoint_id}/headers': 'operator',
   'GET /api/v1/queue': 'operator',
   'GET /api/v1/attempt': 'operator',
+  'GET /api/v1/queue/stats': 'operator',
+  'GET /api/v1/operational-event': 'operator',
+  'GET /api/v1/app/{app_id}/endpoint-health': 'app',
   'POST /api/v1/play/inbox': 'any',
   // The inbox id (128 random bits) is the capability: whoever has it may read the inbox.
   'GET /api/v1/play/inbox/{inbox_id}': 'public',

@@ -28,17 +28,21 @@ export function applicationRoutes(app: HeraldFastify, deps: AppDeps): void {
         tags,
         operationId: 'v1.application.list',
         summary: 'List applications',
-        querystring: ListQuery,
+        description:
+          '`search` (a Herald extension) keeps the applications whose name or uid contains it, ignoring case, or whose id it is.',
+        querystring: Type.Composite([
+          ListQuery,
+          Type.Object({ search: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })) }),
+        ]),
         response: { 200: ListResponse(ApplicationOut, 'ApplicationOut'), ...errorResponses },
       },
     },
     async (request) => {
-      const { limit, iterator, order } = request.query;
-      const page = await store.applications.list({
-        limit,
-        iterator: iterator ?? null,
-        order: order ?? 'ascending',
-      });
+      const { limit, iterator, order, search } = request.query;
+      const page = await store.applications.list(
+        { limit, iterator: iterator ?? null, order: order ?? 'ascending' },
+        search,
+      );
       return { ...page, data: page.data.map(applicationOut) };
     },
   );

@@ -1,6 +1,7 @@
 // /api/v1/queue: what is waiting to be sent, soonest first (a Herald extension).
 import { Type } from '@sinclair/typebox';
 import { HeraldError, notFound } from '../../domain/errors.ts';
+import { idFloor } from '../../domain/ids.ts';
 import { errorResponses, iso, isoOrNull, Nullable } from '../schemas/common.ts';
 import { statusText } from '../schemas/message.ts';
 import type { AppDeps, HeraldFastify } from '../types.ts';
@@ -20,7 +21,56 @@ const QueuedDeliveryOut = Type.Object(
   { title: 'QueuedDeliveryOut' },
 );
 
+const QueueStatsOut = Type.Object(
+  {
+    scheduled: Type.Integer({
+      description: 'Deliveries with a next attempt time: pending or in flight.',
+    }),
+    dueNow: Type.Integer({ description: 'Of those, how many are due now.' }),
+    oldestDue: Nullable(
+      Type.String({
+        format: 'date-time',
+        description: 'When the longest-waiting due delivery fell due; null when none is due.',
+      }),
+    ),
+    attemptsLastMinute: Type.Object({ success: Type.Integer(), failure: Type.Integer() }),
+    disabledEndpoints: Type.Integer({
+      description: 'Endpoints of all applications that are disabled.',
+    }),
+  },
+  { title: 'QueueStatsOut' },
+);
+
 export function queueRoutes(api: HeraldFastify, deps: AppDeps): void {
+  api.get(
+    '/queue/stats',
+    {
+      schema: {
+        tags: ['Queue'],
+        operationId: 'v1.queue.stats',
+        summary: 'Queue depth, due deliveries, recent attempts and disabled endpoints',
+        description:
+          'Deliveries held for a disabled endpoint have no next attempt time and are not counted in `scheduled`.',
+        response: { 200: QueueStatsOut, ...errorResponses },
+      },
+    },
+    async () => {
+      const now = deps.clock.now();
+      const [depth, attempts, disabledEndpoints] = await Promise.all([
+        deps.store.deliveries.queueDepth(now),
+        deps.store.deliveries.countAttemptsSince(idFloor('attempt', now - 60_000)),
+        deps.store.endpoints.countDisabled(),
+      ]);
+      return {
+        scheduled: depth.scheduled,
+        dueNow: depth.due,
+        oldestDue: isoOrNull(depth.oldestDue),
+        attemptsLastMinute: attempts,
+        disabledEndpoints,
+      };
+    },
+  );
+
   api.get(
     '/queue',
     {

@@ -17,8 +17,10 @@ export class ApiError extends Error {
 /**
  * @param {() => (string | null)} getToken the bearer token, read on each call
  * @param {(error: ApiError) => void} [onUnauthorized] called on 401 (expired or revoked token)
+ * @param {() => Record<string, string>} [getHeaders] more headers for every call, read on each
+ *   call (the console's CSRF token)
  */
-export function createApi(getToken, onUnauthorized) {
+export function createApi(getToken, onUnauthorized, getHeaders) {
   /**
    * @param {string} method
    * @param {string} path under /api/v1, e.g. `/app/app_x/endpoint`
@@ -36,6 +38,7 @@ export function createApi(getToken, onUnauthorized) {
     const headers = { accept: 'application/json' };
     const token = getToken();
     if (token) headers.authorization = `Bearer ${token}`;
+    Object.assign(headers, getHeaders?.() ?? {});
     let body;
     if (options.body !== undefined) {
       headers['content-type'] = 'application/json';
