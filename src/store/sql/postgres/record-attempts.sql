@@ -25,6 +25,8 @@ FROM jsonb_to_recordset($2::jsonb) AS f(
   "nextAttemptAt" BIGINT, "add" INTEGER
 )
 WHERE d.msg_id = f."msgId" AND d.endpoint_id = f."endpointId" AND d.attempt_count = f."seenCount"
+  -- Still sending: a resend or a pause while the attempt was in flight is kept.
+  AND d.status = 3
   -- Redundant for the result, but it tells the planner how few rows the batch touches: a
   -- join against a JSON array is estimated at 100 rows, which makes a full scan of a table
   -- of up to about 15,000 deliveries look cheaper than looking each one up.
