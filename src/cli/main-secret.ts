@@ -3,7 +3,15 @@
 // key file in the data directory, generated on first start as the operator token is. Nodes
 // that share a PostgreSQL database must share the main secret: set HERALD_MAIN_SECRET.
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readFileSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Config } from '../config/config.ts';
 import { createSecretBox, type SecretBox } from '../store/secret-box.ts';
@@ -39,9 +47,20 @@ export function loadMainSecrets(config: Config): MainSecrets {
     return { secrets: [...secrets, ...config.previousMainSecrets], file, generated: false };
   }
   mkdirSync(dir, { recursive: true });
-  const secret = newMainSecret();
-  writeMainSecretFile(file, [secret]);
-  return { secrets: [secret, ...config.previousMainSecrets], file, generated: true };
+  // Written whole beside the file, then linked into place: nodes starting at once on one data
+  // directory never read half a file, and all of them end up with the one that won.
+  const draft = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  writeMainSecretFile(draft, [newMainSecret()]);
+  let generated = true;
+  try {
+    linkSync(draft, file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    generated = false;
+  } finally {
+    unlinkSync(draft);
+  }
+  return { ...loadMainSecrets(config), generated };
 }
 
 /** Writes the key file (current secret first), readable by its owner alone. */

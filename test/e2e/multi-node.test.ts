@@ -38,7 +38,13 @@ test('several nodes on PostgreSQL deliver every message; a killed node loses not
   const pools: Pool[] = [];
   try {
     // All three start (and migrate) at once.
-    nodes.push(...(await Promise.all([startHerald(env), startHerald(env), startHerald(env)])));
+    const started = await Promise.allSettled([
+      startHerald(env),
+      startHerald(env),
+      startHerald(env),
+    ]);
+    for (const node of started) if (node.status === 'fulfilled') nodes.push(node.value);
+    for (const node of started) if (node.status === 'rejected') throw node.reason;
     for (const node of nodes) pools.push(new Pool(node.url, { connections: 4 }));
     const post = async (pool: Pool, path: string, body: unknown) => {
       const response = await pool.request({
