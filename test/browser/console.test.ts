@@ -91,9 +91,22 @@ describe('operator console', () => {
     await page.getByLabel('Search by name, uid or id').fill(text);
     await page.getByRole('button', { name: 'Search' }).click();
     await page.getByRole('heading', { name: `Applications matching “${text}”` }).waitFor();
-    const table = page.getByRole('table').last();
-    await table.or(page.getByText('No application matches.')).first().waitFor();
-    return page.getByRole('table').last().getByRole('link').allTextContents();
+    // The heading changes before the results arrive: read them once the list has settled (no
+    // "Loading…", and the same names twice in a row).
+    const results = page.getByRole('table').last().getByRole('link');
+    const deadline = Date.now() + 10_000;
+    let last: string[] | null = null;
+    for (;;) {
+      const loading = await page.getByText('Loading…').count();
+      const none = await page.getByText('No application matches.').count();
+      const names = none > 0 ? [] : await results.allTextContents();
+      if (loading === 0 && last !== null && JSON.stringify(names) === JSON.stringify(last)) {
+        return names;
+      }
+      last = loading === 0 ? names : null;
+      assert.ok(Date.now() < deadline, `the search for ${text} did not settle`);
+      await page.waitForTimeout(100);
+    }
   }
 
   test('log in, watch the queue, find an application, open its portal, log out', async () => {
