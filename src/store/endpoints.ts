@@ -150,15 +150,6 @@ export function endpointRepository(db: Database, box: SecretBox) {
       }));
     },
 
-    /** How many endpoints of customer applications are disabled. */
-    async countDisabled(): Promise<number> {
-      const row = await db.get<{ n: number }>(
-        'SELECT COUNT(*) AS n FROM endpoints e JOIN applications a ON a.id = e.app_id WHERE e.disabled = 1 AND a.internal = 0',
-        [],
-      );
-      return Number(row?.n ?? 0);
-    },
-
     async update(e: Endpoint): Promise<Endpoint> {
       await uniqueUid(e.uid, () =>
         db.run(

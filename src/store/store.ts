@@ -5,6 +5,7 @@ import { applicationRepository } from './applications.ts';
 import { backgroundTaskRepository } from './background-tasks.ts';
 import type { Database } from './database.ts';
 import { deliveryRepository } from './deliveries.ts';
+import { deliveryStatsRepository } from './delivery-stats.ts';
 import { endpointRepository } from './endpoints.ts';
 import { eventTypeRepository } from './event-types.ts';
 import { idempotencyRepository } from './idempotency.ts';
@@ -28,6 +29,7 @@ export function createStore(db: Database, secretBox: SecretBox) {
     endpoints,
     messages: messageRepository(db, endpoints),
     deliveries: deliveryRepository(db, secretBox),
+    deliveryStats: deliveryStatsRepository(db),
     queue: queueRepository(db, secretBox),
     tokens: tokenRepository(db),
     backgroundTasks: backgroundTaskRepository(db),

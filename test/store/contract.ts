@@ -345,7 +345,7 @@ export function storeContract(name: string, open: OpenStore): void {
       assert.equal(await store.messages.find(a.id, dup.id), null);
       assert.equal((await store.messages.find(a.id, 'evt-1'))?.id, m.id);
       assert.equal(await store.deliveries.find(dup.id, all.id), null, 'no delivery left behind');
-      assert.equal((await store.deliveries.countByStatus(all.id))[MessageStatus.pending], 2);
+      assert.equal((await store.deliveryStats.countByStatus(all.id))[MessageStatus.pending], 2);
       // The same eventId in another application is fine.
       const b = await app();
       assert.equal(await store.messages.publish(message(b.id, { eventId: 'evt-1' })), 0);
@@ -521,7 +521,7 @@ export function storeContract(name: string, open: OpenStore): void {
       const e = await endpoint(a.id);
       const m = message(a.id);
       await store.messages.publish(m);
-      assert.equal((await store.deliveries.countByStatus(e.id))[MessageStatus.pending], 1);
+      assert.equal((await store.deliveryStats.countByStatus(e.id))[MessageStatus.pending], 1);
       const claimed = (await store.queue.claim(now, now + 1000, 1000)).find(
         (c) => c.msgId === m.id,
       );
@@ -557,13 +557,13 @@ export function storeContract(name: string, open: OpenStore): void {
         ),
         now,
       );
-      const counts = await store.deliveries.countByStatus(e.id);
+      const counts = await store.deliveryStats.countByStatus(e.id);
       assert.deepEqual(
         [counts[MessageStatus.fail], counts[MessageStatus.pending], counts[MessageStatus.success]],
         [2, 0, 0],
       );
       assert.equal(
-        (await store.deliveries.countByStatus(e.id, now - 1, now + 1))[MessageStatus.fail],
+        (await store.deliveryStats.countByStatus(e.id, now - 1, now + 1))[MessageStatus.fail],
         1,
       );
       assert.equal(await store.deliveries.requeueFailed(e.id, now - 1, now + 1, now + 5), 1);

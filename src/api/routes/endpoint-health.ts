@@ -47,7 +47,9 @@ export function endpointHealthRoutes(api: HeraldFastify, deps: AppDeps): void {
     async (request) => {
       const application = await loadApp(deps.store, request, request.params.app_id);
       const endpoints = await deps.store.endpoints.listWithHealth(application.id);
-      const waiting = await deps.store.deliveries.countWaiting(endpoints.map((e) => e.endpoint.id));
+      const waiting = await deps.store.deliveryStats.countWaiting(
+        endpoints.map((e) => e.endpoint.id),
+      );
       const rank = (e: (typeof endpoints)[number]) =>
         e.endpoint.disabled ? 0 : e.failSince !== null ? 1 : 2;
       endpoints.sort(

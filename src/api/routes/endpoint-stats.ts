@@ -67,7 +67,7 @@ export function endpointStatsRoutes(api: HeraldFastify, deps: AppDeps): void {
           `the window holds ${count} intervals; at most ${maxBuckets} (use a longer interval)`,
         );
       }
-      const rows = await deps.store.deliveries.attemptTimeseries(
+      const rows = await deps.store.deliveryStats.attemptTimeseries(
         endpoint.id,
         since,
         until,

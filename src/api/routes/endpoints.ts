@@ -189,7 +189,7 @@ export function endpointRoutes(api: HeraldFastify, deps: AppDeps): void {
       if (since !== undefined && until !== undefined && since > until) {
         throw invalid(['query', 'since'], 'since must not be after until');
       }
-      const counts = await store.deliveries.countByStatus(
+      const counts = await store.deliveryStats.countByStatus(
         endpoint.id,
         since,
         until ?? clock.now() + 1,

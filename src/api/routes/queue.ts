@@ -4,7 +4,7 @@ import { HeraldError, notFound } from '../../domain/errors.ts';
 import { idFloor } from '../../domain/ids.ts';
 import { errorResponses, iso, isoOrNull, Nullable } from '../schemas/common.ts';
 import { statusText } from '../schemas/message.ts';
-import type { AppDeps, HeraldFastify } from '../types.ts';
+import type { HeraldFastify, RouteDeps } from '../types.ts';
 
 const QueuedDeliveryOut = Type.Object(
   {
@@ -41,7 +41,7 @@ const QueueStatsOut = Type.Object(
   { title: 'QueueStatsOut' },
 );
 
-export function queueRoutes(api: HeraldFastify, deps: AppDeps): void {
+export function queueRoutes(api: HeraldFastify, deps: RouteDeps): void {
   api.get(
     '/queue/stats',
     {
@@ -55,18 +55,18 @@ export function queueRoutes(api: HeraldFastify, deps: AppDeps): void {
       },
     },
     async () => {
+      // The queue's counts are the ones health and metrics share (read at most once a second).
       const now = deps.clock.now();
-      const [depth, attempts, disabledEndpoints] = await Promise.all([
-        deps.store.deliveries.queueDepth(now),
-        deps.store.deliveries.countAttemptsSince(idFloor('attempt', now - 60_000)),
-        deps.store.endpoints.countDisabled(),
+      const [queue, attempts] = await Promise.all([
+        deps.queueState.read(),
+        deps.store.deliveryStats.countAttemptsSince(idFloor('attempt', now - 60_000)),
       ]);
       return {
-        scheduled: depth.scheduled,
-        dueNow: depth.due,
-        oldestDue: isoOrNull(depth.oldestDue),
+        scheduled: queue.pending,
+        dueNow: queue.due,
+        oldestDue: isoOrNull(queue.oldestDueAt),
         attemptsLastMinute: attempts,
-        disabledEndpoints,
+        disabledEndpoints: queue.disabledEndpoints,
       };
     },
   );
