@@ -2,7 +2,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Application } from '../domain/application.ts';
 import type { Endpoint } from '../domain/endpoint.ts';
-import { notFound } from '../domain/errors.ts';
+import { HeraldError, notFound } from '../domain/errors.ts';
 import type { Message } from '../domain/message.ts';
 import type { Store } from '../store/store.ts';
 import { assertAppAccess } from './auth-hook.ts';
@@ -50,4 +50,25 @@ export async function loadMessage(
 export function loadPathEndpoint(store: Store, request: FastifyRequest) {
   const { app_id, endpoint_id } = request.params as { app_id: string; endpoint_id: string };
   return loadEndpoint(store, request, app_id, endpoint_id);
+}
+
+/**
+ * The optional `app_id` and `endpoint_id` filters of an operator listing (ids or uids), as
+ * ids; an endpoint needs its application.
+ */
+export async function loadListingScope(
+  store: Store,
+  appIdOrUid: string | undefined,
+  endpointIdOrUid: string | undefined,
+): Promise<{ appId?: string; endpointId?: string }> {
+  if (!appIdOrUid) {
+    if (endpointIdOrUid) throw new HeraldError('generic_error', 'endpoint_id needs app_id');
+    return {};
+  }
+  const app = await store.applications.find(appIdOrUid);
+  if (!app) throw notFound('application');
+  if (!endpointIdOrUid) return { appId: app.id };
+  const endpoint = await store.endpoints.find(app.id, endpointIdOrUid);
+  if (!endpoint) throw notFound('endpoint');
+  return { appId: app.id, endpointId: endpoint.id };
 }

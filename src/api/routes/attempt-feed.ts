@@ -1,8 +1,8 @@
 // /api/v1/attempt: every attempt across applications as it is made, oldest first (a Herald
 // extension for the operator, which `herald tail` follows).
 import { Type } from '@sinclair/typebox';
-import { HeraldError, notFound } from '../../domain/errors.ts';
 import type { MessageStatus } from '../../domain/message.ts';
+import { loadListingScope } from '../load.ts';
 import { errorResponses, Nullable } from '../schemas/common.ts';
 import { MessageAttemptOut, messageAttemptOut } from '../schemas/message.ts';
 import type { AppDeps, HeraldFastify } from '../types.ts';
@@ -41,21 +41,12 @@ export function attemptFeedRoutes(api: HeraldFastify, deps: AppDeps): void {
     },
     async (request) => {
       const { after, since, app_id, endpoint_id, status, limit } = request.query;
-      const filter: Parameters<typeof deps.store.deliveries.listAttemptFeed>[0] = {};
+      const filter: Parameters<typeof deps.store.deliveries.listAttemptFeed>[0] = {
+        ...(await loadListingScope(deps.store, app_id, endpoint_id)),
+      };
       if (after !== undefined) filter.after = after;
       if (since !== undefined) filter.since = Date.parse(since);
       if (status !== undefined) filter.status = status as MessageStatus;
-      if (app_id) {
-        const app = await deps.store.applications.find(app_id);
-        if (!app) throw notFound('application');
-        filter.appId = app.id;
-      }
-      if (endpoint_id) {
-        if (!filter.appId) throw new HeraldError('generic_error', 'endpoint_id needs app_id');
-        const endpoint = await deps.store.endpoints.find(filter.appId, endpoint_id);
-        if (!endpoint) throw notFound('endpoint');
-        filter.endpointId = endpoint.id;
-      }
       const rows = await deps.store.deliveries.listAttemptFeed(filter, limit + 1);
       const page = rows.slice(0, limit);
       const last = page.at(-1);

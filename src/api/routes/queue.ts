@@ -1,7 +1,7 @@
 // /api/v1/queue: what is waiting to be sent, soonest first (a Herald extension).
 import { Type } from '@sinclair/typebox';
-import { HeraldError, notFound } from '../../domain/errors.ts';
 import { idFloor } from '../../domain/ids.ts';
+import { loadListingScope } from '../load.ts';
 import { errorResponses, iso, isoOrNull, Nullable } from '../schemas/common.ts';
 import { statusText } from '../schemas/message.ts';
 import type { HeraldFastify, RouteDeps } from '../types.ts';
@@ -98,18 +98,7 @@ export function queueRoutes(api: HeraldFastify, deps: RouteDeps): void {
     },
     async (request) => {
       const { app_id, endpoint_id, limit, iterator } = request.query;
-      const filter: { appId?: string; endpointId?: string } = {};
-      if (app_id) {
-        const app = await deps.store.applications.find(app_id);
-        if (!app) throw notFound('application');
-        filter.appId = app.id;
-      }
-      if (endpoint_id) {
-        if (!filter.appId) throw new HeraldError('generic_error', 'endpoint_id needs app_id');
-        const endpoint = await deps.store.endpoints.find(filter.appId, endpoint_id);
-        if (!endpoint) throw notFound('endpoint');
-        filter.endpointId = endpoint.id;
-      }
+      const filter = await loadListingScope(deps.store, app_id, endpoint_id);
       const offset = Number(iterator ?? 0);
       const rows = await deps.store.deliveries.listQueued(filter, limit + 1, offset);
       const done = rows.length <= limit;
