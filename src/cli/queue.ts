@@ -30,5 +30,5 @@ export async function queueTable(
     ].join('  '),
   );
   const header = 'next attempt  status  attempts  event type  message  endpoint';
-  return `${[header, ...lines].join('\n')}\n${rows.length} deliveries shown\n`;
+  return `${[header, ...lines].join('\n')}\n${rows.length} ${rows.length === 1 ? 'delivery' : 'deliveries'} shown\n`;
 }
