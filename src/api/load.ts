@@ -2,7 +2,8 @@
 import type { FastifyRequest } from 'fastify';
 import type { Application } from '../domain/application.ts';
 import type { Endpoint } from '../domain/endpoint.ts';
-import { HeraldError, notFound } from '../domain/errors.ts';
+import { HeraldError, invalid, notFound } from '../domain/errors.ts';
+import { isId } from '../domain/ids.ts';
 import type { Message } from '../domain/message.ts';
 import type { Store } from '../store/store.ts';
 import { assertAppAccess } from './auth-hook.ts';
@@ -71,4 +72,19 @@ export async function loadListingScope(
   const endpoint = await store.endpoints.find(app.id, endpointIdOrUid);
   if (!endpoint) throw notFound('endpoint');
   return { appId: app.id, endpointId: endpoint.id };
+}
+
+/**
+ * A uid may not have the form of an id of its kind: paths look an id up first, so such a
+ * uid would make its resource unreachable by uid (or hide another one).
+ */
+export function checkUid(
+  uid: string,
+  kind: 'application' | 'endpoint' = 'application',
+  loc: (string | number)[] = ['body', 'uid'],
+): void {
+  if (isId(kind, uid)) {
+    const prefix = kind === 'application' ? 'app_' : 'ep_';
+    throw invalid(loc, `a uid may not have the form of an ${kind} id (${prefix} + 26 characters)`);
+  }
 }

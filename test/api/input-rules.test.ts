@@ -59,7 +59,7 @@ describe('deep nesting', () => {
   });
 });
 
-describe('application uids', () => {
+describe('uids shaped like ids', () => {
   test('a uid shaped like an application id is refused', async () => {
     const other = await c.createApp({ name: 'other' });
     for (const call of [
@@ -72,6 +72,36 @@ describe('application uids', () => {
     // Other uids that start with `app_` stay fine.
     const fine = await c.createApp({ name: 'fine', uid: 'app_customer-1' });
     assert.equal((await c.ok({ url: '/api/v1/app/app_customer-1' })).id, fine.id);
+  });
+
+  test('an endpoint uid shaped like an endpoint id is refused', async () => {
+    const app = await c.createApp({ name: 'ep-uids' });
+    const other = await c.createEndpoint(app.id, { url: 'https://example.com/a' });
+    const base = `/api/v1/app/${app.id}/endpoint`;
+    for (const call of [
+      { method: 'POST' as const, url: base, body: { url: 'https://example.com/b', uid: other.id } },
+      {
+        method: 'PUT' as const,
+        url: `${base}/ep-new`,
+        body: { url: 'https://example.com/c', uid: other.id },
+      },
+      { method: 'PATCH' as const, url: `${base}/${other.id}`, body: { uid: other.id } },
+    ]) {
+      await c.expectValidation(call, ['body', 'uid']);
+    }
+    // Nothing was created, and the endpoint kept its uid.
+    const list = await c.ok({ url: base });
+    assert.deepEqual(
+      list.data.map((e: { id: string }) => e.id),
+      [other.id],
+    );
+    assert.equal(list.data[0].uid, null);
+    // Other uids that start with `ep_` stay fine.
+    const fine = await c.createEndpoint(app.id, {
+      url: 'https://example.com/d',
+      uid: 'ep_customer-1',
+    });
+    assert.equal((await c.ok({ url: `${base}/ep_customer-1` })).id, fine.id);
   });
 });
 

@@ -2,9 +2,9 @@
 import { Type } from '@sinclair/typebox';
 import type { Application } from '../../domain/application.ts';
 import type { DeliveryPolicy } from '../../domain/delivery-policy.ts';
-import { invalid, notFound } from '../../domain/errors.ts';
+import { notFound } from '../../domain/errors.ts';
 import { isId } from '../../domain/ids.ts';
-import { loadApp } from '../load.ts';
+import { checkUid, loadApp } from '../load.ts';
 import {
   ApplicationIn,
   ApplicationOut,
@@ -196,15 +196,6 @@ export type ApplicationInput = {
   metadata?: Record<string, string>;
   policy?: DeliveryPolicy | null;
 };
-
-/**
- * A uid may not have the form of an application id: paths look an id up first, so such a
- * uid would make its application unreachable by uid (or hide another application).
- */
-export function checkUid(uid: string, loc: (string | number)[] = ['body', 'uid']): void {
-  if (isId('application', uid))
-    throw invalid(loc, 'a uid may not have the form of an application id (app_ + 26 characters)');
-}
 
 /** `throttleRate` (2.x SDKs) and `rateLimit` (1.x) name the same setting. */
 export function pickRate(

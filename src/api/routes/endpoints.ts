@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { HeraldError, invalid, notFound } from '../../domain/errors.ts';
 import { isId } from '../../domain/ids.ts';
 import { endpointService } from '../../services/endpoints.ts';
-import { loadApp, loadEndpoint, loadPathEndpoint } from '../load.ts';
+import { checkUid, loadApp, loadEndpoint, loadPathEndpoint } from '../load.ts';
 import { DateTime, errorResponses, IdOrUid, ListQuery, ListResponse } from '../schemas/common.ts';
 import {
   EndpointIn,
@@ -70,6 +70,7 @@ export function endpointRoutes(api: HeraldFastify, deps: AppDeps): void {
     },
     async (request, reply) => {
       const application = await loadApp(store, request, request.params.app_id);
+      if (request.body.uid) checkUid(request.body.uid, 'endpoint');
       const created = await endpoints.create(application.id, request.body);
       return reply.code(201).send(endpointOut(created));
     },
@@ -109,6 +110,7 @@ export function endpointRoutes(api: HeraldFastify, deps: AppDeps): void {
     async (request, reply) => {
       const { app_id, endpoint_id } = request.params;
       const application = await loadApp(store, request, app_id);
+      if (request.body.uid) checkUid(request.body.uid, 'endpoint');
       const existing = await store.endpoints.find(application.id, endpoint_id);
       if (existing)
         return reply.code(200).send(endpointOut(await endpoints.update(existing, request.body)));
@@ -133,6 +135,7 @@ export function endpointRoutes(api: HeraldFastify, deps: AppDeps): void {
     },
     async (request) => {
       const { endpoint } = await loadPathEndpoint(store, request);
+      if (request.body.uid) checkUid(request.body.uid, 'endpoint');
       return endpointOut(await endpoints.update(endpoint, request.body));
     },
   );
