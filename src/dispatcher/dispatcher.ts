@@ -14,6 +14,7 @@ import {
   type NextAttemptPlan,
   planNextAttempt,
 } from '../domain/retry-plan.ts';
+import { maskCredentials } from '../domain/url-credentials.ts';
 import type {
   AttemptRecord,
   ClaimedDelivery,
@@ -258,7 +259,8 @@ export function createDispatcher(deps: DispatcherDeps) {
       msgId: delivery.msgId,
       endpointId: endpoint.id,
       appId: delivery.appId,
-      url: endpoint.url,
+      // The attempt log never needs the URL's password: it is stored masked.
+      url: maskCredentials(endpoint.url),
       triggerType: delivery.triggerType,
       createdAt: startedAt,
       status: ok ? MessageStatus.success : MessageStatus.fail,

@@ -22,7 +22,7 @@ before(async () => {
   globex = await c.createApp({ name: 'Globex', uid: 'globex-corp' });
   sale = await c.createApp({ name: '100%_off', uid: 'sale' });
   await c.createEventType('order.created');
-  healthy = await c.createEndpoint('acme', { url: 'https://a.example/hook' });
+  healthy = await c.createEndpoint('acme', { url: 'https://ops:pw-secret@a.example/hook' });
   disabled = await c.createEndpoint('acme', { url: 'https://b.example/hook' });
   failing = await c.createEndpoint('acme', { url: 'https://c.example/hook' });
   publishedAt = t.clock.now();
@@ -70,14 +70,14 @@ describe('searching applications', () => {
 });
 
 describe('endpoint health', () => {
-  test('disabled first, then failing, with the deliveries waiting for each', async () => {
+  test('disabled first, then failing, with the deliveries waiting for each (URL passwords masked)', async () => {
     const health = await c.ok({ url: '/api/v1/app/acme/endpoint-health' });
     assert.deepEqual(
       health.data.map((e: Json) => [e.url, e.disabled, e.failingSince !== null, e.pending]),
       [
         ['https://b.example/hook', true, false, 2],
         ['https://c.example/hook', false, true, 2],
-        ['https://a.example/hook', false, false, 2],
+        ['https://ops:***@a.example/hook', false, false, 2],
       ],
     );
     assert.equal(health.data[2].id, healthy.id);

@@ -121,11 +121,14 @@ test('URL credentials are sent as Basic auth and masked in every answer', async 
     got.headers.authorization,
     `Basic ${Buffer.from('hook user:s3cr@t').toString('base64')}`,
   );
-  const attempts = await api<{ data: { url: string }[] }>(
+  const attempts = await api<{ data: { id: string; url: string }[] }>(
     'GET',
     `/app/${app.id}/attempt/msg/${msg.id}`,
   );
   assert.equal(attempts.data[0]?.url, masked);
+  // The attempt log keeps no password, not even in the database.
+  const stored = await t.store.deliveries.findAttempt(msg.id, attempts.data[0]?.id ?? '');
+  assert.equal(stored?.url, masked);
   const everything = JSON.stringify([
     await api('GET', `/app/${app.id}/endpoint`),
     await api('GET', `/app/${app.id}/attempt/endpoint/${endpoint.id}`),

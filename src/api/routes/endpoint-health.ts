@@ -1,6 +1,7 @@
 // /api/v1/app/{app_id}/endpoint-health: every endpoint of an application with its state and
 // what waits for it, troubled ones first (a Herald extension, used by the operator console).
 import { Type } from '@sinclair/typebox';
+import { maskCredentials } from '../../domain/url-credentials.ts';
 import { loadApp } from '../load.ts';
 import { errorResponses, IdOrUid, isoOrNull, Nullable } from '../schemas/common.ts';
 import type { AppDeps, HeraldFastify } from '../types.ts';
@@ -61,7 +62,7 @@ export function endpointHealthRoutes(api: HeraldFastify, deps: AppDeps): void {
       const data = endpoints.map(({ endpoint, failSince }) => ({
         id: endpoint.id,
         uid: endpoint.uid,
-        url: endpoint.url,
+        url: maskCredentials(endpoint.url),
         description: endpoint.description,
         disabled: endpoint.disabled,
         failingSince: isoOrNull(failSince),
