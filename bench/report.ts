@@ -17,6 +17,8 @@ export type ResultRow = {
   target: string;
   met: boolean | null;
   detail: string;
+  /** Attempts the row needed and those recorded (rows that deliver), for the JSON only. */
+  attempts?: { expected: number; recorded: number } | null;
 };
 
 const fmt = (n: number | null, digits = 0) =>

@@ -51,6 +51,11 @@ export type Measure = {
   /** The rate over that of the row's comparison run (a row measured against another). */
   against?: number;
   detail?: string;
+  /**
+   * Attempts the row's queue needs (one per delivery, its receiver answering 200 to every
+   * one) and those recorded in the database once its node has stopped.
+   */
+  attempts?: { expected: number; recorded: number };
 };
 
 const msgPath = (app: string) => `/api/v1/app/${app}/msg`;
@@ -284,7 +289,11 @@ export async function delivery(
     const scrapes = scraped
       ? `; /metrics scraped ${scraped.count} times (${scraped.failed} failed), ${scraped.meanMs.toFixed(1)} ms each on average`
       : '';
-    return { ...m, detail: `${m.detail}; start-up ${Math.round(ready - spawned)} ms${scrapes}` };
+    return {
+      ...m,
+      detail: `${m.detail}; start-up ${Math.round(ready - spawned)} ms${scrapes}`,
+      attempts: { expected: total, recorded: await counter.count() },
+    };
   } finally {
     await counter.close();
     cleanup();
@@ -322,7 +331,9 @@ export async function endToEnd(
     machine.stop();
     await client.close();
     await node.kill('SIGTERM');
+    const attempts = { expected: sizes.warmup + sizes.messages, recorded: await counter.count() };
     return {
+      attempts,
       value: perSecond(sizes.messages, done - started),
       unit: 'msgs/s',
       peakRssMb: meter.peakRssMb,
@@ -423,6 +434,7 @@ export async function latency(
     const stages = await counter.stages(since);
     await client.close();
     await node.kill('SIGTERM');
+    const attempts = { expected: warmup + total, recorded: await counter.count() };
     const sorted = [...stats.latencies].sort((a, b) => a - b);
     const p99 = (values: number[]) =>
       percentile(
@@ -430,6 +442,7 @@ export async function latency(
         99,
       );
     return {
+      attempts,
       value: percentile(sorted, 99),
       unit: 'ms p99',
       p50: percentile(sorted, 50),
@@ -540,7 +553,12 @@ export async function backlog(
     const node = await herald(env, 'all', setup.profileDir);
     const m = await steadyDeliveries(node, counter, receiver, spawned, sizes.warmup, total);
     await node.kill('SIGTERM');
-    return { ...m, detail: `${m.detail}; ${rate(sizes.backlog)} pending at the start` };
+    // The node is stopped once `total` are recorded; the rest of the backlog stays pending.
+    return {
+      ...m,
+      detail: `${m.detail}; ${rate(sizes.backlog)} pending at the start`,
+      attempts: { expected: total, recorded: await counter.count() },
+    };
   } finally {
     await counter.close();
     cleanup();

@@ -135,6 +135,7 @@ async function measure(
     target,
     met: mode === 'smoke' ? null : meets(median, ratio),
     detail: median.detail ?? '',
+    attempts: median.attempts ?? null,
   });
   process.stderr.write(`${row} (${store}): ${median.value.toFixed(1)} ${median.unit}\n`);
   // `--profile`: one more run under the CPU profiler, whose figures are left out (the profiler

@@ -136,7 +136,18 @@ test('the SSRF guard checks the resolved address and never connects to a refused
         literal.error?.message ?? '',
         /loopback address; allow it with HERALD_ALLOWED_SUBNETS/,
       );
-      for (const address of ['10.0.0.1', '::ffff:127.0.0.1', '169.254.169.254']) {
+    },
+    { allowedSubnets: [] },
+  );
+  // A host name resolving to each of these is refused for what the address is.
+  for (const [address, family, kind] of [
+    ['10.0.0.1', 4, 'a private address'],
+    ['::ffff:127.0.0.1', 6, 'a loopback address'],
+    ['169.254.169.254', 4, 'a link-local address'],
+  ] as const) {
+    const looked: string[] = [];
+    await withClient(
+      async (client) => {
         const viaDns = await client.send({
           url: `http://hooks.example.test:${new URL(base).port}/ok`,
           headers: {},
@@ -144,14 +155,21 @@ test('the SSRF guard checks the resolved address and never connects to a refused
           timeoutMs: 1000,
         });
         assert.equal(viaDns.error?.code, 'destination_blocked', address);
-      }
-    },
-    {
-      allowedSubnets: [],
-      lookup: (_host, _options, callback) =>
-        callback(null, [{ address: '::ffff:127.0.0.1', family: 6 }]),
-    },
-  );
+        assert.equal(
+          viaDns.error?.message,
+          `destination ${address} is ${kind}; allow it with HERALD_ALLOWED_SUBNETS`,
+        );
+      },
+      {
+        allowedSubnets: [],
+        lookup: (host, _options, callback) => {
+          looked.push(host);
+          callback(null, [{ address, family }]);
+        },
+      },
+    );
+    assert.deepEqual(looked, ['hooks.example.test'], `${address} came from the lookup`);
+  }
   assert.equal(hits, hitsBefore, 'no request reached the server');
   // A hostname resolving to an allowed address connects to that very address.
   await withClient(

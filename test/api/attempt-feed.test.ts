@@ -1,7 +1,7 @@
 // GET /api/v1/attempt: the operator's feed of attempts across applications (what
 // `herald tail` follows): oldest first, filtered, resumable from the last attempt seen.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { after, afterEach, before, test } from 'node:test';
 import { type Receiver, startReceiver } from '../helpers/receiver.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 import { client, type Json } from './client.ts';
@@ -23,6 +23,9 @@ before(async () => {
   await c.createEndpoint('up', { uid: 'one', url: `${receiver.url}/up` });
   await c.createEndpoint('down', { uid: 'two', url: `${receiver.url}/down` });
 });
+
+// A test that fails midway must not leave its answers or requests to the next.
+afterEach(() => receiver.reset());
 
 after(async () => {
   await t.close();

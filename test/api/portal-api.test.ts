@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { after, afterEach, before, describe, test } from 'node:test';
 import { type Receiver, startReceiver } from '../helpers/receiver.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 import { client, type Method } from './client.ts';
@@ -19,6 +19,9 @@ before(async () => {
   await c.createApp({ name: 'Reader', uid: 'reader' });
   await c.createEventType('portal.read');
 });
+
+// A test that fails midway must not leave its answers or requests to the next.
+afterEach(() => receiver.reset());
 
 after(async () => {
   await t.close();

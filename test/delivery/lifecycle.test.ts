@@ -19,8 +19,19 @@ test('a published message is sent at once by the running dispatcher, without wai
     t.clock.set(systemClock.now());
     const app = await api<{ id: string }>('POST', '/app', { name: 'wake' });
     await api('POST', `/app/${app.id}/endpoint`, { url: receiver.url });
+    // The loop looks for the next due time only after a round that found nothing to send;
+    // then it sleeps.
+    const queue = t.store.queue;
+    const nextDueAt = queue.nextDueAt;
+    const idle = new Promise<void>((resolve) => {
+      queue.nextDueAt = async () => {
+        const next = await nextDueAt.call(queue);
+        resolve();
+        return next;
+      };
+    });
     t.dispatcher.start();
-    await sleep(50); // the loop is now idle
+    await idle;
     t.clock.set(systemClock.now());
     await api('POST', `/app/${app.id}/msg`, { eventType: 'a.b', payload: { now: true } });
     const deadline = Date.now() + 5000;

@@ -2,7 +2,7 @@
 // with a coded reason, and the rules retry it or fail it (at once when it cannot succeed),
 // with an operational event either way. Nothing is left "sending" to be claimed forever.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { after, afterEach, before, test } from 'node:test';
 import type { HttpClient } from '../../src/delivery/outbound.ts';
 import { apiClient } from '../helpers/api.ts';
 import { type Receiver, startReceiver } from '../helpers/receiver.ts';
@@ -22,6 +22,12 @@ before(async () => {
   receiver = await startReceiver();
   operational = await startReceiver();
   await api('POST', '/operational-webhook/endpoint', { url: operational.url }, 201);
+});
+
+// A test that fails midway must not leave its answers or requests to the next.
+afterEach(() => {
+  receiver.reset();
+  operational.reset();
 });
 
 after(async () => {

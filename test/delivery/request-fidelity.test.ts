@@ -2,7 +2,7 @@
 // content type and a signature over those bytes, URL credentials as Basic auth (masked
 // everywhere they are shown), and custom header names in the case they were given.
 import assert from 'node:assert/strict';
-import { after, before, mock, test } from 'node:test';
+import { after, afterEach, before, mock, test } from 'node:test';
 import { Webhook } from 'standardwebhooks';
 import { apiClient } from '../helpers/api.ts';
 import { type Receiver, startReceiver } from '../helpers/receiver.ts';
@@ -17,6 +17,9 @@ before(async () => {
   receiver = await startReceiver();
   api = apiClient(t);
 });
+
+// A test that fails midway must not leave its answers or requests to the next.
+afterEach(() => receiver.reset());
 
 after(async () => {
   await t.close();

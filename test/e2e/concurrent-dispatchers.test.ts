@@ -1,8 +1,8 @@
 // Two nodes' dispatchers on one PostgreSQL schema (two stores, two pools) deliver one queue
-// of 500 deliveries together: every delivery is sent exactly once. A publish on one node
-// wakes the idle worker of the other through LISTEN/NOTIFY.
+// of 500 deliveries together: every delivery is sent exactly once. A publish through one
+// node's API wakes the idle worker of another through LISTEN/NOTIFY.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { after, afterEach, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createHttpClient, type HttpClient } from '../../src/delivery/http-client.ts';
 import { createDispatcher, type Dispatcher } from '../../src/dispatcher/dispatcher.ts';
@@ -11,9 +11,10 @@ import { createIdGenerator } from '../../src/domain/ids.ts';
 import { MessageStatus } from '../../src/domain/message.ts';
 import { openStore, type Store } from '../../src/store/store.ts';
 import { endpointRecord } from '../helpers/fixtures.ts';
+import { type InProcessHerald, startInProcessHerald } from '../helpers/herald-process.ts';
 import { dropSchema, freshSchema, postgresUrl } from '../helpers/postgres.ts';
 import { type Receiver, startReceiver } from '../helpers/receiver.ts';
-import { testSecretBox } from '../helpers/secret-box.ts';
+import { testMainSecret, testSecretBox } from '../helpers/secret-box.ts';
 
 type Node = { store: Store; http: HttpClient; dispatcher: Dispatcher; sent: () => number };
 
@@ -100,6 +101,9 @@ before(async () => {
   );
 });
 
+// A test that fails midway must not leave its answers or requests to the next.
+afterEach(() => receiver.reset());
+
 after(async () => {
   for (const node of nodes) {
     await node.dispatcher.stop();
@@ -137,26 +141,68 @@ test('two dispatchers on one schema send each of 500 deliveries exactly once', a
   assert.deepEqual(counts, { attempts: 500, delivered: 500 });
 });
 
-test("a publish on one node wakes the other node's idle worker", async () => {
-  const [a, b] = nodes as [Node, Node];
-  const before = receiver.requests.length;
-  // b runs its loop and goes idle; with nothing due it would sleep 30 s.
-  const unsubscribe = b.store.db.onNotify(b.dispatcher.wake);
-  b.dispatcher.start();
+test("a message published through one node's API wakes another node's idle worker", async () => {
+  // Both nodes as `herald serve` wires them: an API-only node publishes, a worker-only node
+  // delivers. The worker sleeps up to 30 s when idle, so an arrival within 5 s of a single
+  // publish is the NOTIFY waking it. Its connections carry a name of their own, so the test
+  // can see its LISTEN is in place before it publishes once.
+  const listenerName = `${schema}_worker`;
+  const shared = {
+    databaseSchema: schema,
+    mainSecret: testMainSecret,
+    allowedSubnets: ['127.0.0.0/8'],
+  };
+  const worker = await startInProcessHerald({
+    ...shared,
+    role: 'worker',
+    databaseUrl: `${postgresUrl}${postgresUrl.includes('?') ? '&' : '?'}application_name=${listenerName}`,
+  });
+  let apiNode: InProcessHerald | undefined;
   try {
-    await sleep(200);
-    const [id] = await publish(a.store, 1);
-    // a's worker is not running: only b can deliver, and only if the notification wakes it.
-    // LISTEN is set up in the background, so notify until the message arrives.
-    const deadline = Date.now() + 5000;
-    while (receiver.requests.length === before && Date.now() < deadline) {
-      await a.store.db.notify();
-      await sleep(50);
-    }
+    apiNode = await startInProcessHerald({ ...shared, role: 'api', databaseUrl: postgresUrl });
+    const [observer] = nodes as [Node];
+    await waitFor('the worker listens for notifications', async () => {
+      const row = await observer.store.db.get<{ n: number }>(
+        `SELECT COUNT(*)::int AS n FROM pg_stat_activity
+         WHERE application_name = ? AND query = 'LISTEN herald_deliveries' AND state = 'idle'`,
+        [listenerName],
+      );
+      return row?.n === 1;
+    });
+    // An idle worker's round takes milliseconds: one that has not gone round for 300 ms sleeps.
+    await waitFor('the worker goes idle', async () => {
+      const health = await worker.app.inject({
+        url: '/api/v1/health',
+        headers: { authorization: `Bearer ${worker.token}` },
+      });
+      const lastTickAt = (health.json() as { dispatcher: { lastTickAt: string | null } }).dispatcher
+        .lastTickAt;
+      return lastTickAt !== null && Date.now() - Date.parse(lastTickAt) >= 300;
+    });
+    const before = receiver.requests.length;
+    const published = await apiNode.app.inject({
+      method: 'POST',
+      url: `/api/v1/app/${appId}/msg`,
+      headers: { authorization: `Bearer ${apiNode.token}` },
+      payload: { eventType: 'load.test', payload: { woken: true } },
+    });
+    assert.equal(published.statusCode, 202, published.body);
+    const started = Date.now();
+    await waitFor('the woken worker delivers', () => receiver.requests.length > before);
+    assert.ok(Date.now() - started < 5000);
     assert.equal(receiver.requests.length, before + 1);
-    assert.equal(receiver.requests.at(-1)?.headers['webhook-id'], id);
+    assert.equal(receiver.requests.at(-1)?.headers['webhook-id'], published.json().id);
   } finally {
-    unsubscribe();
-    await b.dispatcher.stop();
+    await apiNode?.close();
+    await worker.close();
   }
 });
+
+/** Waits until `done()` holds, looking every 20 ms; fails after 5 s. */
+async function waitFor(what: string, done: () => boolean | Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (!(await done())) {
+    if (Date.now() > deadline) assert.fail(`${what}: not within 5 s`);
+    await sleep(20);
+  }
+}

@@ -44,9 +44,12 @@ test('nothing acknowledged is lost when the process is killed mid-delivery', {
   };
   try {
     const app = await post('/app', { name: 'crash' });
-    await post(`/app/${app.body.id}/endpoint`, { url: receiver.url });
+    assert.equal(app.status, 201);
+    assert.equal((await post(`/app/${app.body.id}/endpoint`, { url: receiver.url })).status, 201);
 
     const acknowledged: string[] = [];
+    // Until the kill every publish must be accepted; after it, only a dead connection may end one.
+    const unexpected: string[] = [];
     let next = 0;
     let killed = false;
     const publisher = async () => {
@@ -58,8 +61,11 @@ test('nothing acknowledged is lost when the process is killed mid-delivery', {
             payload: { i },
           });
           if (r.status === 202) acknowledged.push(r.body.id);
-        } catch {
-          return; // the server died under this request: it was never acknowledged
+          else unexpected.push(`message ${i}: ${r.status} ${JSON.stringify(r.body)}`);
+        } catch (error) {
+          // The server died under this request: it was never acknowledged.
+          if (!killed) unexpected.push(`message ${i} before the kill: ${String(error)}`);
+          return;
         }
       }
     };
@@ -72,6 +78,7 @@ test('nothing acknowledged is lost when the process is killed mid-delivery', {
     await herald.kill('SIGKILL');
     await Promise.all(publishers);
     await pool.destroy();
+    assert.deepEqual(unexpected, [], 'every publish before the kill was accepted');
     const deliveredBeforeCrash = received.size;
     assert.ok(deliveredBeforeCrash < acknowledged.length, 'the kill interrupted delivery');
 
@@ -85,6 +92,7 @@ test('nothing acknowledged is lost when the process is killed mid-delivery', {
     assert.ok(duplicates <= 256, `${duplicates} messages arrived twice`);
     assert.equal(await herald.kill('SIGTERM'), 0);
   } finally {
+    if (!pool.destroyed) await pool.destroy();
     await herald.kill('SIGKILL');
     await receiver.close();
     rmSync(dir, { recursive: true, force: true });

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { checkfrontReceiver } from '../../examples/checkfront/receiver.ts';
 import { setup } from '../../examples/checkfront/setup.ts';
 import {
+  answerSlowly,
   assertSpacing,
   close,
   driveRetries,
@@ -72,8 +73,12 @@ test('the Test Webhook request reports status and duration; 5 failed retries dis
   const api = injectApi(t);
   let status = 200;
   let count = 0;
+  let slowMs = 0;
+  const at: number[] = [];
   const server = checkfrontReceiver(() => {
     count++;
+    at.push(t.clock.now());
+    answerSlowly(slowMs);
     return status;
   });
   try {
@@ -82,22 +87,36 @@ test('the Test Webhook request reports status and duration; 5 failed retries dis
       url: await listen(server),
       format: 'json',
     });
+    // The receiver takes 50 ms to answer: the duration shown is that exchange, in ms.
+    slowMs = 50;
+    const called = performance.now();
     const result = await api<{ success: boolean; statusCode: number; durationMs: number }>(
       'POST',
       `/api/v1/app/${config.appId}/endpoint/${config.endpointId}/test`,
     );
+    const elapsed = performance.now() - called;
+    slowMs = 0;
     assert.equal(result.success, true);
     assert.equal(result.statusCode, 200);
-    assert.ok(result.durationMs >= 0);
+    assert.ok(
+      result.durationMs >= 50 && result.durationMs <= Math.ceil(elapsed),
+      `${result.durationMs} ms shown for a 50 ms answer in a ${elapsed} ms call`,
+    );
 
     status = 503;
     count = 0;
+    at.length = 0;
     await api('POST', `/api/v1/app/${config.appId}/msg`, {
       eventType: 'booking.update',
       payload: booking,
     });
     await driveRetries(t, 20);
     assert.equal(count, 6, 'the first attempt and 5 retries');
+    // Checkfront's schedule: 1 min, 5 min, 30 min, 1 h, 2 h.
+    assert.deepEqual(
+      at.slice(1).map((time, i) => (time - (at[i] ?? 0)) / 1000),
+      [60, 300, 1800, 3600, 7200],
+    );
     const endpoint = await api<{ disabled: boolean }>(
       'GET',
       `/api/v1/app/${config.appId}/endpoint/${config.endpointId}`,

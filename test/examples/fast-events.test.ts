@@ -12,6 +12,7 @@ import {
 } from '../../examples/fast-events/receiver.ts';
 import { setup } from '../../examples/fast-events/setup.ts';
 import {
+  answerSlowly,
   assertSpacing,
   close,
   injectApi,
@@ -61,7 +62,11 @@ test('Fast Events receivers get its headers and valid base64 signatures over HTT
   const api = injectApi(t);
   const secret = 'yoursharedsecret';
   const deliveries: FastEventsDelivery[] = [];
-  const server = fastEventsReceiver(tls, secret, (d) => deliveries.push(d));
+  let slowMs = 0;
+  const server = fastEventsReceiver(tls, secret, (d) => {
+    deliveries.push(d);
+    answerSlowly(slowMs);
+  });
   try {
     const url = await listen(server, 'https');
     const site = 'https://vinyl-openair.com/';
@@ -101,12 +106,20 @@ test('Fast Events receivers get its headers and valid base64 signatures over HTT
     assert.equal(attempts.data[0]?.msgId, order.id);
 
     // The "Test webhook" request: empty body, signed, with its duration.
+    // The receiver takes 50 ms to answer: the duration shown is that exchange, in ms.
+    slowMs = 50;
+    const called = performance.now();
     const result = await api<{ success: boolean; statusCode: number; durationMs: number }>(
       'POST',
       `/api/v1/app/${config.appId}/endpoint/${config.endpointId}/test`,
     );
+    const elapsed = performance.now() - called;
+    slowMs = 0;
     assert.deepEqual([result.success, result.statusCode], [true, 200]);
-    assert.equal(typeof result.durationMs, 'number');
+    assert.ok(
+      result.durationMs >= 50 && result.durationMs <= Math.ceil(elapsed),
+      `${result.durationMs} ms shown for a 50 ms answer in a ${elapsed} ms call`,
+    );
     const probe = deliveries.at(-1);
     assert.equal(probe?.body, '');
     assert.equal(probe?.signatureValid, true);

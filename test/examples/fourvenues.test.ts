@@ -20,12 +20,14 @@ test('Fourvenues receivers verify and parse every event; failures get 40 retries
   const t = await createTestApp({ random: noJitter });
   const api = injectApi(t);
   const received: FourvenuesEvent[] = [];
+  const at: number[] = [];
   let status = 200;
   let signSecret = '';
   const server = fourvenuesReceiver(
     () => signSecret,
     (event) => {
       received.push(event);
+      at.push(t.clock.now());
       return status;
     },
   );
@@ -52,9 +54,16 @@ test('Fourvenues receivers verify and parse every event; failures get 40 retries
       eventType: 'ticket.request_refund',
       payload: { ticket: 'tk_2' },
     });
+    const first = received.length;
     await driveRetries(t, 100);
     const attempts = received.filter((e) => e.id === refund.id);
     assert.equal(attempts.length, 41, 'the first attempt and 40 retries');
+    // The growing backoff: 30 s, then each wait 1.5 times the one before, at most 3 h.
+    const waits = at.slice(first).map((time, i, all) => (time - (all[i - 1] ?? time)) / 1000);
+    assert.deepEqual(
+      waits.slice(1),
+      Array.from({ length: 40 }, (_, i) => Math.min(10_800, Math.round(30 * 1.5 ** i))),
+    );
     const destinations = await api<{ data: { status: number; nextAttempt: string | null }[] }>(
       'GET',
       `/api/v1/app/${config.appId}/msg/${refund.id}/endpoint`,

@@ -92,3 +92,12 @@ export function assertSpacing(times: number[], waitsSeconds: number[]): void {
     assert.ok(gap <= wait * 1000 + onTimeMs, `attempt ${i + 2} came ${gap - wait * 1000} ms late`);
   }
 }
+
+/**
+ * Keeps the calling receiver from answering for `ms`: the example receivers answer
+ * synchronously in the test's own process, so a slow answer means blocking that process,
+ * which every clock that measures the exchange still sees.
+ */
+export function answerSlowly(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}

@@ -21,6 +21,11 @@ export type Receiver = {
   requests: ReceivedRequest[];
   /** Changes how later requests are answered; `n` counts requests from 1. */
   respond(fn: (request: ReceivedRequest, n: number) => Reply): void;
+  /**
+   * Forgets the requests and answers as it did when started: a file sharing one receiver
+   * calls it in `afterEach`, so a test that fails midway leaves nothing to the next.
+   */
+  reset(): void;
   close(): Promise<void>;
 };
 
@@ -59,6 +64,10 @@ export async function startReceiver(
     requests,
     respond: (fn) => {
       answer = fn;
+    },
+    reset: () => {
+      answer = respond;
+      requests.length = 0;
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -131,7 +131,7 @@ test('counters, histograms and gauges move as Herald delivers', { timeout: 60_00
 
   // A failed statement is a store error.
   const errorsBefore = moved.value('herald_store_errors_total');
-  await assert.rejects(herald.store.db.get('SELECT nothing FROM no_such_table'));
+  await assert.rejects(herald.store.db.get('SELECT id FROM no_such_table'), /no such table/);
   const after = await scrape();
   assert.equal(after.value('herald_store_errors_total') - errorsBefore, 1);
 });

@@ -1,5 +1,6 @@
 // A tiny run of the benchmark so it cannot rot: it must complete, deliver every message of
-// each row and report every row. No timing is asserted. It starts about a dozen servers one
+// each row exactly once (counted in its database) and report every row. No timing is
+// asserted. It starts about a dozen servers one
 // after the other, so it runs in the serial stage, alone.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -37,16 +38,43 @@ test('the benchmark runs end to end, reports every row and profiles on request',
     const result = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8')) as {
       rows: {
         row: string;
+        store: string;
         median: number;
         detail?: string;
         cpuUsPerDelivery: number | null;
         receiverUs: number | null;
         machineUs: number | null;
+        attempts: { expected: number; recorded: number } | null;
       }[];
     };
     // Eight rows, and ingest and end to end again with SQLite's NORMAL sync.
     assert.equal(result.rows.length, 10);
     assert.ok(result.rows.every((r) => Number.isFinite(r.median) && r.median > 0));
+    // Every row that delivers recorded one attempt per delivery of its queue (the receiver
+    // answers 200 to each): none lost, none sent twice. The backlog row stops its node once
+    // its count is reached, so some of the 500 may have gone out meanwhile, never more.
+    for (const r of result.rows) {
+      if (r.row === 'ceiling' || r.row === 'ingest') {
+        assert.equal(r.attempts, null, `${r.row} delivers nothing`);
+        continue;
+      }
+      assert.ok(r.attempts && r.attempts.expected > 0, `${r.row} (${r.store}) counts its attempts`);
+      if (r.row.startsWith('backlog')) {
+        assert.ok(
+          r.attempts.recorded >= r.attempts.expected && r.attempts.recorded <= 500,
+          `${r.row}: ${JSON.stringify(r.attempts)}`,
+        );
+      } else {
+        assert.equal(r.attempts.recorded, r.attempts.expected, `${r.row} (${r.store})`);
+      }
+    }
+    const expected = Object.fromEntries(
+      result.rows.map((r) => [`${r.row} (${r.store})`, r.attempts?.expected]),
+    );
+    // 200 messages a row with no warm-up; fan-out 10 sends 20 messages to 10 endpoints.
+    assert.equal(expected['delivery fan-out 1 (sqlite)'], 200);
+    assert.equal(expected['delivery fan-out 10 (sqlite)'], 200);
+    assert.equal(expected['end to end (sqlite)'], 200);
     // The latency row says where its tail went and how much the machine stalls by itself.
     const latency = result.rows.find((r) => r.row.startsWith('latency'));
     assert.match(

@@ -7,6 +7,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
 import { systemRandom } from '../../src/domain/clock.ts';
 import { createIdGenerator } from '../../src/domain/ids.ts';
 import { MessageStatus, TriggerType } from '../../src/domain/message.ts';
@@ -236,7 +237,38 @@ describe('PostgreSQL adapter', () => {
   });
 
   test('notifications sent at the same time share NOTIFYs and all resolve', async () => {
-    await Promise.all(Array.from({ length: 200 }, () => a.db.notify()));
+    // One connection, so every NOTIFY it sends carries its backend's pid; a listener of our
+    // own counts them (other files may notify on the same channel meanwhile).
+    const db = openPostgresDatabase(postgresUrl, { schema, max: 1 });
+    const listener = new pg.Client({ connectionString: postgresUrl });
+    try {
+      const pid = (await db.get<{ pid: number }>('SELECT pg_backend_pid() AS pid'))?.pid;
+      await listener.connect();
+      const heard: string[] = [];
+      listener.on('notification', (n) => {
+        if (n.processId === pid && n.channel === 'herald_deliveries') heard.push(n.payload ?? '');
+      });
+      await listener.query('LISTEN herald_deliveries');
+      // Notifications arrive in commit order: a marker sent after the calls resolved comes
+      // after every NOTIFY they sent.
+      const mark = async (name: string) => {
+        await db.get("SELECT pg_notify('herald_deliveries', ?)", [name]);
+        const deadline = Date.now() + 5000;
+        while (!heard.includes(name) && Date.now() < deadline) await sleep(20);
+        assert.ok(heard.includes(name), `the marker ${name} arrived`);
+        return heard.indexOf(name);
+      };
+      await Promise.all(Array.from({ length: 200 }, () => db.notify()));
+      const together = await mark('after 200 calls');
+      // One in flight, and one sent after it for every call made meanwhile.
+      assert.ok(together >= 1 && together <= 2, `200 calls sent ${together} NOTIFYs`);
+      // A call made once those are done sends a NOTIFY of its own.
+      await db.notify();
+      assert.equal((await mark('after 1 call')) - together - 1, 1);
+    } finally {
+      await listener.end();
+      await db.close();
+    }
   });
 
   test('ping answers true; a closed or unreachable database answers false', async () => {
