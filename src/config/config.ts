@@ -43,6 +43,11 @@ export const ConfigSchema = Type.Object(
       default: 'auto',
     }),
     allowedSubnets: Type.Array(Type.String({ minLength: 1 }), { default: [] }),
+    /**
+     * Show application tokens (and so the portal) what private destinations let through by
+     * `allowedSubnets` answered; by default only the operator sees those response bodies.
+     */
+    showPrivateResponses: Type.Boolean({ default: false }),
     retrySchedule: Type.Array(Type.Integer({ minimum: 0 }), {
       minItems: 0,
       default: [5, 300, 1800, 7200, 18000, 36000, 36000],
@@ -101,6 +106,7 @@ export const environmentVariables: Record<string, EnvSetting> = {
   HERALD_LOG_LEVEL: { key: 'logLevel', kind: 'string' },
   HERALD_LOG_FORMAT: { key: 'logFormat', kind: 'string' },
   HERALD_ALLOWED_SUBNETS: { key: 'allowedSubnets', kind: 'list' },
+  HERALD_SHOW_PRIVATE_RESPONSES: { key: 'showPrivateResponses', kind: 'boolean' },
   HERALD_RETRY_SCHEDULE: { key: 'retrySchedule', kind: 'integer-list' },
   HERALD_SIGNATURE_HEADERS: { key: 'signatureHeaders', kind: 'string' },
   HERALD_TIMEOUT_SECONDS: { key: 'timeoutSeconds', kind: 'integer' },

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
-import { createHttpClient, type HttpClient, isSuccess } from './http-client.ts';
+import { addressVerdict, createHttpClient, type HttpClient, isSuccess } from './http-client.ts';
+import { parseSubnets } from './ip-range.ts';
 
 let server: Server;
 let base: string;
@@ -186,4 +187,45 @@ test('the SSRF guard checks the resolved address and never connects to a refused
       lookup: (_host, _options, callback) => callback(null, [{ address: '127.0.0.1', family: 4 }]),
     },
   );
+});
+
+test('requests to a private address the allowed subnets let through are marked as such', async () => {
+  const port = new URL(base).port;
+  const viaName = (path: string, portNumber = port) => ({
+    url: `http://hooks.example.test:${portNumber}${path}`,
+    headers: {},
+    body: '',
+    timeoutMs: 1000,
+  });
+  await withClient(
+    async (client) => {
+      const literal = await post(client, '/fail');
+      assert.deepEqual([literal.statusCode, literal.privateDestination], [500, true]);
+      const named = await client.send(viaName('/ok'));
+      assert.deepEqual([isSuccess(named), named.privateDestination], [true, true]);
+      // Kept alive: the next request on the same connection is marked too.
+      assert.equal((await client.send(viaName('/redirect'))).privateDestination, true);
+      // A connection that failed after the name resolved to a private address, too.
+      const refused = await client.send(viaName('/ok', '1'));
+      assert.deepEqual(
+        [refused.error?.code, refused.privateDestination],
+        ['connection_failed', true],
+      );
+      const blocked = await client.send({ ...viaName('/ok'), url: 'http://10.0.0.1/x' });
+      assert.deepEqual(
+        [blocked.error?.code, blocked.privateDestination],
+        ['destination_blocked', false],
+      );
+    },
+    {
+      lookup: (_host, _options, callback) => callback(null, [{ address: '127.0.0.1', family: 4 }]),
+    },
+  );
+  const allowed = parseSubnets(['127.0.0.0/8']);
+  assert.deepEqual(addressVerdict('93.184.216.34', allowed), { blocked: null, private: false });
+  assert.deepEqual(addressVerdict('2606:4700::1', allowed), { blocked: null, private: false });
+  assert.deepEqual(addressVerdict('127.0.0.1', allowed), { blocked: null, private: true });
+  assert.deepEqual(addressVerdict('::ffff:127.0.0.2', allowed), { blocked: null, private: true });
+  assert.equal(addressVerdict('10.0.0.1', allowed).private, false);
+  assert.match(addressVerdict('10.0.0.1', allowed).blocked ?? '', /private/);
 });

@@ -1,9 +1,10 @@
 // The one module that sends webhook requests, with the safety rules inside it: a timeout
 // over the whole exchange, no redirects, a cap on the response body kept, and an SSRF guard
-// on the resolved address (the socket connects to the address that was checked).
+// on the resolved address (the socket connects to the address that was checked). It also
+// tells which requests went to a private address that the allowed subnets let through.
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
-import { isIP } from 'node:net';
-import { Agent, errors as undiciErrors } from 'undici';
+import { isIP, type Socket } from 'node:net';
+import { Agent, buildConnector, errors as undiciErrors } from 'undici';
 import { parseSubnets, reservedReason } from './ip-range.ts';
 import type { HttpClient, SendErrorCode, SendResult } from './outbound.ts';
 
@@ -36,20 +37,26 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const resolve: LookupFunction = options.lookup ?? ((host, opts, cb) => dnsLookup(host, opts, cb));
 
   // The verdict on an address never changes while the process runs: remember it.
-  const verdicts = new Map<string, string | null>();
-  const blockedReason = (address: string): string | null => {
+  const verdicts = new Map<string, Verdict>();
+  const verdictOf = (address: string): Verdict => {
     let verdict = verdicts.get(address);
     if (verdict === undefined) {
-      const reason = reservedReason(address);
-      verdict =
-        reason === null || allowed(address)
-          ? null
-          : `destination ${address} is ${reason}; allow it with HERALD_ALLOWED_SUBNETS`;
+      verdict = addressVerdict(address, allowed);
       if (verdicts.size > 10_000) verdicts.clear();
       verdicts.set(address, verdict);
     }
     return verdict;
   };
+  const blockedReason = (address: string): string | null => verdictOf(address).blocked;
+
+  // Which requests reached a private address. A request does not see its socket, so this is
+  // kept per host name: the open connections to an allowed private address, counted, and
+  // whether the host's last lookup chose one (for a connection that then failed). A host
+  // with connections of both kinds counts as private: hiding too much is the safe side.
+  const privateConnections = new Map<string, number>();
+  const privateLookups = new Map<string, boolean>();
+  const privateConnectErrors = new WeakSet<object>();
+  const reachedPrivate = (host: string) => (privateConnections.get(host) ?? 0) > 0;
 
   // Resolves, checks every address, and hands net.connect the first allowed one.
   const guardedLookup = (
@@ -64,6 +71,11 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     resolve(hostname, { all: true }, (error, addresses) => {
       if (error) return callback(error, '', 0);
       const usable = addresses.filter((a) => blockedReason(a.address) === null);
+      if (privateLookups.size > 10_000) privateLookups.clear();
+      privateLookups.set(
+        hostname,
+        usable.some((a) => verdictOf(a.address).private),
+      );
       if (usable.length === 0) {
         const first = addresses[0]?.address ?? hostname;
         return callback(new BlockedDestinationError(blockedReason(first) ?? 'blocked'), '', 0);
@@ -74,14 +86,34 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     });
   };
 
+  const connector = buildConnector({
+    lookup: guardedLookup as never,
+    timeout: 10_000,
+    ...(options.ca ? { ca: options.ca } : {}),
+  });
+  const connect: buildConnector.connector = (target, callback) =>
+    connector(target, (error, socket) => {
+      if (error) {
+        if (privateLookups.get(target.hostname)) privateConnectErrors.add(error);
+        return callback(error, null);
+      }
+      const address = (socket as Socket).remoteAddress;
+      if (address !== undefined && verdictOf(address).private) {
+        const host = target.hostname;
+        privateConnections.set(host, (privateConnections.get(host) ?? 0) + 1);
+        (socket as Socket).once('close', () => {
+          const left = (privateConnections.get(host) ?? 1) - 1;
+          if (left > 0) privateConnections.set(host, left);
+          else privateConnections.delete(host);
+        });
+      }
+      callback(null, socket as Socket);
+    });
+
   const agent = new Agent({
     connections: options.connections ?? 32,
     keepAliveTimeout: 30_000,
-    connect: {
-      lookup: guardedLookup as never,
-      timeout: 10_000,
-      ...(options.ca ? { ca: options.ca } : {}),
-    },
+    connect,
   });
 
   // One sweep enforces the timeout over the whole exchange (undici's own timers bound the
@@ -98,6 +130,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   };
 
   return {
+    userAgent: options.userAgent,
     send(request) {
       const started = performance.now();
       const target = parseTarget(request.url);
@@ -108,19 +141,36 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           failure('https_required', 'this endpoint accepts https:// URLs only', started),
         );
       }
+      let literalPrivate = false;
       if (target.ip) {
-        const reason = blockedReason(target.host);
-        if (reason) return Promise.resolve(failure('destination_blocked', reason, started));
+        const verdict = verdictOf(target.host);
+        if (verdict.blocked)
+          return Promise.resolve(failure('destination_blocked', verdict.blocked, started));
+        literalPrivate = verdict.private;
       }
 
       const headers = request.headers;
       if (!Object.keys(headers).some((name) => name.toLowerCase() === 'user-agent'))
         headers['user-agent'] = options.userAgent;
+      const host = target.host;
+      const destination: Destination = {
+        reachedPrivate: target.ip ? () => literalPrivate : () => reachedPrivate(host),
+        privateError: (error) =>
+          literalPrivate ||
+          privateConnectErrors.has(error as object) ||
+          privateConnectErrors.has((error as { cause?: object })?.cause ?? {}),
+      };
       return new Promise<SendResult>((resolve) => {
-        const exchange = new Exchange(started, request.timeoutMs, maxBytes, (result) => {
-          pending.delete(exchange);
-          resolve(result);
-        });
+        const exchange = new Exchange(
+          started,
+          request.timeoutMs,
+          maxBytes,
+          destination,
+          (result) => {
+            pending.delete(exchange);
+            resolve(result);
+          },
+        );
         pending.add(exchange);
         sweeper ??= setInterval(sweep, 100).unref();
         agent.dispatch(
@@ -144,6 +194,32 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   };
 }
 
+type Verdict = {
+  /** Why nothing may be sent there, or null. */
+  blocked: string | null;
+  /** A private or reserved address that the allowed subnets let through. */
+  private: boolean;
+};
+
+/** What the guard makes of one resolved (or literal) address. */
+export function addressVerdict(address: string, allowed: (address: string) => boolean): Verdict {
+  const reason = reservedReason(address);
+  if (reason === null) return { blocked: null, private: false };
+  if (allowed(address)) return { blocked: null, private: true };
+  return {
+    blocked: `destination ${address} is ${reason}; allow it with HERALD_ALLOWED_SUBNETS`,
+    private: false,
+  };
+}
+
+/** How one exchange learns whether its request went to an allowed private address. */
+type Destination = {
+  /** Asked once the request is on a connection, and again when its response starts. */
+  reachedPrivate(): boolean;
+  /** Asked of an error that ended the exchange (a failed connection, say). */
+  privateError(error: unknown): boolean;
+};
+
 class DeadlineError extends Error {}
 class BodyCapReached extends Error {}
 
@@ -160,20 +236,25 @@ class Exchange {
   private chunks: Buffer[] = [];
   private kept = 0;
 
+  private toPrivate = false;
+
   private readonly started: number;
   private readonly timeoutMs: number;
   private readonly maxBytes: number;
+  private readonly destination: Destination;
   private readonly done: (result: SendResult) => void;
 
   constructor(
     started: number,
     timeoutMs: number,
     maxBytes: number,
+    destination: Destination,
     done: (result: SendResult) => void,
   ) {
     this.started = started;
     this.timeoutMs = timeoutMs;
     this.maxBytes = maxBytes;
+    this.destination = destination;
     this.done = done;
     this.deadline = started + timeoutMs;
   }
@@ -181,6 +262,7 @@ class Exchange {
   /** The deadline passed: answer now, and abort the request if it has started. */
   expire(): void {
     this.controller?.abort(new DeadlineError());
+    this.toPrivate ||= this.destination.reachedPrivate();
     this.settle(
       failure('timeout', `no complete response within ${this.timeoutMs} ms`, this.started),
     );
@@ -188,6 +270,7 @@ class Exchange {
 
   onRequestStart(controller: { abort(reason: Error): void }): void {
     this.controller = controller;
+    this.toPrivate ||= this.destination.reachedPrivate();
     if (this.settled) controller.abort(new DeadlineError());
   }
 
@@ -196,6 +279,7 @@ class Exchange {
     statusCode: number,
     headers: Record<string, string | string[] | undefined>,
   ): void {
+    this.toPrivate ||= this.destination.reachedPrivate();
     this.statusCode = statusCode;
     const flat: Record<string, string> = {};
     for (const name in headers) {
@@ -222,8 +306,12 @@ class Exchange {
   }
 
   onResponseError(_controller: unknown, error: Error): void {
-    if (error instanceof BodyCapReached) this.settle(this.response());
-    else this.settle(classify(error, this.timeoutMs, this.started));
+    if (error instanceof BodyCapReached) {
+      this.settle(this.response());
+      return;
+    }
+    this.toPrivate ||= this.destination.privateError(error);
+    this.settle(classify(error, this.timeoutMs, this.started));
   }
 
   private response(): SendResult {
@@ -242,12 +330,20 @@ class Exchange {
             message: `redirect (${code}) to ${this.headers.location ?? 'nowhere'} not followed`,
           }
         : null;
-    return { statusCode: code, headers: this.headers, body, durationMs, error: redirect };
+    return {
+      statusCode: code,
+      headers: this.headers,
+      body,
+      durationMs,
+      error: redirect,
+      privateDestination: false,
+    };
   }
 
   private settle(result: SendResult): void {
     if (this.settled) return;
     this.settled = true;
+    result.privateDestination = this.toPrivate;
     this.done(result);
   }
 }
@@ -259,6 +355,7 @@ function failure(code: SendErrorCode, message: string, started: number): SendRes
     body: '',
     durationMs: Math.round(performance.now() - started),
     error: { code, message },
+    privateDestination: false,
   };
 }
 

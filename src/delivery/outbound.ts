@@ -31,10 +31,18 @@ export type SendResult = {
   body: string;
   durationMs: number;
   error: null | { code: SendErrorCode; message: string };
+  /**
+   * The request went (or was about to go) to a private or reserved address that
+   * `HERALD_ALLOWED_SUBNETS` let through: its answer is the operator's to read, not the
+   * application's.
+   */
+  privateDestination: boolean;
 };
 
 export type HttpClient = {
   send(request: OutboundRequest): Promise<SendResult>;
+  /** The `user-agent` a request gets when it carries none. */
+  readonly userAgent: string;
   close(): Promise<void>;
 };
 
@@ -50,5 +58,12 @@ export function isSuccess(result: SendResult): boolean {
 
 /** The result of an attempt whose request never went out. */
 export function notSent(code: SendErrorCode, message: string): SendResult {
-  return { statusCode: null, headers: {}, body: '', durationMs: 0, error: { code, message } };
+  return {
+    statusCode: null,
+    headers: {},
+    body: '',
+    durationMs: 0,
+    error: { code, message },
+    privateDestination: false,
+  };
 }

@@ -49,6 +49,7 @@ export function createThreadedHttpClient(options: ThreadedHttpClientOptions): Ht
   };
 
   return {
+    userAgent: options.userAgent,
     send(request: OutboundRequest): Promise<SendResult> {
       if (failure) return Promise.resolve(notSent('connection_failed', failure));
       return new Promise((resolve) => {

@@ -235,7 +235,7 @@ export function createDispatcher(deps: DispatcherDeps) {
     const startedAt = clock.now();
     const attemptId = deps.newId('attempt');
     const attemptNumber = delivery.attemptCount + 1;
-    const { result, hopeless } = await sendAttempt({
+    const { result, hopeless, requestHeaders } = await sendAttempt({
       http: deps.http,
       settings: endpointSettings,
       message,
@@ -267,6 +267,8 @@ export function createDispatcher(deps: DispatcherDeps) {
       responseStatusCode: result.statusCode ?? 0,
       response: result.error ? result.error.message : result.body,
       responseDurationMs: result.durationMs,
+      requestHeaders,
+      privateDestination: result.privateDestination,
     };
 
     const now = clock.now();

@@ -21,6 +21,8 @@ export type EndpointTestResult = {
   durationMs: number;
   response: string;
   error: string | null;
+  /** Sent to a private address the allowed subnets let through (see outbound.ts). */
+  privateDestination: boolean;
 };
 
 /** The test event's payload; `event` names it as Checkfront-style bodies do. */
@@ -71,6 +73,7 @@ export function createEndpointTester(deps: {
       durationMs: result.durationMs,
       response: result.body,
       error: result.error?.message ?? null,
+      privateDestination: result.privateDestination,
     };
   };
 }

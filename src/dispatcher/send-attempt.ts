@@ -3,7 +3,7 @@
 // records, never in an exception that would leave the delivery claimed and unrecorded.
 import { type HttpClient, notSent, type SendResult } from '../delivery/outbound.ts';
 import { type EffectivePolicy, signsStandardWebhooks } from '../domain/delivery-policy.ts';
-import type { Endpoint } from '../domain/endpoint.ts';
+import { type Endpoint, recordedHeaders } from '../domain/endpoint.ts';
 import type { QueuedMessage } from '../store/queue.ts';
 import { currentSecret, type EndpointSettings } from './endpoint-settings.ts';
 import { type RenderedRequest, renderRequest } from './render.ts';
@@ -15,6 +15,8 @@ export type AttemptResult = {
    * can be built from it under this policy): the delivery fails at once instead of retrying.
    */
   hopeless: boolean;
+  /** The headers sent, as the attempt records them; null when no request was built. */
+  requestHeaders: Record<string, string> | null;
 };
 
 const reason = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -35,7 +37,7 @@ export async function sendAttempt(input: {
       'invalid_url',
       'the message payload has expired or was deleted; nothing was sent',
     );
-    return { result, hopeless: true };
+    return { result, hopeless: true, requestHeaders: null };
   }
   let request: RenderedRequest;
   try {
@@ -52,18 +54,20 @@ export async function sendAttempt(input: {
   } catch (error) {
     // The same message and policy would fail the same way on every retry.
     const detail = `render_failed: the request could not be built from the payload under the endpoint's policy (${reason(error)}); nothing was sent`;
-    return { result: notSent('render_failed', detail), hopeless: true };
+    return { result: notSent('render_failed', detail), hopeless: true, requestHeaders: null };
   }
+  // Taken before sending: the client may add to the headers it is given.
+  const requestHeaders = recordedHeaders(request.headers, input.http.userAgent);
   try {
     const result = await input.http.send({
       ...request,
       timeoutMs: policy.timeoutSeconds * 1000,
       httpsOnly: policy.httpsOnly,
     });
-    return { result, hopeless: false };
+    return { result, hopeless: false, requestHeaders };
   } catch (error) {
     // The client broke rather than reporting a failure: it may work next time.
     const detail = `send_failed: the request could not be sent (${reason(error)})`;
-    return { result: notSent('send_failed', detail), hopeless: false };
+    return { result: notSent('send_failed', detail), hopeless: false, requestHeaders };
   }
 }

@@ -74,3 +74,25 @@ const sensitiveHeader =
 export function isSensitiveHeader(name: string): boolean {
   return sensitiveHeader.test(name);
 }
+
+/** What a sensitive header's value reads as wherever Herald shows or records it. */
+export const maskedHeaderValue = '••••••••';
+
+/**
+ * A request's headers as an attempt records them: what was sent, with the values of sensitive
+ * headers masked (the same rule as the endpoint's custom headers), and the client's default
+ * `user-agent` when the request carried none.
+ */
+export function recordedHeaders(
+  headers: Record<string, string>,
+  defaultUserAgent: string,
+): Record<string, string> {
+  const recorded: Record<string, string> = {};
+  let agent = false;
+  for (const name in headers) {
+    if (!agent && name.toLowerCase() === 'user-agent') agent = true;
+    recorded[name] = isSensitiveHeader(name) ? maskedHeaderValue : (headers[name] as string);
+  }
+  if (!agent) recorded['user-agent'] = defaultUserAgent;
+  return recorded;
+}

@@ -51,6 +51,16 @@ export type MessageAttempt = {
   responseDurationMs: number;
   triggerType: TriggerType;
   createdAt: number;
+  /**
+   * The request's headers as sent, sensitive values masked; null when no request was built
+   * (or for attempts recorded before Herald kept them).
+   */
+  requestHeaders: Record<string, string> | null;
+  /**
+   * Sent to a private address that the allowed subnets let through: its response is shown to
+   * the operator only.
+   */
+  privateDestination: boolean;
 };
 
 /** Maps an HTTP status to Svix's status code class (0 for no response). */

@@ -40,7 +40,14 @@ export function withPlayInboxes(
         headers,
         body,
       });
-      return { statusCode: 204, headers: {}, body: '', durationMs: elapsed(), error: null };
+      return {
+        statusCode: 204,
+        headers: {},
+        body: '',
+        durationMs: elapsed(),
+        error: null,
+        privateDestination: false,
+      };
     } catch (error) {
       if (!(error instanceof HeraldError)) {
         // The database failed mid-way: a failed attempt, retried later like any other.
@@ -53,6 +60,7 @@ export function withPlayInboxes(
             code: 'connection_failed',
             message: `the Play inbox could not record the request: ${(error as Error).message}`,
           },
+          privateDestination: false,
         };
       }
       // The answer the inbox's route gives over HTTP (404 unknown, 410 expired).
@@ -62,11 +70,13 @@ export function withPlayInboxes(
         body: JSON.stringify({ code: error.code, detail: error.message }),
         durationMs: elapsed(),
         error: null,
+        privateDestination: false,
       };
       return result;
     }
   };
   return {
+    userAgent: http.userAgent,
     // Most URLs are not Play's: they go straight to the client, with no extra step.
     send: (request) =>
       request.url.includes('/play/in/') ? sendOrRecord(request) : http.send(request),

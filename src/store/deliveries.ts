@@ -50,6 +50,8 @@ type AttemptRow = {
   response_duration_ms: number;
   trigger_type: number;
   created_at: number;
+  request_headers: string | null;
+  private_destination: number;
 };
 
 const toAttempt = (r: AttemptRow): MessageAttempt => ({
@@ -64,6 +66,9 @@ const toAttempt = (r: AttemptRow): MessageAttempt => ({
   responseDurationMs: Number(r.response_duration_ms),
   triggerType: Number(r.trigger_type) as TriggerType,
   createdAt: Number(r.created_at),
+  requestHeaders:
+    r.request_headers === null ? null : (JSON.parse(r.request_headers) as Record<string, string>),
+  privateDestination: Number(r.private_destination) === 1,
 });
 
 export type QueuedDelivery = Delivery & { eventType: string };

@@ -287,6 +287,8 @@ function rowRecords(sql: Record<(typeof rowRecordNames)[number], string>): Write
         a.responseDurationMs,
         a.triggerType,
         a.createdAt,
+        a.requestHeaders === null ? null : JSON.stringify(a.requestHeaders),
+        a.privateDestination ? 1 : 0,
       ]);
       await tx.run(sql['finish-attempt'], [
         status,
@@ -303,7 +305,14 @@ function rowRecords(sql: Record<(typeof rowRecordNames)[number], string>): Write
 
 function batchRecords(sql: Record<(typeof jsonBatchRecordNames)[number], string>): WriteRecords {
   return async (tx, records, now) => {
-    const attempts = JSON.stringify(records.map((r) => r.attempt));
+    // The headers go in as JSON text: the column keeps them in the order they were sent.
+    const attempts = JSON.stringify(
+      records.map(({ attempt: a }) => ({
+        ...a,
+        requestHeaders: a.requestHeaders === null ? null : JSON.stringify(a.requestHeaders),
+        privateDestination: a.privateDestination ? 1 : 0,
+      })),
+    );
     const moves = JSON.stringify(
       records.map(({ delivery, status, nextAttemptAt }) => ({
         msgId: delivery.msgId,

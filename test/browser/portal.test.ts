@@ -37,7 +37,9 @@ describe('customer portal', () => {
   };
 
   before(async () => {
-    scene = await startScene();
+    // The receivers listen on loopback, a private address: their answers reach the portal
+    // (a payload and a response body with markup must render as text) only with this.
+    scene = await startScene({ HERALD_SHOW_PRIVATE_RESPONSES: 'true' });
     browser = await launchBrowser();
     receiver = await startReceiver((request) => ({
       status: 200,

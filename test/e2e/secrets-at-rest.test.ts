@@ -84,6 +84,17 @@ test('no secret reaches the database files or the log, and deliveries still sign
     new Webhook(endpointSecret).verify(delivered.body, headers);
     const secret = await call('GET', `/app/${app.body.id}/endpoint/${endpoint.body.id}/secret`);
     assert.equal(secret.body.key, endpointSecret);
+    // The attempt records the headers sent, the secret one masked.
+    // (The receiver has its request a moment before the attempt is committed.)
+    let recorded: Record<string, string> | undefined;
+    const deadline = Date.now() + 20_000;
+    while (!recorded && Date.now() < deadline) {
+      const attempts = await call('GET', `/app/${app.body.id}/attempt/msg/${message.body.id}`);
+      recorded = attempts.body.data[0]?.requestHeaders;
+      if (!recorded) await sleep(25);
+    }
+    assert.equal(recorded?.Authorization, '••••••••');
+    assert.equal(recorded?.['X-Plain'], 'visible');
 
     // Stop the process so that everything it wrote is in the files.
     await herald.kill('SIGTERM');

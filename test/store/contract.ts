@@ -78,6 +78,9 @@ export function storeContract(name: string, open: OpenStore): void {
         responseDurationMs: 3,
         triggerType: 0,
         createdAt: now,
+        // Names in the order sent, not sorted (a JSON column type would sort them).
+        requestHeaders: { 'X-Zeta': 'z', 'content-type': 'application/json', 'a-first': '1' },
+        privateDestination: !ok,
       },
       ...next,
     });
@@ -590,6 +593,14 @@ export function storeContract(name: string, open: OpenStore): void {
       );
       assert.equal(attempts.data.length, 2);
       assert.ok(attempts.data.every((x) => x.responseStatusCode === 500 && x.response === 'down'));
+      for (const x of attempts.data) {
+        assert.equal(x.privateDestination, true);
+        assert.deepEqual(Object.entries(x.requestHeaders ?? {}), [
+          ['X-Zeta', 'z'],
+          ['content-type', 'application/json'],
+          ['a-first', '1'],
+        ]);
+      }
     });
 
     test('tokens, idempotency keys and background tasks', async () => {

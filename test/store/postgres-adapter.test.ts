@@ -340,6 +340,8 @@ test('recording attempts finds its deliveries by index, even where plans were fi
           responseDurationMs: 1,
           triggerType: TriggerType.scheduled,
           createdAt: now,
+          requestHeaders: { 'content-type': 'application/json' },
+          privateDestination: false,
         },
         status: MessageStatus.success,
         nextAttemptAt: null,

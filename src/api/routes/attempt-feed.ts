@@ -51,7 +51,8 @@ export function attemptFeedRoutes(api: HeraldFastify, deps: AppDeps): void {
       const page = rows.slice(0, limit);
       const last = page.at(-1);
       return {
-        data: page.map((a) => ({ ...messageAttemptOut(a), appId: a.appId })),
+        // Operator only: nothing is hidden.
+        data: page.map((a) => ({ ...messageAttemptOut(a, false), appId: a.appId })),
         // Where to continue from: the last attempt seen, or the caller's own position.
         iterator: last?.id ?? after ?? null,
         done: rows.length <= limit,

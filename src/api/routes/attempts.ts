@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { invalid, notFound } from '../../domain/errors.ts';
 import type { MessageStatus } from '../../domain/message.ts';
 import type { AttemptFilter } from '../../store/deliveries.ts';
+import { hidesPrivateResponses } from '../least-exposure.ts';
 import { loadMessage, loadPathEndpoint } from '../load.ts';
 import { Empty, errorResponses, IdOrUid, Iterator, ListResponse } from '../schemas/common.ts';
 import { MessageEndpointOut, messageEndpointOut } from '../schemas/endpoint.ts';
@@ -54,7 +55,8 @@ export function attemptRoutes(api: HeraldFastify, deps: RouteDeps): void {
         { ...messageFilter(q), ...attemptFilter(q) },
         { limit: q.limit, iterator: q.iterator ?? null, order: q.order ?? 'descending' },
       );
-      return { ...page, data: page.data.map((a) => messageAttemptOut(a)) };
+      const hide = hidesPrivateResponses(request, deps.config);
+      return { ...page, data: page.data.map((a) => messageAttemptOut(a, hide)) };
     },
   );
 
@@ -92,7 +94,13 @@ export function attemptRoutes(api: HeraldFastify, deps: RouteDeps): void {
       );
       return {
         ...page,
-        data: page.data.map((a) => messageAttemptOut(a, q.with_msg ? message : undefined)),
+        data: page.data.map((a) =>
+          messageAttemptOut(
+            a,
+            hidesPrivateResponses(request, deps.config),
+            q.with_msg ? message : undefined,
+          ),
+        ),
       };
     },
   );
@@ -191,7 +199,7 @@ export function attemptRoutes(api: HeraldFastify, deps: RouteDeps): void {
       );
       const attempt = await store.deliveries.findAttempt(message.id, request.params.attempt_id);
       if (!attempt) throw notFound('message attempt');
-      return messageAttemptOut(attempt);
+      return messageAttemptOut(attempt, hidesPrivateResponses(request, deps.config));
     },
   );
 

@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { HeraldError, invalid, notFound } from '../../domain/errors.ts';
 import { isId } from '../../domain/ids.ts';
 import { endpointService } from '../../services/endpoints.ts';
+import { hidesPrivateResponses } from '../least-exposure.ts';
 import { checkUid, loadApp, loadEndpoint, loadPathEndpoint } from '../load.ts';
 import { DateTime, errorResponses, IdOrUid, ListQuery, ListResponse } from '../schemas/common.ts';
 import {
@@ -215,6 +216,13 @@ const EndpointTestOut = Type.Object(
     durationMs: Type.Integer(),
     response: Type.String(),
     error: Type.Union([Type.String(), Type.Null()]),
+    responseHidden: Type.Union([
+      Type.Literal('private_destination', {
+        description:
+          '`private_destination` when the request went to a private address the operator allowed (`HERALD_ALLOWED_SUBNETS`) and the caller is an application token: `response` is then empty, and `error` says no more than that an error happened. Null otherwise.',
+      }),
+      Type.Null(),
+    ]),
   },
   { title: 'EndpointTestOut' },
 );
@@ -244,7 +252,16 @@ export function endpointTestRoute(api: HeraldFastify, deps: AppDeps): void {
         request.params.app_id,
         request.params.endpoint_id,
       );
-      return deps.testEndpoint(endpoint);
+      const { privateDestination, ...result } = await deps.testEndpoint(endpoint);
+      if (!privateDestination || !hidesPrivateResponses(request, deps.config))
+        return { ...result, responseHidden: null };
+      // An error can quote the answer too (a redirect's Location).
+      return {
+        ...result,
+        response: '',
+        error: result.error === null ? null : 'the request failed (details hidden)',
+        responseHidden: 'private_destination' as const,
+      };
     },
   );
 }

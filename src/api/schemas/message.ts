@@ -102,6 +102,18 @@ export const MessageAttemptOut = Type.Object(
     triggerType: Type.Integer({ minimum: 0, maximum: 1 }),
     timestamp: DateTime,
     msg: Type.Optional(Nullable(MessageOut)),
+    requestHeaders: Nullable(
+      Type.Record(Type.String(), Type.String(), {
+        description:
+          'A Herald extension: the headers the request was sent with (content type, user agent, signature headers, custom headers), in the order sent; values of sensitive headers (authorization, cookies, keys, tokens, secrets, passwords) read `••••••••`. Null when no request could be built, and for attempts made before Herald recorded them.',
+      }),
+    ),
+    responseHidden: Nullable(
+      Type.Literal('private_destination', {
+        description:
+          'A Herald extension: `private_destination` when the request went to a private address that the operator allowed (`HERALD_ALLOWED_SUBNETS`) and the caller is an application token: `response` is then empty. The operator token sees the response. Null otherwise.',
+      }),
+    ),
   },
   { title: 'MessageAttemptOut' },
 );
@@ -172,17 +184,30 @@ export const endpointMessageOut = (m: Message, d: Delivery, withContent = true) 
   nextAttempt: isoOrNull(d.nextAttemptAt),
 });
 
-export const messageAttemptOut = (a: MessageAttempt, msg?: Message | null) => ({
-  id: a.id,
-  msgId: a.msgId,
-  endpointId: a.endpointId,
-  url: maskCredentials(a.url),
-  response: a.response ?? '',
-  responseStatusCode: a.responseStatusCode,
-  responseDurationMs: a.responseDurationMs,
-  status: a.status,
-  statusText: statusText(a.status),
-  triggerType: a.triggerType,
-  timestamp: iso(a.createdAt),
-  ...(msg === undefined ? {} : { msg: msg ? messageOut(msg) : null }),
-});
+/**
+ * An attempt as the API shows it. `hidePrivate`: the caller may not read what a private
+ * destination answered (an application's token; see `hidesPrivateResponses`).
+ */
+export const messageAttemptOut = (
+  a: MessageAttempt,
+  hidePrivate: boolean,
+  msg?: Message | null,
+) => {
+  const hidden = hidePrivate && a.privateDestination;
+  return {
+    id: a.id,
+    msgId: a.msgId,
+    endpointId: a.endpointId,
+    url: maskCredentials(a.url),
+    response: hidden ? '' : (a.response ?? ''),
+    responseStatusCode: a.responseStatusCode,
+    responseDurationMs: a.responseDurationMs,
+    status: a.status,
+    statusText: statusText(a.status),
+    triggerType: a.triggerType,
+    timestamp: iso(a.createdAt),
+    ...(msg === undefined ? {} : { msg: msg ? messageOut(msg) : null }),
+    requestHeaders: a.requestHeaders,
+    responseHidden: hidden ? ('private_destination' as const) : null,
+  };
+};

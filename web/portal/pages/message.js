@@ -1,5 +1,5 @@
 // One message: its payload, where it went (status per endpoint, with resend), and every
-// attempt with its time, trigger, status code, duration and response body.
+// attempt with its time, trigger, request headers, status code, duration and response body.
 
 import { dateTime, duration, prettyJson } from '/assets/lib/format.js';
 import { html, useState } from '/assets/lib/html.js';
@@ -76,8 +76,23 @@ export function MessagePage({ id }) {
             <dt>Endpoint</dt><dd class="mono">${urlOf[a.endpointId] ?? a.url}</dd>
             <dt>Attempt</dt><dd class="mono">${a.id}</dd>
           </dl>
+          <p class="label-like">Request headers</p>
+          ${
+            a.requestHeaders
+              ? html`<dl class="facts request-headers" aria-label="Request headers">
+                  ${Object.entries(a.requestHeaders).map(
+                    ([name, value]) =>
+                      html`<dt class="mono">${name}</dt><dd class="mono">${value}</dd>`,
+                  )}
+                </dl>`
+              : html`<p class="muted small">Not recorded for this attempt.</p>`
+          }
           <p class="label-like">Response body</p>
-          <pre class="response">${a.response ? prettyJson(a.response) : '(empty)'}</pre>
+          ${
+            a.responseHidden === 'private_destination'
+              ? html`<p class="notice hidden-response">Hidden: private destination. This endpoint's address is on the webhook service's private network, so only its operator can read the answer.</p>`
+              : html`<pre class="response">${a.response ? prettyJson(a.response) : '(empty)'}</pre>`
+          }
         </details>`,
       )}
     </section>`;

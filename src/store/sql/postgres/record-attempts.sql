@@ -2,19 +2,22 @@
 -- itself, so a batch with no transaction to ride on costs one round trip). The
 -- attempt_count guard ignores a worker whose lease ran out and whose row was claimed again.
 -- Parameters: $1 JSON array of attempts {id, msgId, endpointId, appId, url, status,
--- responseStatusCode, response, responseDurationMs, triggerType, createdAt}; $2 JSON array
--- of moves {msgId, endpointId, seenCount, status, nextAttemptAt, add}; $3 now.
+-- responseStatusCode, response, responseDurationMs, triggerType, createdAt, requestHeaders
+-- (JSON text, sensitive values masked), privateDestination (0 or 1)}; $2 JSON array of moves
+-- {msgId, endpointId, seenCount, status, nextAttemptAt, add}; $3 now.
 WITH recorded AS (
   INSERT INTO attempts (
     id, msg_id, endpoint_id, app_id, url, status, response_status_code, response,
-    response_duration_ms, trigger_type, created_at
+    response_duration_ms, trigger_type, created_at, request_headers, private_destination
   )
   SELECT a."id", a."msgId", a."endpointId", a."appId", a."url", a."status",
-    a."responseStatusCode", a."response", a."responseDurationMs", a."triggerType", a."createdAt"
+    a."responseStatusCode", a."response", a."responseDurationMs", a."triggerType", a."createdAt",
+    a."requestHeaders", a."privateDestination"
   FROM jsonb_to_recordset($1::jsonb) AS a(
     "id" TEXT, "msgId" TEXT, "endpointId" TEXT, "appId" TEXT, "url" TEXT, "status" INTEGER,
     "responseStatusCode" INTEGER, "response" TEXT, "responseDurationMs" INTEGER,
-    "triggerType" INTEGER, "createdAt" BIGINT
+    "triggerType" INTEGER, "createdAt" BIGINT, "requestHeaders" TEXT,
+    "privateDestination" INTEGER
   )
 )
 UPDATE deliveries d
