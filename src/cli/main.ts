@@ -1,10 +1,9 @@
 // The `herald` command line: one sub-command per file, each parsed with `util.parseArgs` and
 // with its own --help; errors are one line and a documented exit code, never a stack trace.
-import { buildApp } from '../api/build-app.ts';
 import { type Config, ConfigError, loadConfig } from '../config/config.ts';
+import { createHttpClient } from '../delivery/http-client.ts';
 import { systemClock, systemRandom } from '../domain/clock.ts';
-import { createIdGenerator } from '../domain/ids.ts';
-import { createAuthenticator } from '../services/auth.ts';
+import { createHerald } from '../herald.ts';
 import { createSecretBox } from '../store/secret-box.ts';
 import { openStore } from '../store/store.ts';
 import { CliError, type Command, exitCode, parseCommand, text, usageError } from './command.ts';
@@ -300,33 +299,27 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-/** The OpenAPI document, built from the route schemas on a throwaway in-memory store. */
+/** The OpenAPI document, built from the route schemas of Herald on a throwaway in-memory store. */
 export async function openApiDocument(): Promise<string> {
-  const config = loadConfig({ env: {}, overrides: { adminToken: 'x'.repeat(32) } });
-  const store = await openStore('sqlite::memory:', {
+  const config = loadConfig({
+    env: {},
+    overrides: { adminToken: 'x'.repeat(32), databaseUrl: 'sqlite::memory:' },
+  });
+  const userAgent = 'Herald/openapi';
+  const herald = await createHerald(config, {
+    clock: systemClock,
+    random: systemRandom,
+    http: createHttpClient({ allowedSubnets: [], userAgent }),
+    userAgent,
     secretBox: createSecretBox([newMainSecret()]),
+    logger: () => false,
   });
-  const newId = createIdGenerator(systemClock, systemRandom);
-  const authenticator = createAuthenticator({
-    store,
-    adminTokenHash: '00',
-    clock: systemClock,
-    random: systemRandom,
-    newId,
-  });
-  const app = await buildApp({
-    config,
-    store,
-    clock: systemClock,
-    random: systemRandom,
-    newId,
-    authenticator,
-  });
-  await app.ready();
-  const document = JSON.stringify(app.swagger(), null, 2);
-  await app.close();
-  await store.close();
-  return document;
+  try {
+    await herald.app.ready();
+    return JSON.stringify(herald.app.swagger(), null, 2);
+  } finally {
+    await herald.stop();
+  }
 }
 
 /** Runs the command line and sets the exit code. */

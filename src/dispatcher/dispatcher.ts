@@ -112,6 +112,7 @@ export function createDispatcher(deps: DispatcherDeps) {
   /** Set by stop(): deliveries still waiting for an endpoint slot go back to the queue. */
   let releasing = false;
   let loopDone: Promise<void> | null = null;
+  let unsubscribe = () => {};
   let lastTickAt: number | null = null;
   let claimErrors = 0;
   let consecutiveClaimErrors = 0;
@@ -313,7 +314,7 @@ export function createDispatcher(deps: DispatcherDeps) {
 
   async function loop(): Promise<void> {
     let failures = 0;
-    if (store.db.capabilities.singleProcess) await store.queue.releaseClaims(clock.now());
+    await store.recoverClaims(clock.now());
     while (!stopping) {
       lastTickAt = clock.now();
       try {
@@ -394,6 +395,8 @@ export function createDispatcher(deps: DispatcherDeps) {
       if (loopDone) return;
       stopping = false;
       releasing = false;
+      // Deliveries queued by this node or, through the store, by another wake the loop.
+      unsubscribe = store.onDeliveriesQueued(wake);
       loopDone = loop();
     },
 
@@ -405,6 +408,7 @@ export function createDispatcher(deps: DispatcherDeps) {
     async stop(graceMs = 10_000): Promise<void> {
       stopping = true;
       releasing = true;
+      unsubscribe();
       wake();
       await loopDone;
       loopDone = null;

@@ -226,7 +226,7 @@ describe('recover and resend', () => {
     const since = nowIso();
     const msg = await c.publish('recover', { eventType: 'order.created' });
     // The delivery failed for good (as the dispatcher leaves it after its last retry).
-    await t.store.db.run(
+    await t.sql.run(
       'UPDATE deliveries SET status = 2, next_attempt_at = NULL WHERE endpoint_id = ?',
       [ep.id],
     );

@@ -191,13 +191,7 @@ test('after the retention period payloads read as expired and cannot be resent',
     payload: { keep: 'no' },
   });
   await t.dispatcher.runDue();
-  const { createMaintenance } = await import('../../src/services/maintenance.ts');
-  const maintenance = createMaintenance({
-    store: t.store,
-    clock: t.clock,
-    retentionDays: t.config.retentionDays,
-    completedRetentionDays: t.config.completedRetentionDays,
-  });
+  const { maintenance } = t;
   t.clock.advance((t.config.retentionDays - 1) * 86_400_000);
   assert.equal((await maintenance.run()).payloads, 0);
   t.clock.advance(2 * 86_400_000);

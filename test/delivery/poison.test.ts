@@ -64,7 +64,7 @@ for (const [name, policy, depth] of unrenderable) {
       payload: { shallow: true },
       deliverAt: new Date(t.clock.now() + 1000).toISOString(),
     });
-    await t.store.db.run('UPDATE messages SET payload = ? WHERE id = ?', [
+    await t.sql.run('UPDATE messages SET payload = ? WHERE id = ?', [
       JSON.stringify(deep(depth)),
       msg.id,
     ]);

@@ -9,7 +9,7 @@ import { createDispatcher, type Dispatcher } from '../../src/dispatcher/dispatch
 import { fakeClock, systemRandom } from '../../src/domain/clock.ts';
 import { createIdGenerator } from '../../src/domain/ids.ts';
 import { MessageStatus } from '../../src/domain/message.ts';
-import { openStore, type Store } from '../../src/store/store.ts';
+import { openDatabase, openStore, type Store } from '../../src/store/store.ts';
 import { endpointRecord } from '../helpers/fixtures.ts';
 import { dropSchema, freshSchema, postgresUrl } from '../helpers/postgres.ts';
 import { type Receiver, startReceiver } from '../helpers/receiver.ts';
@@ -129,11 +129,14 @@ test('two dispatchers on one schema send each of 500 deliveries exactly once', a
   assert.ok(a.sent() > 0 && b.sent() > 0, `both nodes sent (${a.sent()} + ${b.sent()})`);
   assert.equal(a.sent() + b.sent(), 500);
 
-  const counts = await a.store.db.get<{ attempts: number; delivered: number }>(
-    `SELECT (SELECT COUNT(*) FROM attempts) AS attempts,
+  const database = openDatabase(postgresUrl, { schema });
+  const counts = await database
+    .get<{ attempts: number; delivered: number }>(
+      `SELECT (SELECT COUNT(*) FROM attempts) AS attempts,
        (SELECT COUNT(*) FROM deliveries WHERE status = ? AND attempt_count = 1) AS delivered`,
-    [MessageStatus.success],
-  );
+      [MessageStatus.success],
+    )
+    .finally(() => database.close());
   assert.deepEqual(counts, { attempts: 500, delivered: 500 });
 });
 
@@ -141,7 +144,7 @@ test("a publish on one node wakes the other node's idle worker", async () => {
   const [a, b] = nodes as [Node, Node];
   const before = receiver.requests.length;
   // b runs its loop and goes idle; with nothing due it would sleep 30 s.
-  const unsubscribe = b.store.db.onNotify(b.dispatcher.wake);
+  const unsubscribe = b.store.onDeliveriesQueued(b.dispatcher.wake);
   b.dispatcher.start();
   try {
     await sleep(200);
@@ -150,7 +153,7 @@ test("a publish on one node wakes the other node's idle worker", async () => {
     // LISTEN is set up in the background, so notify until the message arrives.
     const deadline = Date.now() + 5000;
     while (receiver.requests.length === before && Date.now() < deadline) {
-      await a.store.db.notify();
+      a.store.deliveriesQueued();
       await sleep(50);
     }
     assert.equal(receiver.requests.length, before + 1);
