@@ -131,8 +131,7 @@ export async function openStore(
     await db.close();
     throw error;
   }
-  const { onError } = options;
-  return createStore(onError ? observeDatabase(db, onError) : db, options.secretBox);
+  return createStore(observeDatabase(db, options.onError), options.secretBox);
 }
 
 /**

@@ -11,10 +11,12 @@ import { systemRandom } from '../../src/domain/clock.ts';
 import { createIdGenerator } from '../../src/domain/ids.ts';
 import { MessageStatus, TriggerType } from '../../src/domain/message.ts';
 import type { Database } from '../../src/store/database.ts';
+import { observeDatabase } from '../../src/store/observed-database.ts';
 import { openPostgresDatabase, toPositional } from '../../src/store/postgres/postgres-database.ts';
 import type { AttemptRecord } from '../../src/store/queue.ts';
 import { jsonBatchRecordNames, loadStatements } from '../../src/store/sql/statements.ts';
 import { createStore, type Store } from '../../src/store/store.ts';
+import { StoreUnavailableError } from '../../src/store/unavailable.ts';
 import { endpointRecord } from '../helpers/fixtures.ts';
 import { dropSchema, freshSchema, postgresUrl } from '../helpers/postgres.ts';
 import { testSecretBox } from '../helpers/secret-box.ts';
@@ -73,9 +75,21 @@ describe('PostgreSQL adapter', () => {
   test('declares its capabilities', () => {
     const { capabilities } = dbA;
     assert.equal(capabilities.dialect, 'postgres');
-    assert.equal(capabilities.skipLocked, true);
-    assert.equal(capabilities.crossProcessNotify, true);
     assert.equal(capabilities.singleProcess, false);
+  });
+
+  test('a server out of reach fails with StoreUnavailableError (the API answers 503)', async () => {
+    // Nothing listens on the discard port of this machine.
+    const db = observeDatabase(openPostgresDatabase('postgres://127.0.0.1:9/test', { schema }));
+    try {
+      await assert.rejects(db.get('SELECT 1'), StoreUnavailableError);
+      await assert.rejects(
+        db.transaction((tx) => tx.run('SELECT 1')),
+        StoreUnavailableError,
+      );
+    } finally {
+      await db.close();
+    }
   });
 
   test('tables live in the configured schema', async () => {
