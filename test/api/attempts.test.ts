@@ -3,8 +3,8 @@
 // send-example, recover (a background task) and manual resend.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { client, type Json } from '../helpers/client.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
-import { client, type Json } from './client.ts';
 
 let t: TestApp;
 let c: ReturnType<typeof client>;

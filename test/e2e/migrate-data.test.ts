@@ -11,7 +11,7 @@ import { test } from 'node:test';
 import { promisify } from 'node:util';
 import { openStore, type Store } from '../../src/store/store.ts';
 import { type TableRow, tableNames } from '../../src/store/transfer.ts';
-import { apiClient } from '../helpers/api.ts';
+import { client } from '../helpers/client.ts';
 import { dropSchema, freshSchema, postgresUrl } from '../helpers/postgres.ts';
 import { startReceiver } from '../helpers/receiver.ts';
 import { testSecretBox } from '../helpers/secret-box.ts';
@@ -38,7 +38,7 @@ test('an embedded installation moves to PostgreSQL whole, and back', {
   const schema = freshSchema();
   const back = mkdtempSync(join(tmpdir(), 'herald-back-'));
   try {
-    const api = apiClient(t);
+    const api = client(t).api;
     const app = await api<{ id: string }>('POST', '/app', { name: 'moving', uid: 'moving' });
     await api('POST', '/event-type', { name: 'a.b', description: 'x' });
     await api('POST', `/app/${app.id}/endpoint`, { url: receiver.url, filterTypes: ['a.b'] });
