@@ -1,6 +1,6 @@
 // /api/v1/app/{app_id}/endpoint: where an application's webhooks go.
 import { Type } from '@sinclair/typebox';
-import { HeraldError, invalid, notFound } from '../../domain/errors.ts';
+import { invalid, notFound } from '../../domain/errors.ts';
 import { isId } from '../../domain/ids.ts';
 import { loadApp, loadEndpoint, loadPathEndpoint } from '../load.ts';
 import { DateTime, errorResponses, IdOrUid, ListQuery, ListResponse } from '../schemas/common.ts';

@@ -1,7 +1,7 @@
 // /api/v1/operational-webhook/endpoint: where Herald sends its own operational events
 // (`endpoint.disabled`, `message.attempt.exhausted`, ...), signed like any webhook.
 import { Type } from '@sinclair/typebox';
-import { HeraldError, notFound } from '../../domain/errors.ts';
+import { notFound } from '../../domain/errors.ts';
 import { operationalEventTypes } from '../../services/operational-events.ts';
 import { errorResponses, IdOrUid, ListQuery, ListResponse } from '../schemas/common.ts';
 import {
