@@ -1,15 +1,11 @@
-// Builds Herald's HTTP application. It never listens: the `serve` command owns the process.
+// Builds Herald's HTTP application over services built once by createHerald (herald.ts). It
+// never listens: the `serve` command owns the process.
 
 import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { HeraldError } from '../domain/errors.ts';
-import { createBackgroundTasks } from '../services/background-tasks.ts';
-import { createConsoleSessions } from '../services/console-sessions.ts';
-import { createMetrics } from '../services/metrics.ts';
-import { createPlayFromConfig } from '../services/play.ts';
-import { createQueueState } from '../services/queue-state.ts';
 import { registerWeb } from '../web/web-routes.ts';
 import { registerAuth } from './auth-hook.ts';
 import { handleClientError } from './client-errors.ts';
@@ -135,25 +131,9 @@ export async function buildApp(
     limitBytes: deps.config.maxRequestBytesInFlight,
     bodyLimit: bodyLimit(deps.config.maxPayloadBytes),
   });
-  const consoleSessions = createConsoleSessions({
-    store: deps.store,
-    clock: deps.clock,
-    random: deps.random,
-    newId: deps.newId,
-    ttlSeconds: deps.config.consoleSessionTtlSeconds,
-    adminTokenHash: deps.authenticator.adminTokenHash,
-  });
-  registerAuth(app, deps.authenticator, consoleSessions, apiPrefix);
-  const queueState = deps.queueState ?? createQueueState(deps);
-  const metrics =
-    deps.metrics ??
-    createMetrics({
-      clock: deps.clock,
-      sources: { queue: queueState, dispatcher: deps.dispatcherState },
-      processMetrics: false,
-    });
+  registerAuth(app, deps.authenticator, deps.consoleSessions, apiPrefix);
   metricsRoutes(app as unknown as HeraldFastify, {
-    metrics,
+    metrics: deps.metrics,
     metricsToken: deps.config.metricsToken,
     authenticator: deps.authenticator,
   });
@@ -164,18 +144,10 @@ export async function buildApp(
   });
   registerOptionalBodies(app);
   registerNulGuard(app);
-  const play = deps.play ?? createPlayFromConfig(deps);
 
   await app.register(
     async (api) => {
-      const routeDeps = {
-        ...deps,
-        backgroundTasks: deps.backgroundTasks ?? createBackgroundTasks(deps),
-        queueState,
-        play,
-        consoleSessions,
-      };
-      for (const routes of routeGroups) routes(api as HeraldFastify, routeDeps);
+      for (const routes of routeGroups) routes(api as HeraldFastify, deps);
       api.get('/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () =>
         app.swagger(),
       );
@@ -185,7 +157,7 @@ export async function buildApp(
   // The simple webhooks API lives beside /api/v1, under /v1.
   simpleWebhookRoutes(app as unknown as HeraldFastify, deps);
   // Play inboxes record any request at /play/in/{id}.
-  await registerPlayInbox(app, play);
+  await registerPlayInbox(app, deps.play);
   // The customer portal, Play and the operator console: pages over the public API.
   await registerWeb(app, {
     frameAncestors: deps.config.portalFrameAncestors,

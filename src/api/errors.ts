@@ -1,6 +1,7 @@
 // Turns every failure into Svix's error shape: `{code, detail}`, or the 422 `{detail: [...]}`.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { HeraldError, ValidationError, type ValidationIssue } from '../domain/errors.ts';
+import { StoreUnavailableError } from '../store/unavailable.ts';
 
 type AjvIssue = {
   instancePath: string;
@@ -52,31 +53,9 @@ const fastifyCodes: Record<string, HeraldError> = {
   ),
 };
 
-/** Errors that mean the database cannot be reached right now (it restarts, the network is down). */
-function isDatabaseUnavailable(error: unknown): boolean {
-  const e = error as { code?: string; message?: string } | null;
-  const code = e?.code ?? '';
-  return (
-    [
-      'ECONNREFUSED',
-      'ECONNRESET',
-      'EPIPE',
-      'ETIMEDOUT',
-      '57P01',
-      '57P02',
-      '57P03',
-      '53300',
-    ].includes(code) ||
-    code.startsWith('08') ||
-    /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
-      e?.message ?? '',
-    )
-  );
-}
-
 export function toHeraldError(error: FastifyError | Error): HeraldError {
   if (error instanceof HeraldError) return error;
-  if (isDatabaseUnavailable(error)) {
+  if (error instanceof StoreUnavailableError) {
     return new HeraldError(
       'service_unavailable',
       'the database cannot be reached right now; try again shortly',

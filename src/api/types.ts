@@ -17,6 +17,8 @@ import type { IdGenerator } from '../domain/ids.ts';
 import type { Authenticator } from '../services/auth.ts';
 import type { BackgroundTasks } from '../services/background-tasks.ts';
 import type { ConsoleSessions } from '../services/console-sessions.ts';
+import type { EndpointService } from '../services/endpoints.ts';
+import type { MessageService } from '../services/messages.ts';
 import type { Metrics } from '../services/metrics.ts';
 import type { OperationalEvents } from '../services/operational-events.ts';
 import type { Play } from '../services/play.ts';
@@ -31,13 +33,15 @@ export type HeraldFastify = FastifyInstance<
   TypeBoxTypeProvider
 >;
 
-/** Hooks other parts of Herald give the API, e.g. to wake the dispatcher on publish. */
+/** What the API tells the rest of Herald about publishing. */
 export type ApiEvents = {
-  deliveriesQueued?: () => void;
-  /** This node's dispatcher, offered new deliveries as they are stored. */
-  offerDispatch?: (app: Application, reqId?: string) => DispatchOffer | null;
+  /** Deliveries were queued: wakes the dispatchers that take them. */
+  deliveriesQueued: () => void;
+  /** This node's dispatcher, offered new deliveries as they are stored (null: not taken). */
+  offerDispatch: (app: Application, reqId?: string) => DispatchOffer | null;
 };
 
+/** Everything the routes use, built once by createHerald (see herald.ts). */
 export type AppDeps = {
   config: Config;
   store: Store;
@@ -45,25 +49,24 @@ export type AppDeps = {
   random: Random;
   newId: IdGenerator;
   authenticator: Authenticator;
-  events?: ApiEvents;
-  operationalEvents?: OperationalEvents;
-  /** Sends an endpoint an empty test request at once (absent: the route answers 501). */
-  testEndpoint?: EndpointTester;
-  /** Runs recover and replay jobs; made by buildApp when not given. */
-  backgroundTasks?: BackgroundTasks;
-  /** Metrics served at /metrics; made by buildApp (without Node's own) when not given. */
-  metrics?: Metrics;
-  /** The queue's state for health and metrics; made by buildApp when not given. */
-  queueState?: QueueState;
-  /** This node's dispatcher state (absent or null: the node does not deliver). */
-  dispatcherState?: () => DispatcherState | null;
-  /** Play inboxes; made by buildApp when not given (serve shares one with the dispatcher). */
-  play?: Play;
-};
-
-export type RouteDeps = AppDeps & {
+  events: ApiEvents;
+  operationalEvents: OperationalEvents;
+  /** Sends an endpoint an empty test request at once. */
+  testEndpoint: EndpointTester;
+  /** Runs recover and replay jobs. */
   backgroundTasks: BackgroundTasks;
+  /** Metrics served at /metrics. */
+  metrics: Metrics;
+  /** The queue's state for health and metrics. */
   queueState: QueueState;
+  /** This node's dispatcher state (null: the node does not deliver). */
+  dispatcherState: () => DispatcherState | null;
+  /** Play inboxes (shared with the dispatcher, which records into this node's own). */
   play: Play;
   consoleSessions: ConsoleSessions;
+  /** Customers' endpoints, through every API that changes them. */
+  endpoints: EndpointService;
+  /** Herald's own operational webhook endpoints. */
+  operationalEndpoints: EndpointService;
+  messages: MessageService;
 };

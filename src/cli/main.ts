@@ -1,10 +1,9 @@
 // The `herald` command line: one sub-command per file, each parsed with `util.parseArgs` and
 // with its own --help; errors are one line and a documented exit code, never a stack trace.
-import { buildApp } from '../api/build-app.ts';
 import { type Config, ConfigError, loadConfig } from '../config/config.ts';
+import { createHttpClient } from '../delivery/http-client.ts';
 import { systemClock, systemRandom } from '../domain/clock.ts';
-import { createIdGenerator } from '../domain/ids.ts';
-import { createAuthenticator } from '../services/auth.ts';
+import { createHerald } from '../herald.ts';
 import { createSecretBox } from '../store/secret-box.ts';
 import { openStore } from '../store/store.ts';
 import { CliError, type Command, exitCode, parseCommand, text, usageError } from './command.ts';
@@ -102,57 +101,66 @@ const migrateCommand: Command = {
   },
 };
 
-const migrateDataHelp = `Usage: herald migrate-data --from sqlite:PATH --to URL [--to-schema NAME]
+const migrateDataHelp = `Usage: herald migrate-data --from URL --to URL [--from-schema NAME] [--to-schema NAME]
 
-Copies a whole installation from an embedded SQLite file to another database (PostgreSQL:
-postgres://...), table by table, and checks every table's row count at the end. The target
-must be empty. Stop Herald first. On a terminal it shows a progress bar (on stderr).
+Copies a whole installation from one database to another: an embedded SQLite file to
+PostgreSQL (postgres://...), or back. Table by table, each in primary-key order, and checks
+every table's row count at the end. The target must be empty. Stop Herald first. On a
+terminal it shows a progress bar (on stderr).
 
 Options:
-  --from sqlite:PATH   the SQLite database, e.g. sqlite:./.herald/herald.db
+  --from URL           the database to copy, e.g. sqlite:./.herald/herald.db
   --to URL             the target database
-  --to-schema NAME     the PostgreSQL schema (default: HERALD_DATABASE_SCHEMA or public)
+  --from-schema NAME   the source's PostgreSQL schema (default: HERALD_DATABASE_SCHEMA or public)
+  --to-schema NAME     the target's PostgreSQL schema (default: HERALD_DATABASE_SCHEMA or public)
 
 ${configHelp}`;
 
 const migrateDataCommand: Command = {
   name: 'migrate-data',
-  summary: 'copy a whole installation to another database (SQLite to PostgreSQL)',
+  summary: 'copy a whole installation to another database (SQLite and PostgreSQL, either way)',
   help: migrateDataHelp,
   options: {
     from: { type: 'string' },
     to: { type: 'string' },
+    'from-schema': { type: 'string' },
     'to-schema': { type: 'string' },
     ...configOption,
   },
   async run({ values }) {
     const fromUrl = text(values.from);
     const toUrl = text(values.to);
-    if (!fromUrl?.startsWith('sqlite:') || !toUrl) {
+    if (!fromUrl || !toUrl) {
       throw usageError(
-        'migrate-data needs --from sqlite:<path> and --to <database URL>',
+        'migrate-data needs --from <database URL> and --to <database URL>',
         migrateDataHelp,
       );
     }
     const config = nodeConfig(values);
     // Sealed values are copied as they are: the target runs with the same main secret.
     const secretBox = mainSecretBox(config);
-    const from = await openStore(fromUrl, { schema: config.databaseSchema, secretBox });
-    const to = await openStore(toUrl, {
+    const from = await openStore(fromUrl, {
       secretBox,
-      schema: text(values['to-schema']) ?? config.databaseSchema,
+      schema: text(values['from-schema']) ?? config.databaseSchema,
     });
     try {
-      const counts = await migrateData(from, to, progressBar(process.stderr));
-      console.log(
-        `Copied and verified: ${Object.entries(counts)
-          .map(([t, n]) => `${t} ${n}`)
-          .join(', ')}`,
-      );
-      return exitCode.ok;
+      const to = await openStore(toUrl, {
+        secretBox,
+        schema: text(values['to-schema']) ?? config.databaseSchema,
+      });
+      try {
+        const counts = await migrateData(from, to, progressBar(process.stderr));
+        console.log(
+          `Copied and verified: ${Object.entries(counts)
+            .map(([t, n]) => `${t} ${n}`)
+            .join(', ')}`,
+        );
+        return exitCode.ok;
+      } finally {
+        await to.close();
+      }
     } finally {
       await from.close();
-      await to.close();
     }
   },
 };
@@ -300,33 +308,27 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-/** The OpenAPI document, built from the route schemas on a throwaway in-memory store. */
+/** The OpenAPI document, built from the route schemas of Herald on a throwaway in-memory store. */
 export async function openApiDocument(): Promise<string> {
-  const config = loadConfig({ env: {}, overrides: { adminToken: 'x'.repeat(32) } });
-  const store = await openStore('sqlite::memory:', {
+  const config = loadConfig({
+    env: {},
+    overrides: { adminToken: 'x'.repeat(32), databaseUrl: 'sqlite::memory:' },
+  });
+  const userAgent = 'Herald/openapi';
+  const herald = await createHerald(config, {
+    clock: systemClock,
+    random: systemRandom,
+    http: createHttpClient({ allowedSubnets: [], userAgent }),
+    userAgent,
     secretBox: createSecretBox([newMainSecret()]),
+    logger: () => false,
   });
-  const newId = createIdGenerator(systemClock, systemRandom);
-  const authenticator = createAuthenticator({
-    store,
-    adminTokenHash: '00',
-    clock: systemClock,
-    random: systemRandom,
-    newId,
-  });
-  const app = await buildApp({
-    config,
-    store,
-    clock: systemClock,
-    random: systemRandom,
-    newId,
-    authenticator,
-  });
-  await app.ready();
-  const document = JSON.stringify(app.swagger(), null, 2);
-  await app.close();
-  await store.close();
-  return document;
+  try {
+    await herald.app.ready();
+    return JSON.stringify(herald.app.swagger(), null, 2);
+  } finally {
+    await herald.stop();
+  }
 }
 
 /** Runs the command line and sets the exit code. */

@@ -113,6 +113,7 @@ export function createDispatcher(deps: DispatcherDeps) {
   /** Set by stop(): deliveries still waiting for an endpoint slot go back to the queue. */
   let releasing = false;
   let loopDone: Promise<void> | null = null;
+  let unsubscribe = () => {};
   let lastTickAt: number | null = null;
   let claimErrors = 0;
   let consecutiveClaimErrors = 0;
@@ -317,7 +318,7 @@ export function createDispatcher(deps: DispatcherDeps) {
 
   async function loop(): Promise<void> {
     let failures = 0;
-    if (store.db.capabilities.singleProcess) await store.queue.releaseClaims(clock.now());
+    await store.recoverClaims(clock.now());
     while (!stopping) {
       lastTickAt = clock.now();
       try {
@@ -398,6 +399,8 @@ export function createDispatcher(deps: DispatcherDeps) {
       if (loopDone) return;
       stopping = false;
       releasing = false;
+      // Deliveries queued by this node or, through the store, by another wake the loop.
+      unsubscribe = store.onDeliveriesQueued(wake);
       loopDone = loop();
     },
 
@@ -409,6 +412,7 @@ export function createDispatcher(deps: DispatcherDeps) {
     async stop(graceMs = 10_000): Promise<void> {
       stopping = true;
       releasing = true;
+      unsubscribe();
       wake();
       await loopDone;
       loopDone = null;

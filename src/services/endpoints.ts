@@ -53,9 +53,10 @@ export function endpointService(
     clock: Clock;
     random: Random;
     newId: IdGenerator;
-    events?: OperationalEvents | undefined;
+    /** Null for Herald's own endpoints, which raise no operational events. */
+    events: OperationalEvents | null;
     /** Wakes the dispatcher when deliveries resume. */
-    deliveriesQueued?: (() => void) | undefined;
+    deliveriesQueued: () => void;
   },
   options: {
     /** The event types a filter may name; by default, those in the store. */
@@ -206,7 +207,7 @@ export function endpointService(
         await store.queue.pauseEndpoint(updated.id, now);
         await emit('endpoint.disabled', updated, { trigger: 'manual', failSince: null });
       } else if (!updated.disabled && endpoint.disabled) {
-        if ((await store.queue.resumeEndpoint(updated.id, now)) > 0) deps.deliveriesQueued?.();
+        if ((await store.queue.resumeEndpoint(updated.id, now)) > 0) deps.deliveriesQueued();
         await emit('endpoint.enabled', updated);
       }
       await emit('endpoint.updated', updated);

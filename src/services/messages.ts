@@ -45,9 +45,9 @@ export function messageService(deps: {
   clock: Clock;
   newId: IdGenerator;
   maxPayloadBytes: number;
-  deliveriesQueued?: () => void;
+  deliveriesQueued: () => void;
   /** Offers new deliveries to this node's dispatcher (null: no dispatcher, or no room). */
-  offerDispatch?: (app: Application, reqId?: string) => DispatchOffer | null;
+  offerDispatch: (app: Application, reqId?: string) => DispatchOffer | null;
 }) {
   return {
     /** `origin.reqId`: the API request publishing it, named in its attempts' logs. */
@@ -96,7 +96,7 @@ export function messageService(deps: {
       createdAt: now,
       deliverAt,
     };
-    const offer = deps.offerDispatch?.(app, origin.reqId) ?? undefined;
+    const offer = deps.offerDispatch(app, origin.reqId) ?? undefined;
     let queued: number;
     try {
       queued = await deps.store.messages.publish(message, onlyEndpointId, offer);
@@ -105,7 +105,7 @@ export function messageService(deps: {
       throw error;
     }
     offer?.start(message);
-    if (queued > (offer?.taken ?? 0)) deps.deliveriesQueued?.();
+    if (queued > (offer?.taken ?? 0)) deps.deliveriesQueued();
     return message;
   }
 }

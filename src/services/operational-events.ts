@@ -26,7 +26,7 @@ export function createOperationalEvents(deps: {
   store: Store;
   clock: Clock;
   newId: IdGenerator;
-  deliveriesQueued?: () => void;
+  deliveriesQueued: () => void;
 }) {
   let app: Application | null = null;
   const operationalApp = async () => {
@@ -58,7 +58,7 @@ export function createOperationalEvents(deps: {
         createdAt: now,
         deliverAt: null,
       });
-      if (queued > 0) deps.deliveriesQueued?.();
+      if (queued > 0) deps.deliveriesQueued();
     },
   };
 }

@@ -19,10 +19,6 @@ export type DialectName = 'sqlite' | 'postgres';
 /** What differs between the SQL engines, declared once per adapter. */
 export type Capabilities = {
   dialect: DialectName;
-  /** `FOR UPDATE SKIP LOCKED` on claims (several workers on one database). */
-  skipLocked: boolean;
-  /** The store can wake idle workers across processes (LISTEN/NOTIFY). */
-  crossProcessNotify: boolean;
   /**
    * One process owns the database (embedded SQLite): at start, every claimed delivery is
    * known to belong to a process that died, so it is released at once instead of waiting
@@ -37,6 +33,11 @@ export type Capabilities = {
   rowAtATime: boolean;
   /** Whether an error is a unique-constraint violation. */
   isUniqueViolation(error: unknown): boolean;
+  /**
+   * Whether an error means the database cannot be reached right now (it restarts, the
+   * network is down): the store names it with StoreUnavailableError, and the API answers 503.
+   */
+  isUnavailable(error: unknown): boolean;
   /**
    * Whether a statement that failed with `error` was undone alone, the transaction going on
    * (SQLite, on a constraint violation). Absent where any failure aborts the whole

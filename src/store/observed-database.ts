@@ -1,16 +1,21 @@
 // A database that reports its failures: every statement, transaction or ride that fails is
-// told to `onError` (for the store error count in metrics), then fails as before. Expected
+// told to `onError` (for the store error count in metrics), then fails as before, except that
+// a database out of reach fails with StoreUnavailableError whatever the engine said. Expected
 // refusals (a unique-constraint violation, a coded error thrown by the caller's own
 // transaction body) are not failures of the store and are not reported.
 import { HeraldError } from '../domain/errors.ts';
 import type { Database, SqlExecutor, SqlValue } from './database.ts';
+import { StoreUnavailableError } from './unavailable.ts';
 
-export function observeDatabase(db: Database, onError: (error: unknown) => void): Database {
+export function observeDatabase(
+  db: Database,
+  onError: (error: unknown) => void = () => {},
+): Database {
   const report = (error: unknown): never => {
     if (!(error instanceof HeraldError) && !db.capabilities.isUniqueViolation(error)) {
       onError(error);
     }
-    throw error;
+    throw db.capabilities.isUnavailable(error) ? new StoreUnavailableError(error) : error;
   };
   return {
     get capabilities() {

@@ -2,8 +2,8 @@
 // field aliases and pagination.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { client, ids } from '../helpers/client.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
-import { client, ids } from './client.ts';
 
 let t: TestApp;
 let c: ReturnType<typeof client>;

@@ -4,9 +4,9 @@
 // operator still does), through the attempt routes and the test request alike.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { client, type Json } from '../helpers/client.ts';
 import { type Receiver, type Reply, startReceiver } from '../helpers/receiver.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
-import { client, type Json } from './client.ts';
 
 const secretHeader = 'Bearer sk_live_attempt_headers_4242';
 const internalAnswer = '{"internal":"db-7.corp: 42 rows"}';
@@ -78,7 +78,7 @@ describe('request headers', () => {
     assert.deepEqual(byEndpoint.data[0].requestHeaders, recorded);
 
     // Nothing secret is stored: the column holds the masked values only.
-    const rows = await t.store.db.all<{ request_headers: string }>(
+    const rows = await t.sql.all<{ request_headers: string }>(
       'SELECT request_headers FROM attempts WHERE id = ?',
       [attempt.id],
     );

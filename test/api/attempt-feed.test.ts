@@ -2,9 +2,9 @@
 // `herald tail` follows): oldest first, filtered, resumable from the last attempt seen.
 import assert from 'node:assert/strict';
 import { after, afterEach, before, test } from 'node:test';
+import { client, type Json } from '../helpers/client.ts';
 import { type Receiver, startReceiver } from '../helpers/receiver.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
-import { client, type Json } from './client.ts';
 
 let t: TestApp;
 let c: ReturnType<typeof client>;

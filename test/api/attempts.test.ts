@@ -3,8 +3,8 @@
 // send-example, recover (a background task) and manual resend.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { client, type Json } from '../helpers/client.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
-import { client, type Json } from './client.ts';
 
 let t: TestApp;
 let c: ReturnType<typeof client>;
@@ -226,7 +226,7 @@ describe('recover and resend', () => {
     const since = nowIso();
     const msg = await c.publish('recover', { eventType: 'order.created' });
     // The delivery failed for good (as the dispatcher leaves it after its last retry).
-    await t.store.db.run(
+    await t.sql.run(
       'UPDATE deliveries SET status = 2, next_attempt_at = NULL WHERE endpoint_id = ?',
       [ep.id],
     );

@@ -2,8 +2,8 @@
 // application, their expiry, logout and expire-all.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { client } from '../helpers/client.ts';
 import { adminToken, createTestApp, type TestApp } from '../helpers/test-app.ts';
-import { client } from './client.ts';
 
 let t: TestApp;
 let c: ReturnType<typeof client>;

@@ -4,7 +4,7 @@
 // fails the first test.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { apiClient } from '../helpers/api.ts';
+import { type Api, client } from '../helpers/client.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
 /**
@@ -180,12 +180,12 @@ function refusal(route: string, rule: Access, caller: Caller): number | null {
 }
 
 let t: TestApp;
-let api: ReturnType<typeof apiClient>;
+let api: Api;
 let routes: string[];
 
 before(async () => {
   t = await createTestApp();
-  api = apiClient(t);
+  api = client(t).api;
   await t.app.ready();
   const doc = t.app.swagger() as { paths: Record<string, Record<string, unknown>> };
   routes = Object.entries(doc.paths).flatMap(([path, operations]) =>
@@ -238,11 +238,7 @@ async function fixture(n: number) {
     ).token;
   const expired = await token(own.id, 60);
   const loggedOut = await token(own.id);
-  await t.app.inject({
-    method: 'POST',
-    url: '/api/v1/auth/logout',
-    headers: { authorization: `Bearer ${loggedOut}` },
-  });
+  await client(t).call({ method: 'POST', url: '/api/v1/auth/logout', token: loggedOut });
   const readOnly = (
     await api<{ token: string }>('POST', `/auth/app-portal-access/${own.id}`, { readOnly: true })
   ).token;

@@ -2,8 +2,8 @@
 // an application's endpoint health, the queue's figures and the operational events.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { client, type Json } from '../helpers/client.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
-import { client, type Json } from './client.ts';
 
 let t: TestApp;
 let c: ReturnType<typeof client>;

@@ -6,8 +6,8 @@ import { systemRandom } from '../../src/domain/clock.ts';
 import { createIdGenerator } from '../../src/domain/ids.ts';
 import { hashToken } from '../../src/services/auth.ts';
 import { createConsoleSessions } from '../../src/services/console-sessions.ts';
+import { client } from '../helpers/client.ts';
 import { adminToken, createTestApp, type TestApp } from '../helpers/test-app.ts';
-import { client } from './client.ts';
 
 let t: TestApp;
 let c: ReturnType<typeof client>;

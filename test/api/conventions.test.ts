@@ -2,7 +2,8 @@
 // id-or-uid lookups, upserts, aliases, idempotency and authentication.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { adminToken, createTestApp, type TestApp } from '../helpers/test-app.ts';
+import { type Call, client } from '../helpers/client.ts';
+import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
 let t: TestApp;
 
@@ -14,64 +15,11 @@ after(async () => {
   await t.close();
 });
 
-type Call = {
-  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-  url: string;
-  body?: unknown;
-  raw?: string;
-  headers?: Record<string, string>;
-  token?: string | null;
-};
-
-async function call({ method = 'GET', url, body, raw, headers = {}, token }: Call) {
-  const auth = token === null ? {} : { authorization: `Bearer ${token ?? adminToken}` };
-  const response = await t.app.inject({
-    method,
-    url,
-    headers: {
-      ...auth,
-      ...(raw !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...headers,
-    },
-    ...(raw !== undefined
-      ? { payload: raw }
-      : body !== undefined
-        ? { payload: body as object }
-        : {}),
-  });
-  if (response.statusCode >= 400) {
-    assert.ok(
-      response.body.length > 0,
-      `${method} ${url} answered ${response.statusCode} with an empty body`,
-    );
-  }
-  return {
-    status: response.statusCode,
-    body: response.body ? JSON.parse(response.body) : null,
-    headers: response.headers,
-  };
-}
-
-async function expectError(c: Call, status: number, code: string) {
-  const r = await call(c);
-  assert.equal(r.status, status, `${c.method ?? 'GET'} ${c.url}: ${JSON.stringify(r.body)}`);
-  assert.equal(r.body.code, code);
-  assert.equal(typeof r.body.detail, 'string');
-  return r;
-}
-
-async function expectValidation(c: Call, loc: (string | number)[]) {
-  const r = await call(c);
-  assert.equal(r.status, 422, JSON.stringify(r.body));
-  assert.ok(Array.isArray(r.body.detail));
-  assert.ok(
-    r.body.detail.some(
-      (d: { loc: unknown[]; msg: string; type: string }) =>
-        JSON.stringify(d.loc) === JSON.stringify(loc) && d.msg && d.type,
-    ),
-    `expected an issue at ${JSON.stringify(loc)}, got ${JSON.stringify(r.body.detail)}`,
-  );
-}
+// The test app exists from before() on; each call goes through the tests' one client.
+const call = (c: Call) => client(t).call(c);
+const expectError = (c: Call, status: number, code: string) =>
+  client(t).expectError(c, status, code);
+const expectValidation = (c: Call, loc: (string | number)[]) => client(t).expectValidation(c, loc);
 
 describe('errors', () => {
   test('bad JSON, wrong types, missing fields, unknown routes and ids', async () => {

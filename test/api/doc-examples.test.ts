@@ -23,7 +23,7 @@ import { setup as travtus } from '../../examples/travtus/setup.ts';
 import { DeliveryPolicySchema } from '../../src/api/schemas/delivery-policy.ts';
 import { openApiDocument } from '../../src/cli/main.ts';
 import { ConfigSchema } from '../../src/config/config.ts';
-import { injectApi } from '../helpers/example-api.ts';
+import { client } from '../helpers/client.ts';
 import { createTestApp } from '../helpers/test-app.ts';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
@@ -234,7 +234,7 @@ test('the check refuses a policy field the schema does not know', async () => {
 
 test('every sender example sets itself up through the API', async () => {
   const t = await createTestApp();
-  const api = injectApi(t);
+  const api = client(t).apiCall;
   try {
     await fourvenues(api, { customer: 'club-rojo', url: 'https://club.example/webhooks' });
     await travtus(api, {

@@ -2,8 +2,8 @@
 // right `loc`), unknown ids and routes, list limits, conflicts and oversized payloads.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { client } from '../helpers/client.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
-import { client } from './client.ts';
 
 let t: TestApp;
 let c: ReturnType<typeof client>;

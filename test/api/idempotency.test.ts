@@ -2,8 +2,8 @@
 // do not keep the key; keys are per token and per URL, and expire.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { client, ids } from '../helpers/client.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
-import { client, ids } from './client.ts';
 
 let t: TestApp;
 let c: ReturnType<typeof client>;

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { prepareSigner, signStandardWebhook } from '../../src/domain/signing.ts';
-import { apiClient } from '../helpers/api.ts';
+import { type Api, client } from '../helpers/client.ts';
 import { freePort } from '../helpers/herald-process.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
@@ -24,7 +24,7 @@ type PlayRequest = {
 type Attempt = { status: number; responseStatusCode: number; response: string };
 
 let t: TestApp;
-let api: ReturnType<typeof apiClient>;
+let api: Api;
 let origin: string;
 
 before(async () => {
@@ -33,7 +33,7 @@ before(async () => {
     allowedSubnets: [],
     config: { playMaxRequests: 3, playMaxBodyBytes: 2048, playInboxTtlSeconds: 600 },
   });
-  api = apiClient(t);
+  api = client(t).api;
   await t.app.listen({ host: '127.0.0.1', port: 0 });
   origin = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
   t.play.addOwnOrigin(origin);

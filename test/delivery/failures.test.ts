@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { createPublicKey, verify } from 'node:crypto';
 import { after, afterEach, before, test } from 'node:test';
 import { ed25519PublicKey, generateEd25519Secret } from '../../src/domain/signing.ts';
-import { apiClient, setPolicy } from '../helpers/api.ts';
+import { type Api, client } from '../helpers/client.ts';
+import { setPolicy } from '../helpers/fixtures.ts';
 import { type Receiver, startReceiver } from '../helpers/receiver.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
@@ -12,12 +13,12 @@ type Page<T> = { data: T[] };
 type Attempt = { status: number; responseStatusCode: number; response: string; timestamp: string };
 
 let t: TestApp;
-let api: ReturnType<typeof apiClient>;
+let api: Api;
 let receiver: Receiver;
 
 before(async () => {
   t = await createTestApp();
-  api = apiClient(t);
+  api = client(t).api;
   receiver = await startReceiver();
 });
 
@@ -195,13 +196,7 @@ test('after the retention period payloads read as expired and cannot be resent',
     payload: { keep: 'no' },
   });
   await t.dispatcher.runDue();
-  const { createMaintenance } = await import('../../src/services/maintenance.ts');
-  const maintenance = createMaintenance({
-    store: t.store,
-    clock: t.clock,
-    retentionDays: t.config.retentionDays,
-    completedRetentionDays: t.config.completedRetentionDays,
-  });
+  const { maintenance } = t;
   t.clock.advance((t.config.retentionDays - 1) * 86_400_000);
   assert.equal((await maintenance.run()).payloads, 0);
   t.clock.advance(2 * 86_400_000);

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { systemClock } from '../../src/domain/clock.ts';
-import { apiClient } from '../helpers/api.ts';
+import { client } from '../helpers/client.ts';
 import { startReceiver } from '../helpers/receiver.ts';
 import { createTestApp } from '../helpers/test-app.ts';
 
@@ -14,7 +14,7 @@ test('a published message is sent at once by the running dispatcher, without wai
   const t = await createTestApp();
   const receiver = await startReceiver();
   try {
-    const api = apiClient(t);
+    const api = client(t).api;
     // Real time for the loop; its idle sleep is 30 s, so only the publish wake-up can explain a fast arrival.
     t.clock.set(systemClock.now());
     const app = await api<{ id: string }>('POST', '/app', { name: 'wake' });
@@ -51,7 +51,7 @@ test('stop lets an attempt in flight finish and records it', async () => {
   });
   const receiver = await startReceiver(() => 'hang');
   try {
-    const api = apiClient(t);
+    const api = client(t).api;
     const app = await api<{ id: string }>('POST', '/app', { name: 'graceful' });
     const endpoint = await api<{ id: string }>('POST', `/app/${app.id}/endpoint`, {
       url: receiver.url,
@@ -89,7 +89,7 @@ test('stop puts back the deliveries still waiting for a slot; they go out after 
     return { status: 200, delayMs: 200 };
   });
   try {
-    const api = apiClient(t);
+    const api = client(t).api;
     const app = await api<{ id: string }>('POST', '/app', { name: 'release' });
     await api('POST', `/app/${app.id}/endpoint`, { url: receiver.url });
     for (let i = 0; i < 5; i++)
@@ -118,7 +118,7 @@ test('stop puts back the deliveries still waiting for a slot; they go out after 
 test('operational webhook endpoints: create, read, update, secret, headers, delete', async () => {
   const t = await createTestApp();
   try {
-    const api = apiClient(t);
+    const api = client(t).api;
     const created = await api<{ id: string; filterTypes: string[] }>(
       'POST',
       '/operational-webhook/endpoint',
@@ -170,7 +170,7 @@ test('a running dispatcher takes a new message as it is stored: already sending 
   const t = await createTestApp();
   const receiver = await startReceiver(() => ({ status: 200, delayMs: 300 }));
   try {
-    const api = apiClient(t);
+    const api = client(t).api;
     t.clock.set(systemClock.now());
     const app = await api<{ id: string }>('POST', '/app', { name: 'handoff' });
     const endpoint = await api<{ id: string }>('POST', `/app/${app.id}/endpoint`, {
@@ -198,7 +198,7 @@ test('a running dispatcher takes a new message as it is stored: already sending 
 test('a dispatcher with no room leaves new deliveries to the queue, and an aborted offer gives its slots back', async () => {
   const t = await createTestApp({ maxInFlight: 1 });
   try {
-    const api = apiClient(t);
+    const api = client(t).api;
     const app = await api<{ id: string }>('POST', '/app', { name: 'room' });
     await api('POST', `/app/${app.id}/endpoint`, { url: 'http://127.0.0.1:9/' });
     const [endpoint] = await t.store.endpoints.listEnabled(app.id);
@@ -239,7 +239,7 @@ test('payload bytes in flight are bounded: large payloads are sent fewer at a ti
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   try {
-    const api = apiClient(t);
+    const api = client(t).api;
     t.clock.set(systemClock.now());
     const app = await api<{ id: string }>('POST', '/app', { name: 'bytes' });
     const { port } = server.address() as AddressInfo;

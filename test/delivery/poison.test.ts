@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, test } from 'node:test';
 import type { HttpClient } from '../../src/delivery/outbound.ts';
-import { apiClient } from '../helpers/api.ts';
+import { type Api, client } from '../helpers/client.ts';
 import { type Receiver, startReceiver } from '../helpers/receiver.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
@@ -12,13 +12,13 @@ type Attempt = { status: number; responseStatusCode: number; response: string };
 type Page<T> = { data: T[] };
 
 let t: TestApp;
-let api: ReturnType<typeof apiClient>;
+let api: Api;
 let receiver: Receiver;
 let operational: Receiver;
 
 before(async () => {
   t = await createTestApp({ config: { retrySchedule: [60, 60] } });
-  api = apiClient(t);
+  api = client(t).api;
   receiver = await startReceiver();
   operational = await startReceiver();
   await api('POST', '/operational-webhook/endpoint', { url: operational.url }, 201);
@@ -70,7 +70,7 @@ for (const [name, policy, depth] of unrenderable) {
       payload: { shallow: true },
       deliverAt: new Date(t.clock.now() + 1000).toISOString(),
     });
-    await t.store.db.run('UPDATE messages SET payload = ? WHERE id = ?', [
+    await t.sql.run('UPDATE messages SET payload = ? WHERE id = ?', [
       JSON.stringify(deep(depth)),
       msg.id,
     ]);

@@ -4,18 +4,18 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, mock, test } from 'node:test';
 import { Webhook } from 'standardwebhooks';
-import { apiClient } from '../helpers/api.ts';
+import { type Api, client } from '../helpers/client.ts';
 import { type Receiver, startReceiver } from '../helpers/receiver.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
 let t: TestApp;
 let receiver: Receiver;
-let api: ReturnType<typeof apiClient>;
+let api: Api;
 
 before(async () => {
   t = await createTestApp();
   receiver = await startReceiver();
-  api = apiClient(t);
+  api = client(t).api;
 });
 
 // A test that fails midway must not leave its answers or requests to the next.

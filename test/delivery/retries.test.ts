@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, afterEach, before, test } from 'node:test';
-import { apiClient, setPolicy } from '../helpers/api.ts';
+import { type Api, client } from '../helpers/client.ts';
+import { setPolicy } from '../helpers/fixtures.ts';
 import { type Receiver, startReceiver } from '../helpers/receiver.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
@@ -17,14 +18,14 @@ type Attempt = {
 type Page<T> = { data: T[] };
 
 let t: TestApp;
-let api: ReturnType<typeof apiClient>;
+let api: Api;
 let receiver: Receiver;
 let operational: Receiver;
 const noJitter = { float: () => 0.5, bytes: (n: number) => randomBytes(n) };
 
 before(async () => {
   t = await createTestApp({ random: noJitter, config: { failureWindowHours: 2 } });
-  api = apiClient(t);
+  api = client(t).api;
   receiver = await startReceiver();
   operational = await startReceiver();
   await api('POST', '/operational-webhook/endpoint', { url: operational.url }, 201);

@@ -4,18 +4,19 @@ import { after, afterEach, before, mock, test } from 'node:test';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { Webhook as SvixWebhook } from 'svix';
 import { Webhook as Svix1Webhook } from 'svix1';
-import { apiClient, setPolicy } from '../helpers/api.ts';
+import { type Api, client } from '../helpers/client.ts';
+import { setPolicy } from '../helpers/fixtures.ts';
 import { type Receiver, startReceiver } from '../helpers/receiver.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
 let t: TestApp;
 let receiver: Receiver;
-let api: ReturnType<typeof apiClient>;
+let api: Api;
 
 before(async () => {
   t = await createTestApp();
   receiver = await startReceiver();
-  api = apiClient(t);
+  api = client(t).api;
 });
 
 // A test that fails midway must not leave its requests to the next.

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, test } from 'node:test';
 import type { LookupFunction } from '../../src/delivery/http-client.ts';
-import { apiClient } from '../helpers/api.ts';
+import { type Api, client } from '../helpers/client.ts';
 import { type Receiver, startReceiver } from '../helpers/receiver.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
@@ -52,7 +52,7 @@ const resolved = [
 ];
 
 let t: TestApp;
-let api: ReturnType<typeof apiClient>;
+let api: Api;
 let receiver: Receiver;
 /** What the injected resolver answers for `<n>.resolves.test`. */
 const lookup: LookupFunction = (host, _options, callback) => {
@@ -62,7 +62,7 @@ const lookup: LookupFunction = (host, _options, callback) => {
 
 before(async () => {
   t = await createTestApp({ allowedSubnets: [], lookup });
-  api = apiClient(t);
+  api = client(t).api;
   receiver = await startReceiver();
 });
 
@@ -115,7 +115,7 @@ test('a host name resolving to a private or reserved address is refused', async 
 
 test('a redirect towards the metadata address is not followed', async () => {
   const open = await createTestApp({ lookup });
-  const openApi = apiClient(open);
+  const openApi = client(open).api;
   receiver.respond(() => ({
     status: 307,
     headers: { location: 'http://169.254.169.254/latest/meta-data/' },

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { apiClient } from '../helpers/api.ts';
+import { client } from '../helpers/client.ts';
 import { startInProcessHerald } from '../helpers/herald-process.ts';
 import { dropSchema, freshSchema, postgresUrl } from '../helpers/postgres.ts';
 import { startReceiver } from '../helpers/receiver.ts';
@@ -44,7 +44,7 @@ test('retries recorded while the loop sleeps go out within 1 s of their due time
   });
   const { receiver, arrivals } = await timedReceiver(500);
   try {
-    const api = apiClient(t);
+    const api = client(t).api;
     const app = await api<{ id: string }>('POST', '/app', { name: 'idle-retries' });
     await api('POST', `/app/${app.id}/endpoint`, { url: receiver.url });
     const msg = await api<{ id: string }>('POST', `/app/${app.id}/msg`, {
@@ -81,7 +81,7 @@ test('a message held with deliverAt goes out within 1 s of that time', async () 
   const t = await createTestApp({ realTime: true });
   const { receiver, arrivals } = await timedReceiver(200);
   try {
-    const api = apiClient(t);
+    const api = client(t).api;
     const app = await api<{ id: string }>('POST', '/app', { name: 'deliver-at' });
     await api('POST', `/app/${app.id}/endpoint`, { url: receiver.url });
     const at = Date.now() + 1500;
@@ -104,7 +104,7 @@ test("a throttled endpoint's deliveries go out as its slots open, not later", as
   const t = await createTestApp({ realTime: true });
   const { receiver, arrivals } = await timedReceiver(200);
   try {
-    const api = apiClient(t);
+    const api = client(t).api;
     const app = await api<{ id: string }>('POST', '/app', { name: 'throttled' });
     await api('POST', `/app/${app.id}/endpoint`, { url: receiver.url, throttleRate: 1 });
     const published = Date.now();
@@ -127,7 +127,7 @@ test('a resend goes out at once, not at the next look at the queue', async () =>
   const t = await createTestApp({ realTime: true });
   const { receiver, arrivals } = await timedReceiver(200);
   try {
-    const api = apiClient(t);
+    const api = client(t).api;
     const app = await api<{ id: string }>('POST', '/app', { name: 'resend' });
     const endpoint = await api<{ id: string }>('POST', `/app/${app.id}/endpoint`, {
       url: receiver.url,

@@ -9,7 +9,7 @@ import { createDispatcher, type Dispatcher } from '../../src/dispatcher/dispatch
 import { fakeClock, systemRandom } from '../../src/domain/clock.ts';
 import { createIdGenerator } from '../../src/domain/ids.ts';
 import { MessageStatus } from '../../src/domain/message.ts';
-import { openStore, type Store } from '../../src/store/store.ts';
+import { openDatabase, openStore, type Store } from '../../src/store/store.ts';
 import { endpointRecord } from '../helpers/fixtures.ts';
 import { type InProcessHerald, startInProcessHerald } from '../helpers/herald-process.ts';
 import { dropSchema, freshSchema, postgresUrl } from '../helpers/postgres.ts';
@@ -133,11 +133,14 @@ test('two dispatchers on one schema send each of 500 deliveries exactly once', a
   assert.ok(a.sent() > 0 && b.sent() > 0, `both nodes sent (${a.sent()} + ${b.sent()})`);
   assert.equal(a.sent() + b.sent(), 500);
 
-  const counts = await a.store.db.get<{ attempts: number; delivered: number }>(
-    `SELECT (SELECT COUNT(*) FROM attempts) AS attempts,
+  const database = openDatabase(postgresUrl, { schema });
+  const counts = await database
+    .get<{ attempts: number; delivered: number }>(
+      `SELECT (SELECT COUNT(*) FROM attempts) AS attempts,
        (SELECT COUNT(*) FROM deliveries WHERE status = ? AND attempt_count = 1) AS delivered`,
-    [MessageStatus.success],
-  );
+      [MessageStatus.success],
+    )
+    .finally(() => database.close());
   assert.deepEqual(counts, { attempts: 500, delivered: 500 });
 });
 
@@ -158,11 +161,11 @@ test("a message published through one node's API wakes another node's idle worke
     databaseUrl: `${postgresUrl}${postgresUrl.includes('?') ? '&' : '?'}application_name=${listenerName}`,
   });
   let apiNode: InProcessHerald | undefined;
+  const observer = openDatabase(postgresUrl, { schema });
   try {
     apiNode = await startInProcessHerald({ ...shared, role: 'api', databaseUrl: postgresUrl });
-    const [observer] = nodes as [Node];
     await waitFor('the worker listens for notifications', async () => {
-      const row = await observer.store.db.get<{ n: number }>(
+      const row = await observer.get<{ n: number }>(
         `SELECT COUNT(*)::int AS n FROM pg_stat_activity
          WHERE application_name = ? AND query = 'LISTEN herald_deliveries' AND state = 'idle'`,
         [listenerName],
@@ -193,6 +196,7 @@ test("a message published through one node's API wakes another node's idle worke
     assert.equal(receiver.requests.length, before + 1);
     assert.equal(receiver.requests.at(-1)?.headers['webhook-id'], published.json().id);
   } finally {
+    await observer.close();
     await apiNode?.close();
     await worker.close();
   }

@@ -4,12 +4,12 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { checkfrontReceiver } from '../../examples/checkfront/receiver.ts';
 import { setup } from '../../examples/checkfront/setup.ts';
+import { client } from '../helpers/client.ts';
 import {
   answerSlowly,
   assertSpacing,
   close,
   driveRetries,
-  injectApi,
   listen,
   noJitter,
   onTimeMs,
@@ -29,7 +29,7 @@ const booking = {
 
 test('each format arrives and parses back to the published booking', async () => {
   const t = await createTestApp({ random: noJitter });
-  const api = injectApi(t);
+  const api = client(t).apiCall;
   const received: { format: string; event: Record<string, unknown>; type: string }[] = [];
   try {
     for (const format of ['json', 'xml', 'form'] as const) {
@@ -70,7 +70,7 @@ test('each format arrives and parses back to the published booking', async () =>
 
 test('the Test Webhook request reports status and duration; 5 failed retries disable the webhook', async () => {
   const t = await createTestApp({ random: noJitter });
-  const api = injectApi(t);
+  const api = client(t).apiCall;
   let status = 200;
   let count = 0;
   let slowMs = 0;
@@ -130,7 +130,7 @@ test('the Test Webhook request reports status and duration; 5 failed retries dis
 
 test('in real time, 5 retries on schedule, then the webhook is disabled', async () => {
   const t = await createTestApp({ realTime: true, random: noJitter });
-  const api = injectApi(t);
+  const api = client(t).apiCall;
   const arrivals: number[] = [];
   const server = checkfrontReceiver(() => {
     arrivals.push(Date.now());

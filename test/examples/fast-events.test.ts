@@ -11,11 +11,11 @@ import {
   fastEventsReceiver,
 } from '../../examples/fast-events/receiver.ts';
 import { setup } from '../../examples/fast-events/setup.ts';
+import { client } from '../helpers/client.ts';
 import {
   answerSlowly,
   assertSpacing,
   close,
-  injectApi,
   listen,
   noJitter,
   onTimeMs,
@@ -59,7 +59,7 @@ function selfSignedCertificate(): { key: string; cert: string } {
 test('Fast Events receivers get its headers and valid base64 signatures over HTTPS', async () => {
   const tls = selfSignedCertificate();
   const t = await createTestApp({ random: noJitter, ca: tls.cert });
-  const api = injectApi(t);
+  const api = client(t).apiCall;
   const secret = 'yoursharedsecret';
   const deliveries: FastEventsDelivery[] = [];
   let slowMs = 0;
@@ -73,14 +73,13 @@ test('Fast Events receivers get its headers and valid base64 signatures over HTT
     const config = await setup(api, { site, url, secret });
 
     // Plain http is refused for this policy.
-    await t.app
-      .inject({
+    await client(t)
+      .call({
         method: 'POST',
         url: `/api/v1/app/${config.appId}/endpoint`,
-        headers: t.admin,
-        payload: { url: 'http://127.0.0.1:9/webhooks' },
+        body: { url: 'http://127.0.0.1:9/webhooks' },
       })
-      .then((r) => assert.equal(r.statusCode, 422));
+      .then((r) => assert.equal(r.status, 422));
 
     const order = await api<{ id: string }>('POST', `/api/v1/app/${config.appId}/msg`, {
       eventType: 'order.created',
@@ -155,7 +154,7 @@ test('in real time, a receiver that is down gets the server schedule of retries,
     ca: tls.cert,
     config: { retrySchedule: [1, 2] },
   });
-  const api = injectApi(t);
+  const api = client(t).apiCall;
   const server = fastEventsReceiver(tls, 'yoursharedsecret', () => {});
   try {
     // The receiver's address, with nothing listening there any more.

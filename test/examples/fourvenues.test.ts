@@ -4,11 +4,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { type FourvenuesEvent, fourvenuesReceiver } from '../../examples/fourvenues/receiver.ts';
 import { setup } from '../../examples/fourvenues/setup.ts';
+import { client } from '../helpers/client.ts';
 import {
   assertSpacing,
   close,
   driveRetries,
-  injectApi,
   listen,
   noJitter,
   onTimeMs,
@@ -18,7 +18,7 @@ import { createTestApp } from '../helpers/test-app.ts';
 
 test('Fourvenues receivers verify and parse every event; failures get 40 retries, then fail', async () => {
   const t = await createTestApp({ random: noJitter });
-  const api = injectApi(t);
+  const api = client(t).apiCall;
   const received: FourvenuesEvent[] = [];
   const at: number[] = [];
   let status = 200;
@@ -85,7 +85,7 @@ test('Fourvenues receivers verify and parse every event; failures get 40 retries
 
 test('in real time, the growing backoff is kept to the second and the event then fails', async () => {
   const t = await createTestApp({ realTime: true, random: noJitter });
-  const api = injectApi(t);
+  const api = client(t).apiCall;
   const arrivals: number[] = [];
   let signSecret = '';
   const server = fourvenuesReceiver(
@@ -130,7 +130,7 @@ test('in real time, the growing backoff is kept to the second and the event then
 
 test('Fourvenues never disables an endpoint, however long it keeps failing', async () => {
   const t = await createTestApp({ random: noJitter });
-  const api = injectApi(t);
+  const api = client(t).apiCall;
   let signSecret = '';
   let failures = 0;
   let status = 500;

@@ -6,11 +6,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { genericReceiver, type ResourceEvent } from '../../examples/generic-rest/receiver.ts';
 import { setup } from '../../examples/generic-rest/setup.ts';
+import { client } from '../helpers/client.ts';
 import {
   assertSpacing,
   close,
   driveRetries,
-  injectApi,
   listen,
   noJitter,
   onTimeMs,
@@ -20,7 +20,7 @@ import { createTestApp } from '../helpers/test-app.ts';
 
 test('generic REST receivers verify every event; 5 failed attempts disable the webhook', async () => {
   const t = await createTestApp({ random: noJitter });
-  const api = injectApi(t);
+  const api = client(t).apiCall;
   const secret = 'your_webhook_secret';
   const received: { event: ResourceEvent; duplicate: boolean; at: number }[] = [];
   let status = 200;
@@ -106,7 +106,7 @@ test('generic REST receivers verify every event; 5 failed attempts disable the w
 
 test('a wrong secret is rejected by the receiver and recorded as a failed attempt', async () => {
   const t = await createTestApp({ random: noJitter });
-  const api = injectApi(t);
+  const api = client(t).apiCall;
   const server = genericReceiver('the_receivers_secret', () => 200);
   try {
     const url = await listen(server);
@@ -134,7 +134,7 @@ test('a wrong secret is rejected by the receiver and recorded as a failed attemp
 
 test('in real time, 5 failed attempts on schedule disable the webhook', async () => {
   const t = await createTestApp({ realTime: true, random: noJitter });
-  const api = injectApi(t);
+  const api = client(t).apiCall;
   const secret = 'your_webhook_secret';
   const arrivals: number[] = [];
   const server = genericReceiver(secret, () => {

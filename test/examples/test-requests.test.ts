@@ -8,7 +8,8 @@ import { checkfrontReceiver } from '../../examples/checkfront/receiver.ts';
 import { setup as checkfrontSetup } from '../../examples/checkfront/setup.ts';
 import { type FourvenuesEvent, fourvenuesReceiver } from '../../examples/fourvenues/receiver.ts';
 import { setup as fourvenuesSetup } from '../../examples/fourvenues/setup.ts';
-import { close, injectApi, listen, noJitter } from '../helpers/example-api.ts';
+import { client } from '../helpers/client.ts';
+import { close, listen, noJitter } from '../helpers/example-api.ts';
 import { startReceiver } from '../helpers/receiver.ts';
 import { createTestApp } from '../helpers/test-app.ts';
 
@@ -16,7 +17,7 @@ type TestResult = { success: boolean; statusCode: number | null; durationMs: num
 
 test('a Checkfront receiver accepts the test request in its webhook format', async () => {
   const t = await createTestApp({ random: noJitter });
-  const api = injectApi(t);
+  const api = client(t).apiCall;
   try {
     for (const format of ['json', 'xml', 'form'] as const) {
       const received: { event: Record<string, unknown>; type: string }[] = [];
@@ -53,7 +54,7 @@ test('a Checkfront receiver accepts the test request in its webhook format', asy
 
 test('a signing receiver verifies the test request; an empty body only when the policy asks', async () => {
   const t = await createTestApp({ random: noJitter });
-  const api = injectApi(t);
+  const api = client(t).apiCall;
   const received: FourvenuesEvent[] = [];
   let signSecret = '';
   const server = fourvenuesReceiver(

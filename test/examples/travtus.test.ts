@@ -4,11 +4,11 @@ import assert from 'node:assert/strict';
 import { mock, test } from 'node:test';
 import { travtusReceiver } from '../../examples/travtus/receiver.ts';
 import { setup } from '../../examples/travtus/setup.ts';
+import { client } from '../helpers/client.ts';
 import {
   assertSpacing,
   close,
   driveRetries,
-  injectApi,
   listen,
   noJitter,
   onTimeMs,
@@ -21,7 +21,7 @@ const hour = 3_600_000;
 
 test('Travtus receivers verify every event; retries follow the Svix schedule; 5 days of failure disable', async () => {
   const t = await createTestApp({ random: noJitter });
-  const api = injectApi(t);
+  const api = client(t).apiCall;
   syncDateWithClock(t);
   let secret = '';
   let status = 200;
@@ -138,7 +138,7 @@ test('Travtus receivers verify every event; retries follow the Svix schedule; 5 
 
 test('in real time, retries keep the schedule, then the message is exhausted and the producer told', async () => {
   const t = await createTestApp({ realTime: true, random: noJitter });
-  const api = injectApi(t);
+  const api = client(t).apiCall;
   let secret = '';
   const arrivals: number[] = [];
   const server = travtusReceiver(

@@ -1,27 +1,10 @@
-// The examples' ApiCall on top of inject(), plus what the sender tests share.
+// What the sender tests share: receivers, retries driven under the fake clock, spacing.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mock } from 'node:test';
-import type { ApiCall } from '../../examples/api.ts';
 import type { TestApp } from './test-app.ts';
-
-export function injectApi(t: TestApp): ApiCall {
-  return async <T>(method: string, path: string, body?: unknown) => {
-    const response = await t.app.inject({
-      method: method as 'GET',
-      url: path,
-      headers: t.admin,
-      ...(body === undefined ? {} : { payload: body as Record<string, unknown> }),
-    });
-    assert.ok(
-      response.statusCode < 300,
-      `${method} ${path} answered ${response.statusCode}: ${response.body}`,
-    );
-    return (response.body ? JSON.parse(response.body) : {}) as T;
-  };
-}
 
 /** Starts a receiver server on 127.0.0.1 and returns its base URL. */
 export async function listen(server: Server, scheme: 'http' | 'https' = 'http'): Promise<string> {

@@ -1,32 +1,24 @@
-// Builds a Herald API on a temporary SQLite file for tests, with a fake clock (or, for tests of
-// the running loop, the real one).
+// Herald for tests, wired by createHerald as in production, on a temporary SQLite file (or a
+// fresh PostgreSQL schema) with a fake clock (or, for tests of the running loop, the real one).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildApp, type HeraldApp } from '../../src/api/build-app.ts';
-import type { ApiEvents } from '../../src/api/types.ts';
-import { type Config, deliveryDefaults, loadConfig } from '../../src/config/config.ts';
+import type { HeraldApp } from '../../src/api/build-app.ts';
+import { type Config, loadConfig } from '../../src/config/config.ts';
 import {
   createHttpClient,
   type HttpClient,
   type LookupFunction,
 } from '../../src/delivery/http-client.ts';
-import { createDispatcher, type Dispatcher } from '../../src/dispatcher/dispatcher.ts';
-import { createEndpointTester } from '../../src/dispatcher/endpoint-test.ts';
+import type { Dispatcher } from '../../src/dispatcher/dispatcher.ts';
 import { fakeClock, type Random, systemRandom } from '../../src/domain/clock.ts';
-import { createIdGenerator } from '../../src/domain/ids.ts';
-import { createAuthenticator, ensureAdminToken } from '../../src/services/auth.ts';
-import {
-  type BackgroundTasks,
-  createBackgroundTasks,
-} from '../../src/services/background-tasks.ts';
-import {
-  createOperationalEvents,
-  type OperationalEvents,
-} from '../../src/services/operational-events.ts';
-import { createPlayFromConfig, type Play } from '../../src/services/play.ts';
-import { withPlayInboxes } from '../../src/services/play-delivery.ts';
-import { openStore, type Store } from '../../src/store/store.ts';
+import { createHerald } from '../../src/herald.ts';
+import type { BackgroundTasks } from '../../src/services/background-tasks.ts';
+import type { Maintenance } from '../../src/services/maintenance.ts';
+import type { OperationalEvents } from '../../src/services/operational-events.ts';
+import type { Play } from '../../src/services/play.ts';
+import type { Database, SqlExecutor } from '../../src/store/database.ts';
+import { openDatabase, type Store } from '../../src/store/store.ts';
 import { dropSchema, freshSchema, postgresUrl } from './postgres.ts';
 import { testSecretBox } from './secret-box.ts';
 
@@ -41,19 +33,24 @@ export type TestApp = {
   admin: Record<string, string>;
   /** The dispatcher, driven by the test with `runDue()` under the fake clock. */
   dispatcher: Dispatcher;
+  maintenance: Maintenance;
   http: HttpClient;
   play: Play;
   operationalEvents: OperationalEvents;
   backgroundTasks: BackgroundTasks;
   /** How often publishing woke the dispatcher. */
   wakeups: () => number;
+  /**
+   * Statements run under the store, on a connection of their own: for rows no API call can
+   * make (what an earlier version left, a delivery failed for good).
+   */
+  sql: SqlExecutor;
   close(): Promise<void>;
 };
 
 export async function createTestApp(
   options: {
     config?: Partial<Config>;
-    events?: ApiEvents;
     start?: number;
     random?: Random;
     /** Private subnets the HTTP client may send to (default: loopback, for test receivers). */
@@ -89,52 +86,22 @@ export async function createTestApp(
       ...options.config,
     },
   });
-  const store = await openStore(config.databaseUrl, {
-    schema: config.databaseSchema,
-    synchronous: config.sqliteSynchronous,
-    secretBox: testSecretBox,
-  });
   const clock = options.realTime ? realClock() : fakeClock(options.start ?? Date.now());
-  const newId = createIdGenerator(clock, systemRandom);
-  const admin = await ensureAdminToken(store, config.adminToken, systemRandom);
-  const authenticator = createAuthenticator({
-    store,
-    adminTokenHash: admin.hash,
+  const userAgent = 'Herald/test';
+  const herald = await createHerald(config, {
     clock,
-    random: systemRandom,
-    newId,
-  });
-  let wakeups = 0;
-  let wake = () => {};
-  const operationalEvents = createOperationalEvents({
-    store,
-    clock,
-    newId,
-    deliveriesQueued: () => wake(),
-  });
-  await operationalEvents.operationalApp();
-  const play = createPlayFromConfig({ store, clock, random: systemRandom, newId, config });
-  const http = withPlayInboxes(
-    createHttpClient({
+    random: options.random ?? systemRandom,
+    http: createHttpClient({
       allowedSubnets: options.allowedSubnets ?? ['127.0.0.0/8', '::1/128'],
-      userAgent: 'Herald/test',
+      userAgent,
       ...(options.ca ? { ca: options.ca } : {}),
       ...(options.lookup ? { lookup: options.lookup } : {}),
     }),
-    play,
-    { userAgent: 'Herald/test' },
-  );
-  const dispatcher = createDispatcher({
-    store,
-    clock,
-    random: options.random ?? systemRandom,
-    newId,
-    http,
-    events: operationalEvents,
-    // An unexpected dispatcher error is a bug: show it in the test output.
-    log: { error: (obj, msg) => console.error(msg, obj) },
-    settings: {
-      ...deliveryDefaults(config),
+    userAgent,
+    secretBox: testSecretBox,
+    // An unexpected error (a dispatcher's, a 5xx) is a bug: show it in the test output.
+    logger: () => ({ level: 'error', stream: process.stderr }),
+    dispatcherLimits: {
       ...(options.perEndpointConcurrency
         ? { perEndpointConcurrency: options.perEndpointConcurrency }
         : {}),
@@ -142,56 +109,40 @@ export async function createTestApp(
       ...(options.maxInFlightBytes ? { maxInFlightBytes: options.maxInFlightBytes } : {}),
     },
   });
-  const backgroundTasks = createBackgroundTasks({ store, clock, newId });
-  const testEndpoint = createEndpointTester({
-    store,
-    clock,
-    random: systemRandom,
-    newId,
-    http,
-    defaults: deliveryDefaults(config),
-  });
-  const app = await buildApp({
-    backgroundTasks,
-    testEndpoint,
-    play,
-    config,
-    store,
-    clock,
-    random: systemRandom,
-    newId,
-    authenticator,
-    operationalEvents,
-    events: {
-      deliveriesQueued: () => {
-        wakeups++;
-        wake();
-        options.events?.deliveriesQueued?.();
-      },
-      // Null until the test starts the dispatcher: `runDue()` tests see every delivery queued.
-      offerDispatch: (app) => dispatcher.offer(app),
+  let wakeups = 0;
+  herald.store.onDeliveriesQueued(
+    () => {
+      wakeups++;
     },
-  });
-  wake = dispatcher.wake;
-  if (options.realTime) dispatcher.start();
+    { thisProcess: true },
+  );
+  if (options.realTime) herald.dispatcher.start();
+  let raw: Database | null = null;
+  const database = () => {
+    raw ??= openDatabase(config.databaseUrl, { schema, synchronous: 'normal' });
+    return raw;
+  };
   return {
-    app,
-    store,
+    app: herald.app,
+    store: herald.store,
     clock,
     config,
     admin: { authorization: `Bearer ${adminToken}` },
-    dispatcher,
-    backgroundTasks,
-    http,
-    play,
-    operationalEvents,
+    dispatcher: herald.dispatcher,
+    maintenance: herald.maintenance,
+    backgroundTasks: herald.backgroundTasks,
+    http: herald.http,
+    play: herald.play,
+    operationalEvents: herald.operationalEvents,
     wakeups: () => wakeups,
+    sql: {
+      all: (text, params) => database().all(text, params),
+      get: (text, params) => database().get(text, params),
+      run: (text, params) => database().run(text, params),
+    },
     close: async () => {
-      await app.close();
-      await backgroundTasks.idle();
-      await dispatcher.stop();
-      await http.close();
-      await store.close();
+      await raw?.close();
+      await herald.stop();
       rmSync(dir, { recursive: true, force: true });
       if (onPostgres) await dropSchema(schema);
     },

@@ -129,9 +129,20 @@ test('counters, histograms and gauges move as Herald delivers', { timeout: 60_00
     assert.equal(m.value('herald_deliveries_pending'), 0);
   });
 
-  // A failed statement is a store error.
+  // A failed statement is a store error (here a token for an application that does not exist).
   const errorsBefore = moved.value('herald_store_errors_total');
-  await assert.rejects(herald.store.db.get('SELECT id FROM no_such_table'), /no such table/);
+  await assert.rejects(
+    herald.store.tokens.create({
+      id: 'tok_nowhere',
+      hash: 'no-such-hash',
+      appId: 'app_that_does_not_exist',
+      createdAt: Date.now(),
+      expiresAt: null,
+      revokedAt: null,
+      readOnly: false,
+    }),
+    /FOREIGN KEY/i,
+  );
   const after = await scrape();
   assert.equal(after.value('herald_store_errors_total') - errorsBefore, 1);
 });

@@ -12,10 +12,12 @@ import { systemRandom } from '../../src/domain/clock.ts';
 import { createIdGenerator } from '../../src/domain/ids.ts';
 import { MessageStatus, TriggerType } from '../../src/domain/message.ts';
 import type { Database } from '../../src/store/database.ts';
+import { observeDatabase } from '../../src/store/observed-database.ts';
 import { openPostgresDatabase, toPositional } from '../../src/store/postgres/postgres-database.ts';
 import type { AttemptRecord } from '../../src/store/queue.ts';
 import { jsonBatchRecordNames, loadStatements } from '../../src/store/sql/statements.ts';
-import { createStore, openStore, type Store } from '../../src/store/store.ts';
+import { createStore, type Store } from '../../src/store/store.ts';
+import { StoreUnavailableError } from '../../src/store/unavailable.ts';
 import { endpointRecord } from '../helpers/fixtures.ts';
 import { dropSchema, freshSchema, postgresUrl } from '../helpers/postgres.ts';
 import { testSecretBox } from '../helpers/secret-box.ts';
@@ -42,6 +44,8 @@ describe('PostgreSQL adapter', () => {
   const schema = freshSchema();
   let a: Store;
   let b: Store;
+  let dbA: Database;
+  let dbB: Database;
   let now = t0;
   const newId = createIdGenerator({ now: () => now }, systemRandom);
 
@@ -55,10 +59,13 @@ describe('PostgreSQL adapter', () => {
       [migrationFiles],
       'exactly one node applies the migrations',
     );
-    [a, b] = await Promise.all([
-      openStore(postgresUrl, { schema, secretBox: testSecretBox }),
-      openStore(postgresUrl, { schema, secretBox: testSecretBox }),
-    ]);
+    // The adapters under the two stores, to test what they do below the store's methods.
+    [dbA, dbB] = [
+      openPostgresDatabase(postgresUrl, { schema }),
+      openPostgresDatabase(postgresUrl, { schema }),
+    ];
+    a = createStore(dbA, testSecretBox);
+    b = createStore(dbB, testSecretBox);
   });
   after(async () => {
     await a?.close();
@@ -67,15 +74,27 @@ describe('PostgreSQL adapter', () => {
   });
 
   test('declares its capabilities', () => {
-    const { capabilities } = a.db;
+    const { capabilities } = dbA;
     assert.equal(capabilities.dialect, 'postgres');
-    assert.equal(capabilities.skipLocked, true);
-    assert.equal(capabilities.crossProcessNotify, true);
     assert.equal(capabilities.singleProcess, false);
   });
 
+  test('a server out of reach fails with StoreUnavailableError (the API answers 503)', async () => {
+    // Nothing listens on the discard port of this machine.
+    const db = observeDatabase(openPostgresDatabase('postgres://127.0.0.1:9/test', { schema }));
+    try {
+      await assert.rejects(db.get('SELECT 1'), StoreUnavailableError);
+      await assert.rejects(
+        db.transaction((tx) => tx.run('SELECT 1')),
+        StoreUnavailableError,
+      );
+    } finally {
+      await db.close();
+    }
+  });
+
   test('tables live in the configured schema', async () => {
-    const tables = await a.db.all<{ table_name: string }>(
+    const tables = await dbA.all<{ table_name: string }>(
       'SELECT table_name FROM information_schema.tables WHERE table_schema = ? ORDER BY table_name',
       [schema],
     );
@@ -86,7 +105,7 @@ describe('PostgreSQL adapter', () => {
   });
 
   test('BIGINT, counts and NUMERIC come back as numbers', async () => {
-    const row = await a.db.get<{ big: unknown; n: unknown; num: unknown; text: unknown }>(
+    const row = await dbA.get<{ big: unknown; n: unknown; num: unknown; text: unknown }>(
       'SELECT ?::bigint AS big, COUNT(*) AS n, 1.5::numeric AS num, ? AS text FROM herald_migrations',
       [t0 * 1000, 'x'],
     );
@@ -94,7 +113,7 @@ describe('PostgreSQL adapter', () => {
   });
 
   test('a statement run again and again is prepared once per connection and keeps its answers right', async () => {
-    await a.db.transaction(async (tx) => {
+    await dbA.transaction(async (tx) => {
       for (let i = 0; i < 6; i++) {
         const row = await tx.get<{ n: number; s: string }>('SELECT ?::int + 1 AS n, ? AS s', [
           i,
@@ -113,22 +132,22 @@ describe('PostgreSQL adapter', () => {
   });
 
   test('a prepared SELECT * keeps working after another node adds a column to its table', async () => {
-    await a.db.run('CREATE TABLE plan_probe (a INTEGER)');
-    await a.db.run('INSERT INTO plan_probe (a) VALUES (1)');
-    const read = () => a.db.all('SELECT * FROM plan_probe WHERE a = ?', [1]);
+    await dbA.run('CREATE TABLE plan_probe (a INTEGER)');
+    await dbA.run('INSERT INTO plan_probe (a) VALUES (1)');
+    const read = () => dbA.all('SELECT * FROM plan_probe WHERE a = ?', [1]);
     for (let i = 0; i < 4; i++) assert.deepEqual(await read(), [{ a: 1 }]);
     // What a newer node's migration does while this one runs.
-    await b.db.run('ALTER TABLE plan_probe ADD COLUMN b INTEGER');
+    await dbB.run('ALTER TABLE plan_probe ADD COLUMN b INTEGER');
     assert.deepEqual(await read(), [{ a: 1, b: null }]);
     assert.deepEqual(await read(), [{ a: 1, b: null }]);
   });
 
   test('a transaction commits on success and rolls back on error', async () => {
-    await a.db.transaction(async (tx) => {
+    await dbA.transaction(async (tx) => {
       await tx.run('INSERT INTO settings (key, value) VALUES (?, ?)', ['committed', '1']);
     });
     await assert.rejects(
-      a.db.transaction(async (tx) => {
+      dbA.transaction(async (tx) => {
         await tx.run('INSERT INTO settings (key, value) VALUES (?, ?)', ['rolled-back', '1']);
         assert.equal(
           (
@@ -143,7 +162,7 @@ describe('PostgreSQL adapter', () => {
       }),
       /boom/,
     );
-    const keys = (await b.db.all<{ key: string }>('SELECT key FROM settings ORDER BY key')).map(
+    const keys = (await dbB.all<{ key: string }>('SELECT key FROM settings ORDER BY key')).map(
       (r) => r.key,
     );
     assert.ok(keys.includes('committed'));
@@ -151,15 +170,15 @@ describe('PostgreSQL adapter', () => {
   });
 
   test('unique violations are recognised (23505)', async () => {
-    const error = await a.db
+    const error = await dbA
       .run('INSERT INTO settings (key, value) VALUES (?, ?)', ['committed', '2'])
       .then(
         () => null,
         (e: unknown) => e,
       );
     assert.ok(error);
-    assert.equal(a.db.capabilities.isUniqueViolation(error), true);
-    assert.equal(a.db.capabilities.isUniqueViolation(new Error('other')), false);
+    assert.equal(dbA.capabilities.isUniqueViolation(error), true);
+    assert.equal(dbA.capabilities.isUniqueViolation(new Error('other')), false);
   });
 
   test('two nodes claiming one queue at once never claim the same delivery', async () => {
@@ -220,14 +239,14 @@ describe('PostgreSQL adapter', () => {
 
   test('a notification from one node reaches the listeners of another', async () => {
     let heard = 0;
-    const unsubscribe = b.db.onNotify(() => {
+    const unsubscribe = dbB.onNotify(() => {
       heard++;
     });
     try {
       // LISTEN is set up in the background: notify until it is heard.
       const deadline = Date.now() + 5000;
       while (heard === 0 && Date.now() < deadline) {
-        await a.db.notify();
+        await dbA.notify();
         await sleep(50);
       }
       assert.ok(heard > 0, 'the other node heard the notification');
@@ -272,7 +291,7 @@ describe('PostgreSQL adapter', () => {
   });
 
   test('ping answers true; a closed or unreachable database answers false', async () => {
-    assert.equal(await a.db.ping(), true);
+    assert.equal(await dbA.ping(), true);
     const unreachable: Database = openPostgresDatabase('postgres://postgres@127.0.0.1:1/test');
     try {
       assert.equal(await unreachable.ping(), false);

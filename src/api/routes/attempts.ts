@@ -14,7 +14,7 @@ import {
   messageAttemptOut,
 } from '../schemas/message.ts';
 import { AttemptListQuery, MessageListQuery, messageFilter } from '../schemas/queries.ts';
-import type { HeraldFastify, RouteDeps } from '../types.ts';
+import type { AppDeps, HeraldFastify } from '../types.ts';
 
 const tags = ['Message Attempt'];
 const EndpointParams = Type.Object({ app_id: IdOrUid, endpoint_id: IdOrUid });
@@ -22,7 +22,7 @@ const MessageParams = Type.Object({ app_id: IdOrUid, msg_id: IdOrUid });
 const AttemptParams = Type.Object({ app_id: IdOrUid, msg_id: IdOrUid, attempt_id: IdOrUid });
 const app = { auth: 'app' as const };
 
-export function attemptRoutes(api: HeraldFastify, deps: RouteDeps): void {
+export function attemptRoutes(api: HeraldFastify, deps: AppDeps): void {
   const { store, clock } = deps;
 
   const attemptFilter = (q: {
@@ -252,7 +252,7 @@ export function attemptRoutes(api: HeraldFastify, deps: RouteDeps): void {
       if (message.payload === null)
         throw invalid(['path', 'msg_id'], 'the message payload has expired or was deleted');
       await store.deliveries.queueManual(message.id, endpoint.id, application.id, clock.now());
-      deps.events?.deliveriesQueued?.();
+      deps.events.deliveriesQueued();
       return reply.code(202).send({});
     },
   );

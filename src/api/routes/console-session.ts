@@ -6,7 +6,7 @@ import { HeraldError } from '../../domain/errors.ts';
 import { consoleCookieName } from '../../services/console-sessions.ts';
 import { consoleSessionId, csrfHeader } from '../auth-hook.ts';
 import { errorResponses, iso, Nullable } from '../schemas/common.ts';
-import type { HeraldFastify, RouteDeps } from '../types.ts';
+import type { AppDeps, HeraldFastify } from '../types.ts';
 
 const tags = ['Authentication'];
 
@@ -29,7 +29,7 @@ const ConsoleSessionState = Type.Object(
   { title: 'ConsoleSessionState' },
 );
 
-export function consoleSessionRoutes(api: HeraldFastify, deps: RouteDeps): void {
+export function consoleSessionRoutes(api: HeraldFastify, deps: AppDeps): void {
   const sessions = deps.consoleSessions;
   const secure = deps.config.publicUrl?.startsWith('https://') ? '; Secure' : '';
   // The cookie goes to the API only: the pages (/console/, /portal/, /play/) never see it.

@@ -7,7 +7,7 @@ import { invalid } from '../../domain/errors.ts';
 import type { MessageStatus } from '../../domain/message.ts';
 import { loadEndpoint } from '../load.ts';
 import { DateTime, errorResponses, IdOrUid, iso, Nullable } from '../schemas/common.ts';
-import type { HeraldFastify, RouteDeps } from '../types.ts';
+import type { AppDeps, HeraldFastify } from '../types.ts';
 
 export const RecoverOut = Type.Object(
   {
@@ -29,7 +29,7 @@ type Requeue = (
   now: number,
 ) => Promise<number>;
 
-export function endpointTaskRoutes(api: HeraldFastify, deps: RouteDeps): void {
+export function endpointTaskRoutes(api: HeraldFastify, deps: AppDeps): void {
   const { store, clock } = deps;
 
   function route<B extends TSchema>(
@@ -71,7 +71,7 @@ export function endpointTaskRoutes(api: HeraldFastify, deps: RouteDeps): void {
           { endpointId: endpoint.id },
           async () => {
             const requeued = await work(endpoint, { since, until }, clock.now());
-            if (requeued > 0) deps.events?.deliveriesQueued?.();
+            if (requeued > 0) deps.events.deliveriesQueued();
             return { requeued };
           },
         );

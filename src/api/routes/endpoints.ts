@@ -1,8 +1,7 @@
 // /api/v1/app/{app_id}/endpoint: where an application's webhooks go.
 import { Type } from '@sinclair/typebox';
-import { HeraldError, invalid, notFound } from '../../domain/errors.ts';
+import { invalid, notFound } from '../../domain/errors.ts';
 import { isId } from '../../domain/ids.ts';
-import { endpointService } from '../../services/endpoints.ts';
 import { hidesPrivateResponses } from '../least-exposure.ts';
 import { checkUid, loadApp, loadEndpoint, loadPathEndpoint } from '../load.ts';
 import { DateTime, errorResponses, IdOrUid, ListQuery, ListResponse } from '../schemas/common.ts';
@@ -23,12 +22,7 @@ const tags = ['Endpoint'];
 const app = { auth: 'app' as const };
 
 export function endpointRoutes(api: HeraldFastify, deps: AppDeps): void {
-  const { store, clock } = deps;
-  const endpoints = endpointService({
-    ...deps,
-    events: deps.operationalEvents,
-    deliveriesQueued: () => deps.events?.deliveriesQueued?.(),
-  });
+  const { store, clock, endpoints } = deps;
 
   api.get(
     '/app/:app_id/endpoint',
@@ -244,8 +238,6 @@ export function endpointTestRoute(api: HeraldFastify, deps: AppDeps): void {
       },
     },
     async (request) => {
-      if (!deps.testEndpoint)
-        throw new HeraldError('not_implemented', 'test requests need the delivery worker');
       const { endpoint } = await loadEndpoint(
         deps.store,
         request,

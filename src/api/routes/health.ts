@@ -3,7 +3,7 @@
 import { Type } from '@sinclair/typebox';
 import type { DispatcherState } from '../../dispatcher/observer.ts';
 import { isoOrNull, Nullable } from '../schemas/common.ts';
-import type { HeraldFastify, RouteDeps } from '../types.ts';
+import type { AppDeps, HeraldFastify } from '../types.ts';
 
 const tags = ['Health'];
 const Status = Type.Union([Type.Literal('OK'), Type.Literal('ERROR')]);
@@ -32,7 +32,7 @@ const HealthOut = Type.Object(
   { title: 'HealthOut' },
 );
 
-export function healthRoutes(app: HeraldFastify, deps: RouteDeps): void {
+export function healthRoutes(app: HeraldFastify, deps: AppDeps): void {
   app.get(
     '/health/ping',
     {
@@ -63,7 +63,7 @@ export function healthRoutes(app: HeraldFastify, deps: RouteDeps): void {
     async (_request, reply) => {
       const now = deps.clock.now();
       const [databaseOk, queue] = await Promise.all([
-        deps.store.db.ping(),
+        deps.store.ping(),
         deps.queueState.read().catch(() => null),
       ]);
       const oldestAge = queue?.oldestDueAt == null ? null : Math.max(0, now - queue.oldestDueAt);

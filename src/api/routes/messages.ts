@@ -3,7 +3,6 @@ import { Type } from '@sinclair/typebox';
 import { endpointMatches } from '../../domain/endpoint.ts';
 import { HeraldError, notFound } from '../../domain/errors.ts';
 import { exampleOf } from '../../domain/event-type.ts';
-import { messageService } from '../../services/messages.ts';
 import { loadOrCreateApp } from '../inline-application.ts';
 import { loadApp, loadMessage, loadPathEndpoint } from '../load.ts';
 import { errorResponses, IdOrUid, ListResponse } from '../schemas/common.ts';
@@ -23,15 +22,7 @@ const tags = ['Message'];
 const WithContent = Type.Object({ with_content: Type.Boolean({ default: true }) });
 
 export function messageRoutes(api: HeraldFastify, deps: AppDeps): void {
-  const { store } = deps;
-  const messages = messageService({
-    store,
-    clock: deps.clock,
-    newId: deps.newId,
-    maxPayloadBytes: deps.config.maxPayloadBytes,
-    deliveriesQueued: () => deps.events?.deliveriesQueued?.(),
-    offerDispatch: (app, reqId) => deps.events?.offerDispatch?.(app, reqId) ?? null,
-  });
+  const { store, messages } = deps;
 
   api.get(
     '/app/:app_id/msg',

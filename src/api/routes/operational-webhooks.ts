@@ -1,8 +1,7 @@
 // /api/v1/operational-webhook/endpoint: where Herald sends its own operational events
 // (`endpoint.disabled`, `message.attempt.exhausted`, ...), signed like any webhook.
 import { Type } from '@sinclair/typebox';
-import { HeraldError, notFound } from '../../domain/errors.ts';
-import { endpointService } from '../../services/endpoints.ts';
+import { notFound } from '../../domain/errors.ts';
 import { operationalEventTypes } from '../../services/operational-events.ts';
 import { errorResponses, IdOrUid, ListQuery, ListResponse } from '../schemas/common.ts';
 import {
@@ -20,16 +19,8 @@ const Params = Type.Object({ endpoint_id: IdOrUid });
 const path = '/operational-webhook/endpoint';
 
 export function operationalWebhookRoutes(api: HeraldFastify, deps: AppDeps): void {
-  const { store } = deps;
-  const endpoints = endpointService(
-    { ...deps, events: undefined, deliveriesQueued: () => deps.events?.deliveriesQueued?.() },
-    { eventTypes: operationalEventTypes },
-  );
-  const operationalApp = async () => {
-    if (!deps.operationalEvents)
-      throw new HeraldError('not_implemented', 'operational webhooks are not enabled');
-    return deps.operationalEvents.operationalApp();
-  };
+  const { store, operationalEndpoints: endpoints } = deps;
+  const operationalApp = () => deps.operationalEvents.operationalApp();
   const load = async (idOrUid: string) => {
     const app = await operationalApp();
     const endpoint = await store.endpoints.find(app.id, idOrUid);

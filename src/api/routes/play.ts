@@ -7,7 +7,7 @@ import type { FastifyRequest } from 'fastify';
 import type { PlayInbox, PlayRequest } from '../../domain/play.ts';
 import type { Play } from '../../services/play.ts';
 import { DateTime, errorResponses, iso, Nullable } from '../schemas/common.ts';
-import type { HeraldFastify, RouteDeps } from '../types.ts';
+import type { AppDeps, HeraldFastify } from '../types.ts';
 
 const tags = ['Play'];
 const errorRef = errorResponses[404];
@@ -106,7 +106,7 @@ function baseUrl(publicUrl: string | undefined, request: FastifyRequest): string
   return publicUrl ?? `${request.protocol}://${request.host}`;
 }
 
-export function playRoutes(api: HeraldFastify, deps: RouteDeps): void {
+export function playRoutes(api: HeraldFastify, deps: AppDeps): void {
   const { play, config } = deps;
 
   api.post(

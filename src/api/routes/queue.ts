@@ -4,7 +4,7 @@ import { idFloor } from '../../domain/ids.ts';
 import { loadListingScope } from '../load.ts';
 import { errorResponses, iso, isoOrNull, Nullable } from '../schemas/common.ts';
 import { statusText } from '../schemas/message.ts';
-import type { HeraldFastify, RouteDeps } from '../types.ts';
+import type { AppDeps, HeraldFastify } from '../types.ts';
 
 const QueuedDeliveryOut = Type.Object(
   {
@@ -41,7 +41,7 @@ const QueueStatsOut = Type.Object(
   { title: 'QueueStatsOut' },
 );
 
-export function queueRoutes(api: HeraldFastify, deps: RouteDeps): void {
+export function queueRoutes(api: HeraldFastify, deps: AppDeps): void {
   api.get(
     '/queue/stats',
     {

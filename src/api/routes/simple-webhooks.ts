@@ -9,8 +9,6 @@ import type { Application } from '../../domain/application.ts';
 import type { Endpoint } from '../../domain/endpoint.ts';
 import { notFound } from '../../domain/errors.ts';
 import { maskCredentials } from '../../domain/url-credentials.ts';
-import { endpointService } from '../../services/endpoints.ts';
-import { messageService } from '../../services/messages.ts';
 import { errorResponses, iso } from '../schemas/common.ts';
 import { Url } from '../schemas/endpoint.ts';
 import { EventTypeName } from '../schemas/message.ts';
@@ -59,21 +57,7 @@ export function changedFields(
 }
 
 export function simpleWebhookRoutes(api: HeraldFastify, deps: AppDeps): void {
-  const { store, clock } = deps;
-  const wake = () => deps.events?.deliveriesQueued?.();
-  const endpoints = endpointService({
-    ...deps,
-    events: deps.operationalEvents,
-    deliveriesQueued: wake,
-  });
-  const messages = messageService({
-    store,
-    clock,
-    newId: deps.newId,
-    maxPayloadBytes: deps.config.maxPayloadBytes,
-    deliveriesQueued: wake,
-    offerDispatch: (app, reqId) => deps.events?.offerDispatch?.(app, reqId) ?? null,
-  });
+  const { store, clock, endpoints, messages } = deps;
 
   let defaultApp: Application | null = null;
   const application = async (): Promise<Application> => {

@@ -15,11 +15,32 @@ const migrationLock = 7_203_551_990;
 
 export const postgresCapabilities: Capabilities = {
   dialect: 'postgres',
-  skipLocked: true,
   rowAtATime: false,
-  crossProcessNotify: true,
   singleProcess: false,
   isUniqueViolation: (error) => (error as { code?: string } | null)?.code === '23505',
+  isUnavailable: (error) => {
+    const e = error as { code?: string; message?: string } | null;
+    const code = e?.code ?? '';
+    return (
+      // The network, then SQLSTATE: shutdowns (57P01-03), too many connections (53300), and
+      // the whole connection exception class (08).
+      [
+        'ECONNREFUSED',
+        'ECONNRESET',
+        'EPIPE',
+        'ETIMEDOUT',
+        '57P01',
+        '57P02',
+        '57P03',
+        '53300',
+      ].includes(code) ||
+      code.startsWith('08') ||
+      // What `pg` itself throws when a connection ends or cannot be had.
+      /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
+        e?.message ?? '',
+      )
+    );
+  },
 };
 
 /** `?` placeholders (outside quoted text) become `$1..$n`. */

@@ -11,8 +11,6 @@ const migrationsDir = join(import.meta.dirname, '..', 'migrations', 'sqlite');
 
 export const sqliteCapabilities: Capabilities = {
   dialect: 'sqlite',
-  skipLocked: false,
-  crossProcessNotify: false,
   singleProcess: true,
   rowAtATime: true,
   isUniqueViolation: (error) => {
@@ -23,6 +21,8 @@ export const sqliteCapabilities: Capabilities = {
       /UNIQUE constraint failed/.test(e?.message ?? '')
     );
   },
+  // A file on this machine's disk does not come and go as a server does.
+  isUnavailable: () => false,
   // A constraint violation (SQLITE_CONSTRAINT, 19, and its extended codes) undoes its
   // statement alone.
   undoesFailedStatement: (error) => {

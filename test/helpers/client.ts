@@ -1,7 +1,9 @@
-// inject() calls for the API tests, with the checks every response must pass: no 4xx/5xx
-// without a JSON body in Svix's error shape, and no non-204 2xx without a JSON body.
+// The one inject() client of the tests, with the checks every API response must pass: no
+// 4xx/5xx without a JSON body in Svix's error shape, and no non-204 2xx without a JSON body.
+// `api` and `apiCall` are the same calls in the shapes older tests and the examples use.
 import assert from 'node:assert/strict';
-import { adminToken, type TestApp } from '../helpers/test-app.ts';
+import type { ApiCall } from '../../examples/api.ts';
+import { adminToken, type TestApp } from './test-app.ts';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -108,8 +110,36 @@ export function client(t: TestApp) {
     (await ok({ method: 'POST', url: `/api/v1/auth/app-portal-access/${app}`, body: {} }, 200))
       .token;
 
+  /**
+   * `api('POST', '/app', body)`: a call under /api/v1 that must answer `expectStatus` (by
+   * default, any 2xx); returns the answer's body ({} when empty).
+   */
+  async function api<T = Record<string, unknown>>(
+    method: Method,
+    url: string,
+    body?: unknown,
+    expectStatus?: number,
+  ): Promise<T> {
+    const r = await call({ method, url: `/api/v1${url}`, body });
+    if (expectStatus !== undefined) {
+      assert.equal(r.status, expectStatus, `${method} ${url}: ${JSON.stringify(r.body)}`);
+    } else {
+      assert.ok(r.status < 300, `${method} ${url} answered ${r.status}: ${JSON.stringify(r.body)}`);
+    }
+    return (r.body ?? {}) as T;
+  }
+
+  /** The examples' way to call Herald (a full path), which must answer 2xx. */
+  const apiCall: ApiCall = async <T>(method: string, url: string, body?: unknown) => {
+    const r = await call({ method: method as Method, url, body });
+    assert.ok(r.status < 300, `${method} ${url} answered ${r.status}: ${JSON.stringify(r.body)}`);
+    return (r.body ?? {}) as T;
+  };
+
   return {
     call,
+    api,
+    apiCall,
     ok,
     expectError,
     expectValidation,
@@ -123,3 +153,6 @@ export function client(t: TestApp) {
 
 /** The ids of a list page, in order. */
 export const ids = (page: { data: { id: string }[] }): string[] => page.data.map((x) => x.id);
+
+/** `client(t).api`: a call under /api/v1 returning the answer's body. */
+export type Api = ReturnType<typeof client>['api'];
