@@ -74,12 +74,37 @@ function isDatabaseUnavailable(error: unknown): boolean {
   );
 }
 
+/**
+ * SQLite's primary result codes for a file that cannot take writes now: SQLITE_BUSY (5, another
+ * process holds the lock), SQLITE_READONLY (8), SQLITE_IOERR (10), SQLITE_FULL (13) and
+ * SQLITE_CANTOPEN (14).
+ */
+const sqliteStorageCodes: ReadonlySet<number> = new Set([5, 8, 10, 13, 14]);
+
+/** What the file system answers when the disk is full, read-only or failing. */
+const fileSystemCodes: ReadonlySet<string> = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EIO', 'EFBIG']);
+
+/** Errors that mean the database cannot store anything right now: nothing was written. */
+function isStorageUnavailable(error: unknown): boolean {
+  const e = error as { code?: string; errcode?: number } | null;
+  if (e?.code === 'ERR_SQLITE_ERROR' && typeof e.errcode === 'number') {
+    return sqliteStorageCodes.has(e.errcode & 0xff);
+  }
+  return fileSystemCodes.has(e?.code ?? '');
+}
+
 export function toHeraldError(error: FastifyError | Error): HeraldError {
   if (error instanceof HeraldError) return error;
   if (isDatabaseUnavailable(error)) {
     return new HeraldError(
       'service_unavailable',
       'the database cannot be reached right now; try again shortly',
+    );
+  }
+  if (isStorageUnavailable(error)) {
+    return new HeraldError(
+      'service_unavailable',
+      'the database cannot store anything right now (its disk is full, read-only or failing); try again later',
     );
   }
   const fe = error as FastifyError & { validation?: AjvIssue[]; validationContext?: string };
