@@ -58,7 +58,9 @@ export function toHeraldError(error: FastifyError | Error): HeraldError {
   if (error instanceof StoreUnavailableError) {
     return new HeraldError(
       'service_unavailable',
-      'the database cannot be reached right now; try again shortly',
+      error.reason === 'storage'
+        ? 'the database cannot store anything right now (its disk is full, read-only or failing); try again later'
+        : 'the database cannot be reached right now; try again shortly',
     );
   }
   const fe = error as FastifyError & { validation?: AjvIssue[]; validationContext?: string };

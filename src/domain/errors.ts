@@ -41,7 +41,11 @@ export const errorCatalog = {
   rate_limited: { status: 429, description: 'Too many requests.' },
   server_error: { status: 500, description: 'An unexpected error; details are in the log.' },
   not_implemented: { status: 501, description: 'The operation is not available.' },
-  service_unavailable: { status: 503, description: 'The database cannot be reached right now.' },
+  service_unavailable: {
+    status: 503,
+    description:
+      'The database cannot be reached, or cannot store anything (disk full, read-only), right now.',
+  },
   overloaded: {
     status: 503,
     description: 'Too many large requests are in progress; retry after `Retry-After` seconds.',

@@ -34,10 +34,11 @@ export type Capabilities = {
   /** Whether an error is a unique-constraint violation. */
   isUniqueViolation(error: unknown): boolean;
   /**
-   * Whether an error means the database cannot be reached right now (it restarts, the
-   * network is down): the store names it with StoreUnavailableError, and the API answers 503.
+   * Whether an error means the database cannot serve right now, and why: `unreachable` (a
+   * server restarting, the network down) or `storage` (its disk full, read-only or failing).
+   * The store names it with StoreUnavailableError, and the API answers 503.
    */
-  isUnavailable(error: unknown): boolean;
+  unavailable(error: unknown): Unavailability | null;
   /**
    * Whether a statement that failed with `error` was undone alone, the transaction going on
    * (SQLite, on a constraint violation). Absent where any failure aborts the whole
@@ -71,3 +72,6 @@ export interface Database extends SqlExecutor {
   onNotify(listener: () => void): () => void;
   close(): Promise<void>;
 }
+
+/** Why a database cannot serve right now; see `Capabilities.unavailable`. */
+export type Unavailability = 'unreachable' | 'storage';

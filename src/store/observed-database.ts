@@ -15,7 +15,8 @@ export function observeDatabase(
     if (!(error instanceof HeraldError) && !db.capabilities.isUniqueViolation(error)) {
       onError(error);
     }
-    throw db.capabilities.isUnavailable(error) ? new StoreUnavailableError(error) : error;
+    const reason = db.capabilities.unavailable(error);
+    throw reason ? new StoreUnavailableError(error, reason) : error;
   };
   return {
     get capabilities() {

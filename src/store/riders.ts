@@ -38,8 +38,14 @@ export function withRiders(base: BaseDatabase): Database {
         outcomes.push({ ok: true, value: await rider.fn(tx) });
         await tx.run('RELEASE rider');
       } catch (error) {
-        await tx.run('ROLLBACK TO rider');
-        await tx.run('RELEASE rider');
+        try {
+          await tx.run('ROLLBACK TO rider');
+          await tx.run('RELEASE rider');
+        } catch {
+          // The failure ended the whole transaction (a full disk on SQLite): no savepoint is
+          // left, and the host transaction fails with the rider's error, not this one.
+          throw error;
+        }
         outcomes.push({ ok: false, error });
       }
     }

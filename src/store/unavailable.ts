@@ -1,9 +1,20 @@
-// The one error a store fails with when its database cannot be reached right now (a server
-// restarting, the network down), whatever the engine said: which engine errors those are is
-// the adapter's to say (`Capabilities.isUnavailable`); the API answers 503 for it.
+// The one error a store fails with when its database cannot serve right now (a server
+// restarting, the network down, a full or read-only disk), whatever the engine said: which
+// engine errors those are is the adapter's to say (`Capabilities.unavailable`); the API
+// answers 503 for it.
+import type { Unavailability } from './database.ts';
+
 export class StoreUnavailableError extends Error {
-  constructor(cause: unknown) {
-    super('the database cannot be reached right now', { cause });
+  readonly reason: Unavailability;
+
+  constructor(cause: unknown, reason: Unavailability = 'unreachable') {
+    super(
+      reason === 'storage'
+        ? 'the database cannot store anything right now (its disk is full, read-only or failing)'
+        : 'the database cannot be reached right now',
+      { cause },
+    );
+    this.reason = reason;
     this.name = 'StoreUnavailableError';
   }
 }

@@ -18,10 +18,10 @@ export const postgresCapabilities: Capabilities = {
   rowAtATime: false,
   singleProcess: false,
   isUniqueViolation: (error) => (error as { code?: string } | null)?.code === '23505',
-  isUnavailable: (error) => {
+  unavailable: (error) => {
     const e = error as { code?: string; message?: string } | null;
     const code = e?.code ?? '';
-    return (
+    const unreachable =
       // The network, then SQLSTATE: shutdowns (57P01-03), too many connections (53300), and
       // the whole connection exception class (08).
       [
@@ -38,8 +38,8 @@ export const postgresCapabilities: Capabilities = {
       // What `pg` itself throws when a connection ends or cannot be had.
       /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
         e?.message ?? '',
-      )
-    );
+      );
+    return unreachable ? 'unreachable' : null;
   },
 };
 

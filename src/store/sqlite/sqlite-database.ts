@@ -1,6 +1,16 @@
 // The embedded adapter: one `node:sqlite` connection in WAL mode. node:sqlite is synchronous,
 // so a small lock keeps a transaction's statements from interleaving with other callers'.
-import { closeSync, fdatasync, mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import {
+  accessSync,
+  closeSync,
+  constants,
+  existsSync,
+  fdatasync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { Capabilities, Database, RunResult, SqlExecutor, SqlValue } from '../database.ts';
@@ -21,8 +31,9 @@ export const sqliteCapabilities: Capabilities = {
       /UNIQUE constraint failed/.test(e?.message ?? '')
     );
   },
-  // A file on this machine's disk does not come and go as a server does.
-  isUnavailable: () => false,
+  // A file on this machine's disk does not come and go as a server does, but its disk may
+  // fill up, turn read-only or fail.
+  unavailable: (error) => (isStorageUnavailable(error) ? 'storage' : null),
   // A constraint violation (SQLITE_CONSTRAINT, 19, and its extended codes) undoes its
   // statement alone.
   undoesFailedStatement: (error) => {
@@ -89,10 +100,18 @@ export function openSqliteDatabase(
   path: string,
   options: SqliteOptions = { synchronous: 'full' },
 ): Database {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:') {
+    mkdirSync(dirname(path), { recursive: true });
+    checkWritable(path);
+  }
   const db = new DatabaseSync(path);
-  db.exec('PRAGMA journal_mode = WAL');
-  db.exec('PRAGMA synchronous = NORMAL');
+  try {
+    db.exec('PRAGMA journal_mode = WAL');
+    db.exec('PRAGMA synchronous = NORMAL');
+  } catch (error) {
+    db.close();
+    throw cannotWrite(path, error);
+  }
   const logSync =
     options.synchronous === 'full' && path !== ':memory:'
       ? createLogSync(`${path}-wal`, options.syncFile ?? fdatasyncAsync)
@@ -169,7 +188,15 @@ export function openSqliteDatabase(
           db.exec('COMMIT');
           return value;
         } catch (error) {
-          db.exec('ROLLBACK');
+          // SQLite ends the transaction itself on some errors (a full disk, an I/O error):
+          // then there is nothing to roll back, and the error to report is the first one.
+          if (db.isTransaction) {
+            try {
+              db.exec('ROLLBACK');
+            } catch {
+              // The rollback failed too (the same fault): the first error says what happened.
+            }
+          }
           throw error;
         }
       });
@@ -177,7 +204,13 @@ export function openSqliteDatabase(
       if (logSync) await logSync.sync();
       return result;
     },
-    migrate: async () => applyMigrations(db),
+    migrate: async () => {
+      try {
+        return applyMigrations(db);
+      } catch (error) {
+        throw cannotWrite(path, error);
+      }
+    },
     ping: async () => {
       try {
         db.prepare('SELECT 1').get();
@@ -197,6 +230,38 @@ export function openSqliteDatabase(
       await withLock(async () => db.close());
     },
   });
+}
+
+/**
+ * SQLite opens a file it may not write read-only without a word, and the start would fail
+ * later at its first write; the file system says so at once (EROFS, EACCES).
+ */
+function checkWritable(path: string): void {
+  for (const file of [dirname(path), path, `${path}-wal`, `${path}-shm`]) {
+    if (file !== dirname(path) && !existsSync(file)) continue;
+    try {
+      accessSync(file, constants.W_OK);
+    } catch (error) {
+      throw new Error(
+        `cannot write the database ${path} (${file}: ${(error as NodeJS.ErrnoException).code}): check that its directory is writable (not a read-only mount) and that its disk has room`,
+        { cause: error },
+      );
+    }
+  }
+}
+
+/**
+ * Herald writes from its first statement on (the log, migrations, leases), so a database it
+ * cannot write stops the start with what to check, rather than SQLite's words alone.
+ */
+function cannotWrite(path: string, error: unknown): unknown {
+  const code = (error as { errcode?: number } | null)?.errcode;
+  // SQLITE_READONLY (8), SQLITE_IOERR (10), SQLITE_FULL (13), SQLITE_CANTOPEN (14).
+  if (typeof code !== 'number' || ![8, 10, 13, 14].includes(code & 0xff)) return error;
+  return new Error(
+    `cannot write the database ${path} (${(error as Error).message}): check that its directory is writable (not a read-only mount) and that its disk has room`,
+    { cause: error },
+  );
 }
 
 function applyMigrations(db: DatabaseSync): string[] {
@@ -228,4 +293,23 @@ function applyMigrations(db: DatabaseSync): string[] {
     applied.push(file);
   }
   return applied;
+}
+
+/**
+ * SQLite's primary result codes for a file that cannot take writes now: SQLITE_BUSY (5, another
+ * process holds the lock), SQLITE_READONLY (8), SQLITE_IOERR (10), SQLITE_FULL (13) and
+ * SQLITE_CANTOPEN (14).
+ */
+const sqliteStorageCodes: ReadonlySet<number> = new Set([5, 8, 10, 13, 14]);
+
+/** What the file system answers when the disk is full, read-only or failing. */
+const fileSystemCodes: ReadonlySet<string> = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EIO', 'EFBIG']);
+
+/** Errors that mean the database cannot store anything right now: nothing was written. */
+function isStorageUnavailable(error: unknown): boolean {
+  const e = error as { code?: string; errcode?: number } | null;
+  if (e?.code === 'ERR_SQLITE_ERROR' && typeof e.errcode === 'number') {
+    return sqliteStorageCodes.has(e.errcode & 0xff);
+  }
+  return fileSystemCodes.has(e?.code ?? '');
 }
