@@ -148,15 +148,26 @@ export function scheduleOf(rule: RetryRule): number[] {
   return 'schedule' in rule ? [...rule.schedule] : [...exponentialSchedule(rule)];
 }
 
+/**
+ * What the application's and the endpoint's policies set (presets expanded, the endpoint's
+ * fields over the application's), before the server's defaults fill in the rest.
+ */
+export function layeredPolicy(
+  appPolicy: DeliveryPolicy | null | undefined,
+  endpointPolicy: DeliveryPolicy | null | undefined,
+): DeliveryPolicy {
+  const app = expand(appPolicy);
+  const own = expand(endpointPolicy);
+  return { ...app, ...own, headers: { ...app.headers, ...own.headers } };
+}
+
 /** The endpoint's effective policy: defaults < application policy < endpoint policy. */
 export function effectivePolicy(
   defaults: ServerDefaults,
   appPolicy: DeliveryPolicy | null | undefined,
   endpointPolicy: DeliveryPolicy | null | undefined,
 ): EffectivePolicy {
-  const app = expand(appPolicy);
-  const own = expand(endpointPolicy);
-  const merged: DeliveryPolicy = { ...app, ...own, headers: { ...app.headers, ...own.headers } };
+  const merged = layeredPolicy(appPolicy, endpointPolicy);
   return {
     signature: merged.signature ?? { scheme: defaults.signatureHeaders },
     format: merged.format ?? 'json',
@@ -177,9 +188,12 @@ export function effectivePolicy(
   };
 }
 
-/** Whether the policy signs with the secret's raw text (caller-chosen secrets allowed). */
-export function usesRawSecret(policy: EffectivePolicy): boolean {
-  return policy.signature.scheme === 'hmac-sha256';
+/**
+ * Whether the policy signs with the secret's raw text (caller-chosen secrets allowed). The
+ * server's defaults never choose such a scheme, so a layered policy answers as well.
+ */
+export function usesRawSecret(policy: Pick<DeliveryPolicy, 'signature'>): boolean {
+  return policy.signature?.scheme === 'hmac-sha256';
 }
 
 /** Whether the policy signs Standard Webhooks style (webhook-* or svix-* headers). */
