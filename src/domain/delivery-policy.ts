@@ -2,7 +2,7 @@
 // templates, timeout, retries, disable rule, HTTPS-only. A policy is plain data; named presets
 // are policies too. The effective policy of an endpoint is the server's defaults, overlaid by
 // its application's policy, then by its own (a preset first, then the explicit fields).
-import { exponentialSchedule } from './retry-plan.ts';
+import { defaultRetrySchedule, exponentialSchedule } from './retry-plan.ts';
 
 export type SignatureScheme =
   /** Standard Webhooks: `webhook-id`, `webhook-timestamp`, `webhook-signature` (v1 / v1a). */
@@ -71,7 +71,8 @@ export const presets: Record<string, DeliveryPolicy> = {
     signature: { scheme: 'svix' },
     format: 'json',
     timeoutSeconds: 15,
-    retry: { schedule: [5, 300, 1800, 7200, 18000, 36000, 36000] },
+    // Herald's default schedule is Svix's; the preset keeps it whatever the server's setting.
+    retry: { schedule: [...defaultRetrySchedule] },
     disableAfterExhausted: null,
     failureWindowHours: 120,
     testBody: 'sample',
