@@ -1,9 +1,11 @@
 -- Records one attempt (run once per attempt of a batch, inside one transaction, with
 -- finish-attempt).
--- Parameters: ?1 id, ?2 msg id, ?3 endpoint id, ?4 app id, ?5 url, ?6 status,
--- ?7 response status code, ?8 response, ?9 response duration ms, ?10 trigger type,
--- ?11 created at.
+-- Parameters: :id, :msg_id, :endpoint_id, :app_id, :url, :status, :response_status_code,
+-- :response, :response_duration_ms, :trigger_type, :created_at.
 INSERT INTO attempts (
   id, msg_id, endpoint_id, app_id, url, status, response_status_code, response,
   response_duration_ms, trigger_type, created_at
-) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+) VALUES (
+  :id, :msg_id, :endpoint_id, :app_id, :url, :status, :response_status_code, :response,
+  :response_duration_ms, :trigger_type, :created_at
+)
