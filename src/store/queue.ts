@@ -249,9 +249,11 @@ export function queueRepository(db: Database, box: SecretBox) {
       intervalMs: number,
     ): Promise<{ granted: boolean; nextAt: number }> {
       const take = sql['take-throttle-slot'];
+      // The slot is kept in whole milliseconds (PostgreSQL's BIGINT refuses 1000/3), rounded
+      // up so that the rate is never exceeded.
       const row = await db.get<{ throttle_next_at: number }>(
         take.text,
-        take.bind({ now, interval_ms: intervalMs, endpoint_id: endpointId }),
+        take.bind({ now, interval_ms: Math.ceil(intervalMs), endpoint_id: endpointId }),
       );
       if (row) return { granted: true, nextAt: Number(row.throttle_next_at) };
       const current = await db.get<{ throttle_next_at: number | null }>(

@@ -99,6 +99,21 @@ test('throttleRate caps deliveries per second', async () => {
   assert.deepEqual(seen, [1, 2, 3, 4, 5, 6, 6, 6]);
 });
 
+test('a throttleRate that does not divide a second delivers too (3 per second)', async () => {
+  const { app } = await setup('throttled-thirds', receiver.url, { throttleRate: 3 });
+  const before = receiver.requests.length;
+  for (let i = 0; i < 3; i++)
+    await api('POST', `/app/${app}/msg`, { eventType: 'a.b', payload: { i } });
+  const seen: number[] = [];
+  for (let step = 0; step < 4; step++) {
+    await t.dispatcher.runDue();
+    seen.push(receiver.requests.length - before);
+    t.clock.advance(334);
+  }
+  // One at 0 ms, then one every 334 ms (a third of a second, rounded up to whole ms).
+  assert.deepEqual(seen, [1, 2, 3, 3]);
+});
+
 test('deliverAt holds a message until its time', async () => {
   const { app } = await setup('scheduled', receiver.url);
   const at = new Date(t.clock.now() + 3_600_000).toISOString();
