@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { type Static, Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import type { ServerDefaults } from '../domain/delivery-policy.ts';
+import { defaultRetrySchedule } from '../domain/retry-plan.ts';
 
 export const ConfigSchema = Type.Object(
   {
@@ -50,7 +51,7 @@ export const ConfigSchema = Type.Object(
     showPrivateResponses: Type.Boolean({ default: false }),
     retrySchedule: Type.Array(Type.Integer({ minimum: 0 }), {
       minItems: 0,
-      default: [5, 300, 1800, 7200, 18000, 36000, 36000],
+      default: [...defaultRetrySchedule],
     }),
     signatureHeaders: Type.Union([Type.Literal('standard'), Type.Literal('svix')], {
       default: 'standard',

@@ -26,9 +26,9 @@ import { createCapacity } from './capacity.ts';
 import { createDueTimer } from './due-timer.ts';
 import { createEndpointGate } from './endpoint-gate.ts';
 import { createEndpointHealth, type OperationalEventSink } from './endpoint-health.ts';
-import { createEndpointSettings } from './endpoint-settings.ts';
 import type { DispatcherObserver, DispatcherState } from './observer.ts';
 import { createDispatchOffer, type DispatchOffer } from './offer.ts';
+import { createRequestBuilder } from './prepare-request.ts';
 import { sendAttempt } from './send-attempt.ts';
 
 export type DispatcherSettings = {
@@ -96,7 +96,7 @@ export function createDispatcher(deps: DispatcherDeps) {
     retrySchedule: settings.retrySchedule,
     failureWindowHours: settings.failureWindowHours,
   };
-  const endpointSettings = createEndpointSettings(defaults);
+  const requests = createRequestBuilder(defaults);
 
   const capacity = createCapacity({ maxInFlight, maxInFlightBytes });
   const running = new Set<Promise<void>>();
@@ -232,19 +232,19 @@ export function createDispatcher(deps: DispatcherDeps) {
     reqId: string | undefined,
   ) {
     const { endpoint } = loaded;
-    const policy = endpointSettings.policyOf(loaded);
+    const policy = requests.policyOf(endpoint, loaded.appPolicy);
     const startedAt = clock.now();
     const attemptId = deps.newId('attempt');
     const attemptNumber = delivery.attemptCount + 1;
     const { result, hopeless, requestHeaders } = await sendAttempt({
       http: deps.http,
-      settings: endpointSettings,
+      requests,
       message,
       endpoint,
       policy,
       attemptId,
       attemptNumber,
-      startedAt,
+      at: startedAt,
     });
     exchanged();
     const ok = isSuccess(result);

@@ -1,19 +1,16 @@
-// The "test webhook" button: one request sent at once (not queued), rendered as a real
-// delivery would be (the endpoint's format and envelope, its Content-Type, signature and every
-// header the policy sets), reporting status and duration. Its body is the sample event
-// `testPayload` of type `herald.test`, or nothing when the policy asks for an empty body.
+// The "test webhook" button: one request sent at once (not queued), built and sent as an
+// attempt is (the same builder: the endpoint's format and envelope, its Content-Type, its
+// signature with the same secrets, and every header the policy sets), reporting status and
+// duration. Its body is the sample event `testPayload` of type `herald.test`, or nothing when
+// the policy asks for an empty body.
 import { type HttpClient, isSuccess } from '../delivery/outbound.ts';
 import type { Clock, Random } from '../domain/clock.ts';
-import {
-  effectivePolicy,
-  type ServerDefaults,
-  signsStandardWebhooks,
-} from '../domain/delivery-policy.ts';
-import { activeSecrets, type Endpoint } from '../domain/endpoint.ts';
+import type { ServerDefaults } from '../domain/delivery-policy.ts';
+import type { Endpoint } from '../domain/endpoint.ts';
 import type { IdGenerator } from '../domain/ids.ts';
-import { prepareSigner } from '../domain/signing.ts';
 import type { Store } from '../store/store.ts';
-import { renderRequest } from './render.ts';
+import { createRequestBuilder } from './prepare-request.ts';
+import { sendAttempt } from './send-attempt.ts';
 
 export type EndpointTestResult = {
   success: boolean;
@@ -38,12 +35,14 @@ export function createEndpointTester(deps: {
   http: HttpClient;
   defaults: ServerDefaults;
 }): EndpointTester {
+  const requests = createRequestBuilder(deps.defaults);
   return async (endpoint) => {
     const app = await deps.store.applications.find(endpoint.appId);
-    const policy = effectivePolicy(deps.defaults, app?.policy, endpoint.policy);
+    const policy = requests.policyOf(endpoint, app?.policy ?? null);
     const now = deps.clock.now();
-    const active = activeSecrets(endpoint, now);
-    const request = renderRequest({
+    const { result } = await sendAttempt({
+      http: deps.http,
+      requests,
       message: {
         id: deps.newId('message'),
         eventId: null,
@@ -55,17 +54,10 @@ export function createEndpointTester(deps: {
       },
       endpoint,
       policy,
-      signers: signsStandardWebhooks(policy) ? active.map((s) => prepareSigner(s.key)) : [],
-      secret: active[0]?.key ?? '',
       attemptId: deps.newId('attempt'),
       attemptNumber: 1,
-      timestampSeconds: Math.floor(now / 1000),
+      at: now,
       emptyBody: policy.testBody === 'empty',
-    });
-    const result = await deps.http.send({
-      ...request,
-      timeoutMs: policy.timeoutSeconds * 1000,
-      httpsOnly: policy.httpsOnly,
     });
     return {
       success: isSuccess(result),

@@ -1,12 +1,11 @@
-// One scheduled attempt's request, from the stored message to the receiver's answer: render,
-// sign, send. Every way that can fail ends in a result with a coded reason that the attempt
-// records, never in an exception that would leave the delivery claimed and unrecorded.
+// One request to an endpoint, from the message to the receiver's answer: build (render, sign),
+// send. Attempts and test requests both go through here. Every way that can fail ends in a
+// result with a coded reason (that an attempt records), never in an exception that would
+// leave a delivery claimed and unrecorded.
 import { type HttpClient, notSent, type SendResult } from '../delivery/outbound.ts';
-import { type EffectivePolicy, signsStandardWebhooks } from '../domain/delivery-policy.ts';
-import { type Endpoint, recordedHeaders } from '../domain/endpoint.ts';
-import type { QueuedMessage } from '../store/queue.ts';
-import { currentSecret, type EndpointSettings } from './endpoint-settings.ts';
-import { type RenderedRequest, renderRequest } from './render.ts';
+import { recordedHeaders } from '../domain/endpoint.ts';
+import type { RequestBuilder, RequestInput } from './prepare-request.ts';
+import type { RenderedRequest } from './render.ts';
 
 export type AttemptResult = {
   result: SendResult;
@@ -21,17 +20,10 @@ export type AttemptResult = {
 
 const reason = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-export async function sendAttempt(input: {
-  http: HttpClient;
-  settings: EndpointSettings;
-  message: QueuedMessage;
-  endpoint: Endpoint;
-  policy: EffectivePolicy;
-  attemptId: string;
-  attemptNumber: number;
-  startedAt: number;
-}): Promise<AttemptResult> {
-  const { message, endpoint, policy, startedAt } = input;
+export async function sendAttempt(
+  input: RequestInput & { http: HttpClient; requests: RequestBuilder },
+): Promise<AttemptResult> {
+  const { message, policy } = input;
   if (message.payload === null) {
     const result = notSent(
       'invalid_url',
@@ -41,16 +33,7 @@ export async function sendAttempt(input: {
   }
   let request: RenderedRequest;
   try {
-    request = renderRequest({
-      message,
-      endpoint,
-      policy,
-      signers: signsStandardWebhooks(policy) ? input.settings.signersFor(endpoint, startedAt) : [],
-      secret: currentSecret(endpoint),
-      attemptId: input.attemptId,
-      attemptNumber: input.attemptNumber,
-      timestampSeconds: Math.floor(startedAt / 1000),
-    });
+    request = input.requests.prepareRequest(input);
   } catch (error) {
     // The same message and policy would fail the same way on every retry.
     const detail = `render_failed: the request could not be built from the payload under the endpoint's policy (${reason(error)}); nothing was sent`;

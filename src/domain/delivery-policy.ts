@@ -2,7 +2,7 @@
 // templates, timeout, retries, disable rule, HTTPS-only. A policy is plain data; named presets
 // are policies too. The effective policy of an endpoint is the server's defaults, overlaid by
 // its application's policy, then by its own (a preset first, then the explicit fields).
-import { exponentialSchedule } from './retry-plan.ts';
+import { defaultRetrySchedule, exponentialSchedule } from './retry-plan.ts';
 
 export type SignatureScheme =
   /** Standard Webhooks: `webhook-id`, `webhook-timestamp`, `webhook-signature` (v1 / v1a). */
@@ -71,7 +71,8 @@ export const presets: Record<string, DeliveryPolicy> = {
     signature: { scheme: 'svix' },
     format: 'json',
     timeoutSeconds: 15,
-    retry: { schedule: [5, 300, 1800, 7200, 18000, 36000, 36000] },
+    // Herald's default schedule is Svix's; the preset keeps it whatever the server's setting.
+    retry: { schedule: [...defaultRetrySchedule] },
     disableAfterExhausted: null,
     failureWindowHours: 120,
     testBody: 'sample',
@@ -148,15 +149,26 @@ export function scheduleOf(rule: RetryRule): number[] {
   return 'schedule' in rule ? [...rule.schedule] : [...exponentialSchedule(rule)];
 }
 
+/**
+ * What the application's and the endpoint's policies set (presets expanded, the endpoint's
+ * fields over the application's), before the server's defaults fill in the rest.
+ */
+export function layeredPolicy(
+  appPolicy: DeliveryPolicy | null | undefined,
+  endpointPolicy: DeliveryPolicy | null | undefined,
+): DeliveryPolicy {
+  const app = expand(appPolicy);
+  const own = expand(endpointPolicy);
+  return { ...app, ...own, headers: { ...app.headers, ...own.headers } };
+}
+
 /** The endpoint's effective policy: defaults < application policy < endpoint policy. */
 export function effectivePolicy(
   defaults: ServerDefaults,
   appPolicy: DeliveryPolicy | null | undefined,
   endpointPolicy: DeliveryPolicy | null | undefined,
 ): EffectivePolicy {
-  const app = expand(appPolicy);
-  const own = expand(endpointPolicy);
-  const merged: DeliveryPolicy = { ...app, ...own, headers: { ...app.headers, ...own.headers } };
+  const merged = layeredPolicy(appPolicy, endpointPolicy);
   return {
     signature: merged.signature ?? { scheme: defaults.signatureHeaders },
     format: merged.format ?? 'json',
@@ -177,9 +189,12 @@ export function effectivePolicy(
   };
 }
 
-/** Whether the policy signs with the secret's raw text (caller-chosen secrets allowed). */
-export function usesRawSecret(policy: EffectivePolicy): boolean {
-  return policy.signature.scheme === 'hmac-sha256';
+/**
+ * Whether the policy signs with the secret's raw text (caller-chosen secrets allowed). The
+ * server's defaults never choose such a scheme, so a layered policy answers as well.
+ */
+export function usesRawSecret(policy: Pick<DeliveryPolicy, 'signature'>): boolean {
+  return policy.signature?.scheme === 'hmac-sha256';
 }
 
 /** Whether the policy signs Standard Webhooks style (webhook-* or svix-* headers). */

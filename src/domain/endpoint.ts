@@ -53,6 +53,14 @@ export function activeSecrets(endpoint: Pick<Endpoint, 'secrets'>, now: number):
   return endpoint.secrets.filter((s) => s.expiresAt === null || s.expiresAt > now);
 }
 
+/**
+ * The current secret: the one not rotated out. It signs raw-body schemes, and it is the one
+ * the API shows.
+ */
+export function currentSecret(endpoint: Pick<Endpoint, 'secrets'>): string {
+  return (endpoint.secrets.find((s) => s.expiresAt === null) ?? endpoint.secrets[0])?.key ?? '';
+}
+
 /** Header names a producer may not set on an endpoint: Herald owns them. */
 export const reservedHeaderNames = [
   'webhook-id',

@@ -25,7 +25,7 @@ export type NextAttemptPlan =
   | { action: 'give-up' }
   | { action: 'disable-endpoint' };
 
-/** Herald's default (`HERALD_RETRY_SCHEDULE`): 8 attempts over about 27.6 hours. */
+/** Herald's default (`HERALD_RETRY_SCHEDULE`), which is Svix's: 8 attempts over about 27.6 hours. */
 export const defaultRetrySchedule: RetrySchedule = Object.freeze([
   5, 300, 1800, 7200, 18000, 36000, 36000,
 ]);

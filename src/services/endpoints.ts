@@ -2,14 +2,10 @@
 // API, the portal, the simple webhooks API).
 
 import type { Clock, Random } from '../domain/clock.ts';
-import {
-  type DeliveryPolicy,
-  effectivePolicy,
-  type ServerDefaults,
-  usesRawSecret,
-} from '../domain/delivery-policy.ts';
+import { type DeliveryPolicy, layeredPolicy, usesRawSecret } from '../domain/delivery-policy.ts';
 import {
   activeSecrets,
+  currentSecret,
   type Endpoint,
   type EndpointSecret,
   maxActiveSecrets,
@@ -37,14 +33,6 @@ export type EndpointInput = {
   secret?: string | null;
   headers?: Record<string, string> | null;
   policy?: DeliveryPolicy | null;
-};
-
-/** Only the signature scheme and httpsOnly matter for these checks; the rest are placeholders. */
-const policyDefaults: ServerDefaults = {
-  signatureHeaders: 'standard',
-  timeoutSeconds: 15,
-  retrySchedule: [],
-  failureWindowHours: 120,
 };
 
 export function endpointService(
@@ -82,19 +70,19 @@ export function endpointService(
   /**
    * Checks what depends on the effective delivery policy: the secret's form (raw-body HMAC
    * schemes sign with any caller-chosen text; the others need a whsec_ or whsk_ key) and
-   * HTTPS-only URLs.
+   * HTTPS-only URLs. Neither is set by the server's defaults, so what the application and the
+   * endpoint set decides.
    */
   async function checkAgainstPolicy(endpoint: Endpoint, secretLoc: string[]): Promise<void> {
     const app = await store.applications.find(endpoint.appId);
-    const policy = effectivePolicy(policyDefaults, app?.policy, endpoint.policy);
-    const current = endpoint.secrets.find((s) => s.expiresAt === null)?.key ?? '';
-    if (!usesRawSecret(policy) && !isValidEndpointSecret(current)) {
+    const policy = layeredPolicy(app?.policy, endpoint.policy);
+    if (!usesRawSecret(policy) && !isValidEndpointSecret(currentSecret(endpoint))) {
       throw invalid(
         secretLoc,
         'a secret is whsec_ + base64 of 24 to 64 bytes, or whsk_ + base64 of a 64-byte Ed25519 key (seed and public key)',
       );
     }
-    if (policy.httpsOnly && !endpoint.url.startsWith('https://')) {
+    if (policy.httpsOnly === true && !endpoint.url.startsWith('https://')) {
       throw invalid(['body', 'url'], 'this endpoint accepts https:// URLs only (policy httpsOnly)');
     }
   }

@@ -2,13 +2,10 @@
 // say whether each request's signature verifies with the secrets of the endpoints pointing at
 // the inbox. The HTTP route, the API and the dispatcher's own deliveries all go through here.
 import { type Config, deliveryDefaults } from '../config/config.ts';
+import { createRequestBuilder } from '../dispatcher/prepare-request.ts';
 import type { Clock, Random } from '../domain/clock.ts';
-import {
-  type EffectivePolicy,
-  effectivePolicy,
-  type ServerDefaults,
-} from '../domain/delivery-policy.ts';
-import { activeSecrets, type Endpoint } from '../domain/endpoint.ts';
+import type { ServerDefaults } from '../domain/delivery-policy.ts';
+import { activeSecrets } from '../domain/endpoint.ts';
 import { HeraldError, notFound } from '../domain/errors.ts';
 import type { IdGenerator } from '../domain/ids.ts';
 import {
@@ -53,6 +50,8 @@ export function createPlay(deps: {
   publicUrl?: string | undefined;
 }) {
   const { store, clock, limits } = deps;
+  // The policy a request to an endpoint is built with is the policy its verdict checks.
+  const requests = createRequestBuilder(deps.defaults);
   // Origins that are Herald itself: its public URL, and the listener once it listens.
   const ownOrigins = new Set<string>();
   if (deps.publicUrl) ownOrigins.add(new URL(deps.publicUrl).origin);
@@ -87,14 +86,12 @@ export function createPlay(deps: {
         detail: 'no endpoint has this inbox as its URL',
       };
     }
-    const policyOf = async (endpoint: Endpoint): Promise<EffectivePolicy> => {
-      const app = await store.applications.find(endpoint.appId);
-      return effectivePolicy(deps.defaults, app?.policy ?? null, endpoint.policy);
-    };
     // Valid with any endpoint wins; otherwise "invalid" says more than "unsigned".
     let best: SignatureVerdict | null = null;
     for (const endpoint of endpoints) {
-      const policy = await policyOf(endpoint);
+      const app = await store.applications.find(endpoint.appId);
+      const policy = requests.policyOf(endpoint, app?.policy ?? null);
+      // Every active secret: a receiver may hold any of them during a rotation.
       const secrets = activeSecrets(endpoint, now).map((s) => s.key);
       const check = checkSignature(policy.signature, secrets, headers, body);
       const scheme = policy.signature.scheme;

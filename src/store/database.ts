@@ -1,5 +1,6 @@
-// The SQL port under the store. Statements are written once, with `?` placeholders, and each
-// adapter declares how its dialect differs (capabilities) instead of callers branching.
+// The SQL port under the store. Statements are written once, with `?` placeholders (the
+// hot-path `.sql` files name theirs, see sql/statements.ts), and each adapter declares how its
+// dialect differs (capabilities) instead of callers branching.
 
 export type SqlValue = string | number | bigint | null | Uint8Array;
 

@@ -6,7 +6,7 @@ import {
   type MessageAttempt,
   type MessageStatus,
   MessageStatus as Status,
-  type TriggerType,
+  TriggerType,
 } from '../domain/message.ts';
 import type { Database, SqlValue } from './database.ts';
 import { type EndpointRow, endpointReader } from './endpoints.ts';
@@ -196,8 +196,8 @@ export function deliveryRepository(db: Database, box: SecretBox) {
       limit: number,
       offset: number,
     ): Promise<QueuedDelivery[]> {
-      const where = ['d.status IN (1, 3)'];
-      const params: SqlValue[] = [];
+      const where = ['d.status IN (?, ?)'];
+      const params: SqlValue[] = [Status.pending, Status.sending];
       if (filter.appId) {
         where.push('d.app_id = ?');
         params.push(filter.appId);
@@ -302,7 +302,7 @@ export function deliveryRepository(db: Database, box: SecretBox) {
          VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?)
          ON CONFLICT (msg_id, endpoint_id) DO UPDATE SET status = excluded.status, next_attempt_at = excluded.next_attempt_at,
            trigger_type = excluded.trigger_type, updated_at = excluded.updated_at`,
-        [msgId, endpointId, appId, Status.pending, now, 1, now, now],
+        [msgId, endpointId, appId, Status.pending, now, TriggerType.manual, now, now],
       );
     },
 
@@ -340,8 +340,8 @@ export function deliveryRepository(db: Database, box: SecretBox) {
       await db.transaction(async (tx) => {
         for (const m of wanted) {
           await tx.run(
-            'INSERT INTO deliveries (msg_id, endpoint_id, app_id, status, attempt_count, next_attempt_at, trigger_type, created_at, updated_at) VALUES (?, ?, ?, ?, 0, ?, 1, ?, ?) ON CONFLICT (msg_id, endpoint_id) DO NOTHING',
-            [m.id, endpoint.id, endpoint.appId, Status.pending, now, now, now],
+            'INSERT INTO deliveries (msg_id, endpoint_id, app_id, status, attempt_count, next_attempt_at, trigger_type, created_at, updated_at) VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?) ON CONFLICT (msg_id, endpoint_id) DO NOTHING',
+            [m.id, endpoint.id, endpoint.appId, Status.pending, now, TriggerType.manual, now, now],
           );
         }
       });
@@ -362,8 +362,8 @@ export function deliveryRepository(db: Database, box: SecretBox) {
         params.push(filter.status);
       }
       const result = await db.run(
-        `UPDATE deliveries SET status = ?, next_attempt_at = ?, trigger_type = 1, updated_at = ? WHERE endpoint_id = ? AND msg_id IN (SELECT d.msg_id FROM deliveries d JOIN messages m ON m.id = d.msg_id WHERE ${where.join(' AND ')})`,
-        [Status.pending, now, now, endpointId, ...params],
+        `UPDATE deliveries SET status = ?, next_attempt_at = ?, trigger_type = ?, updated_at = ? WHERE endpoint_id = ? AND msg_id IN (SELECT d.msg_id FROM deliveries d JOIN messages m ON m.id = d.msg_id WHERE ${where.join(' AND ')})`,
+        [Status.pending, now, TriggerType.manual, now, endpointId, ...params],
       );
       return result.changes;
     },

@@ -1,6 +1,6 @@
 // Counts over deliveries and attempts, for the portal's chart, the console and the endpoint
 // stats route: reads only, none of them on the delivery path.
-import type { MessageStatus } from '../domain/message.ts';
+import { MessageStatus } from '../domain/message.ts';
 import type { Database, SqlValue } from './database.ts';
 
 export function deliveryStatsRepository(db: Database) {
@@ -17,10 +17,10 @@ export function deliveryStatsRepository(db: Database) {
       intervalMs: number,
     ): Promise<{ bucket: number; success: number; fail: number }[]> {
       const rows = await db.all<{ bucket: number; success: number; total: number }>(
-        `SELECT CAST((created_at - ?) / ? AS INTEGER) AS bucket, SUM(CASE WHEN status = 0 THEN 1 ELSE 0 END) AS success, COUNT(*) AS total
+        `SELECT CAST((created_at - ?) / ? AS INTEGER) AS bucket, SUM(CASE WHEN status = ? THEN 1 ELSE 0 END) AS success, COUNT(*) AS total
          FROM attempts WHERE endpoint_id = ? AND created_at >= ? AND created_at < ?
          GROUP BY bucket ORDER BY bucket`,
-        [since, intervalMs, endpointId, since, until],
+        [since, intervalMs, MessageStatus.success, endpointId, since, until],
       );
       return rows.map((r) => ({
         bucket: Number(r.bucket),
@@ -36,8 +36,8 @@ export function deliveryStatsRepository(db: Database) {
       const rows = await db.all<{ endpoint_id: string; n: number }>(
         `SELECT endpoint_id, COUNT(*) AS n FROM deliveries WHERE endpoint_id IN (${endpointIds
           .map(() => '?')
-          .join(', ')}) AND status IN (1, 3) GROUP BY endpoint_id`,
-        endpointIds,
+          .join(', ')}) AND status IN (?, ?) GROUP BY endpoint_id`,
+        [...endpointIds, MessageStatus.pending, MessageStatus.sending],
       );
       for (const r of rows) counts.set(r.endpoint_id, Number(r.n));
       return counts;
@@ -52,7 +52,7 @@ export function deliveryStatsRepository(db: Database) {
       let success = 0;
       let failure = 0;
       for (const r of rows) {
-        if (Number(r.status) === 0) success += Number(r.n);
+        if (Number(r.status) === MessageStatus.success) success += Number(r.n);
         else failure += Number(r.n);
       }
       return { success, failure };

@@ -219,22 +219,26 @@ export function messageRepository(db: Database, endpoints: EndpointRepository) {
       return await db.transaction(async (tx) => {
         let stored: Set<string>;
         try {
-          const rows = await tx.all<{ id: string }>(sql['publish-messages'], [
-            JSON.stringify(
-              batch.map(({ message: m }) => ({
-                id: m.id,
-                appId: m.appId,
-                eventId: m.eventId,
-                eventType: m.eventType,
-                payload: m.payload,
-                contentType: m.contentType ?? null,
-                channels: toJson(m.channels),
-                tags: toJson(m.tags),
-                createdAt: m.createdAt,
-                deliverAt: m.deliverAt,
-              })),
-            ),
-          ]);
+          const publish = sql['publish-messages'];
+          const rows = await tx.all<{ id: string }>(
+            publish.text,
+            publish.bind({
+              messages: JSON.stringify(
+                batch.map(({ message: m }) => ({
+                  id: m.id,
+                  appId: m.appId,
+                  eventId: m.eventId,
+                  eventType: m.eventType,
+                  payload: m.payload,
+                  contentType: m.contentType ?? null,
+                  channels: toJson(m.channels),
+                  tags: toJson(m.tags),
+                  createdAt: m.createdAt,
+                  deliverAt: m.deliverAt,
+                })),
+              ),
+            }),
+          );
           stored = new Set(rows.map((r) => r.id));
         } catch (error) {
           messagesFailed = true;
@@ -252,7 +256,10 @@ export function messageRepository(db: Database, endpoints: EndpointRepository) {
           outcomes.push({ ok: true, value: targets.length });
         }
         if (deliveries.length > 0)
-          await tx.run(sql['publish-deliveries'], [JSON.stringify(deliveries)]);
+          await tx.run(
+            sql['publish-deliveries'].text,
+            sql['publish-deliveries'].bind({ deliveries: JSON.stringify(deliveries) }),
+          );
         return outcomes;
       });
     } catch (error) {

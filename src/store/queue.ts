@@ -2,12 +2,17 @@
 // is a job. Workers claim due rows in batches under a lease and record what happened.
 import type { DeliveryPolicy } from '../domain/delivery-policy.ts';
 import type { Endpoint } from '../domain/endpoint.ts';
-import type { MessageAttempt, MessageStatus, TriggerType } from '../domain/message.ts';
+import { type MessageAttempt, type MessageStatus, TriggerType } from '../domain/message.ts';
 import type { Database, SqlExecutor } from './database.ts';
 import { type EndpointRow, endpointReader } from './endpoints.ts';
 import { parseJson } from './json-columns.ts';
 import type { SecretBox } from './secret-box.ts';
-import { jsonBatchRecordNames, loadStatements, rowRecordNames } from './sql/statements.ts';
+import {
+  jsonBatchRecordNames,
+  loadStatements,
+  rowRecordNames,
+  type Statement,
+} from './sql/statements.ts';
 
 export type ClaimedDelivery = {
   msgId: string;
@@ -82,7 +87,10 @@ export function queueRepository(db: Database, box: SecretBox) {
         app_id: string;
         attempt_count: number;
         trigger_type: number;
-      }>(sql['claim-deliveries'], [now, leaseEnd, limit]);
+      }>(
+        sql['claim-deliveries'].text,
+        sql['claim-deliveries'].bind({ now, lease_end: leaseEnd, limit }),
+      );
       return rows.map((r) => ({
         msgId: r.msg_id,
         endpointId: r.endpoint_id,
@@ -102,7 +110,7 @@ export function queueRepository(db: Database, box: SecretBox) {
         expired: number;
         channels: string | null;
         created_at: number;
-      }>(sql['load-messages'], [JSON.stringify(ids)]);
+      }>(sql['load-messages'].text, sql['load-messages'].bind({ ids: JSON.stringify(ids) }));
       return new Map(
         rows.map((r) => [
           r.id,
@@ -124,7 +132,7 @@ export function queueRepository(db: Database, box: SecretBox) {
     async loadEndpoints(ids: string[]): Promise<Map<string, LoadedEndpoint>> {
       const rows = await db.all<
         EndpointRow & { fail_since: number | null; app_policy: string | null }
-      >(sql['load-endpoints'], [JSON.stringify(ids)]);
+      >(sql['load-endpoints'].text, sql['load-endpoints'].bind({ ids: JSON.stringify(ids) }));
       return new Map(
         rows.map((r) => [
           r.id,
@@ -171,19 +179,25 @@ export function queueRepository(db: Database, box: SecretBox) {
     /** Puts claimed deliveries back untried, due at `at` (null pauses them). */
     async defer(deliveries: ClaimedDelivery[], at: number | null, now: number): Promise<void> {
       if (deliveries.length === 0) return;
+      const defer = sql['defer-delivery'];
       await db.transaction(async (tx) => {
-        for (const d of deliveries)
-          await tx.run(sql['defer-delivery'], [at, now, d.msgId, d.endpointId]);
+        for (const d of deliveries) {
+          await tx.run(
+            defer.text,
+            defer.bind({ next_attempt_at: at, now, msg_id: d.msgId, endpoint_id: d.endpointId }),
+          );
+        }
       });
     },
 
     /** Releases claims left by a process that died (single-process databases only). */
     async releaseClaims(now: number): Promise<number> {
-      return (await db.run(sql['release-claims'], [now])).changes;
+      return (await db.run(sql['release-claims'].text, sql['release-claims'].bind({ now })))
+        .changes;
     },
 
     async nextDueAt(): Promise<number | null> {
-      const row = await db.get<{ at: number | null }>(sql['next-due-at']);
+      const row = await db.get<{ at: number | null }>(sql['next-due-at'].text);
       return row?.at === null || row?.at === undefined ? null : Number(row.at);
     },
 
@@ -215,11 +229,13 @@ export function queueRepository(db: Database, box: SecretBox) {
     },
 
     async pauseEndpoint(endpointId: string, now: number): Promise<number> {
-      return (await db.run(sql['pause-endpoint-deliveries'], [now, endpointId])).changes;
+      const pause = sql['pause-endpoint-deliveries'];
+      return (await db.run(pause.text, pause.bind({ now, endpoint_id: endpointId }))).changes;
     },
 
     async resumeEndpoint(endpointId: string, now: number): Promise<number> {
-      return (await db.run(sql['resume-endpoint-deliveries'], [now, endpointId])).changes;
+      const resume = sql['resume-endpoint-deliveries'];
+      return (await db.run(resume.text, resume.bind({ now, endpoint_id: endpointId }))).changes;
     },
 
     /**
@@ -232,11 +248,13 @@ export function queueRepository(db: Database, box: SecretBox) {
       now: number,
       intervalMs: number,
     ): Promise<{ granted: boolean; nextAt: number }> {
-      const row = await db.get<{ throttle_next_at: number }>(sql['take-throttle-slot'], [
-        now,
-        intervalMs,
-        endpointId,
-      ]);
+      const take = sql['take-throttle-slot'];
+      // The slot is kept in whole milliseconds (PostgreSQL's BIGINT refuses 1000/3), rounded
+      // up so that the rate is never exceeded.
+      const row = await db.get<{ throttle_next_at: number }>(
+        take.text,
+        take.bind({ now, interval_ms: Math.ceil(intervalMs), endpoint_id: endpointId }),
+      );
       if (row) return { granted: true, nextAt: Number(row.throttle_next_at) };
       const current = await db.get<{ throttle_next_at: number | null }>(
         'SELECT throttle_next_at FROM endpoints WHERE id = ?',
@@ -246,7 +264,8 @@ export function queueRepository(db: Database, box: SecretBox) {
     },
 
     async markEndpointSuccess(endpointId: string): Promise<void> {
-      await db.run(sql['mark-endpoint-success'], [endpointId]);
+      const mark = sql['mark-endpoint-success'];
+      await db.run(mark.text, mark.bind({ endpoint_id: endpointId }));
     },
 
     async markEndpointFailure(
@@ -254,9 +273,10 @@ export function queueRepository(db: Database, box: SecretBox) {
       now: number,
       exhausted: number,
     ): Promise<EndpointFailureState | null> {
+      const mark = sql['mark-endpoint-failure'];
       const row = await db.get<{ fail_since: number; exhausted_count: number; disabled: number }>(
-        sql['mark-endpoint-failure'],
-        [now, exhausted, endpointId],
+        mark.text,
+        mark.bind({ now, exhausted, endpoint_id: endpointId }),
       );
       if (!row) return null;
       return {
@@ -272,38 +292,49 @@ export type QueueRepository = ReturnType<typeof queueRepository>;
 
 type WriteRecords = (tx: SqlExecutor, records: AttemptRecord[], now: number) => Promise<void>;
 
-function rowRecords(sql: Record<(typeof rowRecordNames)[number], string>): WriteRecords {
+/** Scheduled attempts count towards the retry schedule; manual ones do not. */
+const counted = (d: ClaimedDelivery) => (d.triggerType === TriggerType.scheduled ? 1 : 0);
+
+function rowRecords(sql: Record<(typeof rowRecordNames)[number], Statement>): WriteRecords {
+  const record = sql['record-attempt'];
+  const finish = sql['finish-attempt'];
   return async (tx, records, now) => {
     for (const { attempt: a, delivery: d, status, nextAttemptAt } of records) {
-      await tx.run(sql['record-attempt'], [
-        a.id,
-        a.msgId,
-        a.endpointId,
-        a.appId,
-        a.url,
-        a.status,
-        a.responseStatusCode,
-        a.response,
-        a.responseDurationMs,
-        a.triggerType,
-        a.createdAt,
-        a.requestHeaders === null ? null : JSON.stringify(a.requestHeaders),
-        a.privateDestination ? 1 : 0,
-      ]);
-      await tx.run(sql['finish-attempt'], [
-        status,
-        nextAttemptAt,
-        d.triggerType === 0 ? 1 : 0,
-        now,
-        d.msgId,
-        d.endpointId,
-        d.attemptCount,
-      ]);
+      await tx.run(
+        record.text,
+        record.bind({
+          id: a.id,
+          msg_id: a.msgId,
+          endpoint_id: a.endpointId,
+          app_id: a.appId,
+          url: a.url,
+          status: a.status,
+          response_status_code: a.responseStatusCode,
+          response: a.response,
+          response_duration_ms: a.responseDurationMs,
+          trigger_type: a.triggerType,
+          created_at: a.createdAt,
+          request_headers: a.requestHeaders === null ? null : JSON.stringify(a.requestHeaders),
+          private_destination: a.privateDestination ? 1 : 0,
+        }),
+      );
+      await tx.run(
+        finish.text,
+        finish.bind({
+          status,
+          next_attempt_at: nextAttemptAt,
+          add: counted(d),
+          now,
+          msg_id: d.msgId,
+          endpoint_id: d.endpointId,
+          seen_count: d.attemptCount,
+        }),
+      );
     }
   };
 }
 
-function batchRecords(sql: Record<(typeof jsonBatchRecordNames)[number], string>): WriteRecords {
+function batchRecords(sql: Record<(typeof jsonBatchRecordNames)[number], Statement>): WriteRecords {
   return async (tx, records, now) => {
     // The headers go in as JSON text: the column keeps them in the order they were sent.
     const attempts = JSON.stringify(
@@ -320,9 +351,12 @@ function batchRecords(sql: Record<(typeof jsonBatchRecordNames)[number], string>
         seenCount: delivery.attemptCount,
         status,
         nextAttemptAt,
-        add: delivery.triggerType === 0 ? 1 : 0,
+        add: counted(delivery),
       })),
     );
-    await tx.run(sql['record-attempts'], [attempts, moves, now]);
+    await tx.run(
+      sql['record-attempts'].text,
+      sql['record-attempts'].bind({ attempts, moves, now }),
+    );
   };
 }

@@ -104,6 +104,26 @@ test('throttleRate caps deliveries per second', async () => {
   assert.deepEqual(seen, [1, 2, 3, 4, 5, 6, 6, 6]);
 });
 
+test('a throttleRate that does not divide a second delivers too (3 per second)', async () => {
+  const { app } = await setup('throttled-thirds', receiver.url, { throttleRate: 3 });
+  const ids = new Set<unknown>();
+  for (let i = 0; i < 3; i++)
+    ids.add(
+      (await api<{ id: string }>('POST', `/app/${app}/msg`, { eventType: 'a.b', payload: { i } }))
+        .id,
+    );
+  // Only this endpoint's requests count: retries left by earlier tests may arrive meanwhile.
+  const mine = () => receiver.requests.filter((r) => ids.has(r.headers['webhook-id'])).length;
+  const seen: number[] = [];
+  for (let step = 0; step < 4; step++) {
+    await t.dispatcher.runDue();
+    seen.push(mine());
+    t.clock.advance(334);
+  }
+  // One at 0 ms, then one every 334 ms (a third of a second, rounded up to whole ms).
+  assert.deepEqual(seen, [1, 2, 3, 3]);
+});
+
 test('deliverAt holds a message until its time', async () => {
   const { app } = await setup('scheduled', receiver.url);
   const at = new Date(t.clock.now() + 3_600_000).toISOString();

@@ -1,5 +1,6 @@
 // Every published message arrives, signed so that real verifier libraries accept it.
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
 import { after, afterEach, before, mock, test } from 'node:test';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { Webhook as SvixWebhook } from 'svix';
@@ -170,4 +171,69 @@ test('custom endpoint headers are sent and svix-* header names are used when ask
   atFakeNow(() =>
     new SvixWebhook(key).verify(request.body, request.headers as Record<string, string>),
   );
+});
+
+type TestResult = { success: boolean; statusCode: number | null; error: string | null };
+
+test('a test request is signed as a delivery is: a rotated-out raw-body secret is left out', async () => {
+  const app = await api<{ id: string }>('POST', '/app', { name: 'Switching' });
+  const endpoint = await api<{ id: string }>('POST', `/app/${app.id}/endpoint`, {
+    url: receiver.url,
+    policy: { signature: { scheme: 'hmac-sha256', header: 'X-Signature', encoding: 'hex' } },
+    secret: 'a-caller-chosen-secret',
+  });
+  const path = `/app/${app.id}/endpoint/${endpoint.id}`;
+  // The endpoint moves to Standard Webhooks: a whsec_ key first, the raw one in its grace period.
+  await api('POST', `${path}/secret/rotate`, { gracePeriodSeconds: 3600 }, 204);
+  await api('PATCH', path, { policy: { signature: { scheme: 'standard' } } });
+  const { key } = await api<{ key: string }>('GET', `${path}/secret`);
+
+  const before = receiver.requests.length;
+  const tested = await api<TestResult>('POST', `${path}/test`);
+  assert.deepEqual([tested.success, tested.statusCode, tested.error], [true, 200, null]);
+  await api('POST', `/app/${app.id}/msg`, { eventType: 'user.created', payload: { id: 4 } });
+  await t.dispatcher.runDue();
+  const attempts = await api<{ data: { status: number; response: string }[] }>(
+    'GET',
+    `/app/${app.id}/attempt/endpoint/${endpoint.id}`,
+  );
+  assert.deepEqual(
+    attempts.data.map((a) => [a.status, a.response]),
+    [[0, 'ok']],
+  );
+  const [test, delivery] = receiver.requests.slice(before);
+  for (const request of [test, delivery]) {
+    assert.ok(request);
+    assert.equal(String(request.headers['webhook-signature']).split(' ').length, 1);
+    verifyAll(key, request);
+  }
+});
+
+test('a test request is signed as a delivery is: a raw-body scheme signs with the current secret', async () => {
+  const app = await api<{ id: string }>('POST', '/app', { name: 'Raw rotation' });
+  const created = await api<{ id: string }>('POST', `/app/${app.id}/endpoint`, {
+    url: receiver.url,
+    policy: { signature: { scheme: 'hmac-sha256', header: 'X-Signature', encoding: 'hex' } },
+    secret: 'the-first-secret',
+  });
+  const path = `/app/${app.id}/endpoint/${created.id}`;
+  await api('POST', `${path}/secret/rotate`, { key: 'the-second-secret' }, 204);
+  // However the endpoint's secrets are listed, the current one signs.
+  const endpoint = await t.store.endpoints.findById(created.id);
+  assert.ok(endpoint);
+  await t.store.endpoints.update({ ...endpoint, secrets: endpoint.secrets.toReversed() });
+
+  const before = receiver.requests.length;
+  const tested = await api<TestResult>('POST', `${path}/test`);
+  assert.equal(tested.success, true);
+  await api('POST', `/app/${app.id}/msg`, { eventType: 'user.created', payload: { id: 5 } });
+  await t.dispatcher.runDue();
+  const [test, delivery] = receiver.requests.slice(before);
+  for (const request of [test, delivery]) {
+    assert.ok(request);
+    assert.equal(
+      request.headers['x-signature'],
+      createHmac('sha256', 'the-second-secret').update(request.body).digest('hex'),
+    );
+  }
 });

@@ -519,6 +519,19 @@ export function storeContract(name: string, open: OpenStore): void {
       });
     });
 
+    test('a throttle rate that does not divide a second takes slots of whole milliseconds', async () => {
+      const a = await app();
+      const e = await endpoint(a.id, { rateLimit: 3 });
+      assert.deepEqual(await store.queue.takeThrottleSlot(e.id, now, 1000 / 3), {
+        granted: true,
+        nextAt: now + 334,
+      });
+      assert.deepEqual(await store.queue.takeThrottleSlot(e.id, now + 333, 1000 / 3), {
+        granted: false,
+        nextAt: now + 334,
+      });
+    });
+
     test('deliveries: counts, recover, manual resend, purge', async () => {
       const a = await app();
       const e = await endpoint(a.id);

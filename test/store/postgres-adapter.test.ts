@@ -378,22 +378,25 @@ test('recording attempts finds its deliveries by index, even where plans were fi
     );
     assert.equal(cached?.generic, 0, 'no plan made on the empty table is reused');
     // The plan made now reads the batch's deliveries by index, not the whole table.
-    const [recordSql] = Object.values(loadStatements('postgres', jsonBatchRecordNames));
+    const record = loadStatements('postgres', jsonBatchRecordNames)['record-attempts'];
     const records = [attempt(4500), attempt(4501)];
-    const plan = await db.all<{ 'QUERY PLAN': string }>(`EXPLAIN ${recordSql}`, [
-      JSON.stringify(records.map((r) => r.attempt)),
-      JSON.stringify(
-        records.map((r) => ({
-          msgId: r.delivery.msgId,
-          endpointId: r.delivery.endpointId,
-          seenCount: 0,
-          status: r.status,
-          nextAttemptAt: null,
-          add: 1,
-        })),
-      ),
-      now,
-    ]);
+    const plan = await db.all<{ 'QUERY PLAN': string }>(
+      `EXPLAIN ${record.text}`,
+      record.bind({
+        attempts: JSON.stringify(records.map((r) => r.attempt)),
+        moves: JSON.stringify(
+          records.map((r) => ({
+            msgId: r.delivery.msgId,
+            endpointId: r.delivery.endpointId,
+            seenCount: 0,
+            status: r.status,
+            nextAttemptAt: null,
+            add: 1,
+          })),
+        ),
+        now,
+      }),
+    );
     const text = plan.map((row) => row['QUERY PLAN']).join('\n');
     assert.doesNotMatch(text, /Seq Scan on deliveries/, text);
   } finally {

@@ -2,7 +2,7 @@
 // endpoints and operational webhook endpoints.
 import { type TSchema, Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
-import type { Endpoint } from '../../domain/endpoint.ts';
+import { currentSecret, type Endpoint } from '../../domain/endpoint.ts';
 import type { EndpointService } from '../../services/endpoints.ts';
 import type { RouteAuth } from '../auth-hook.ts';
 import { errorResponses } from '../schemas/common.ts';
@@ -48,8 +48,7 @@ export function secretAndHeaderRoutes(
     },
     async (request) => {
       const endpoint = await load(request);
-      const current = endpoint.secrets.find((s) => s.expiresAt === null) ?? endpoint.secrets[0];
-      return { key: current?.key ?? '' };
+      return { key: currentSecret(endpoint) };
     },
   );
 

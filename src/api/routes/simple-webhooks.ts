@@ -6,7 +6,7 @@
 
 import { Type } from '@sinclair/typebox';
 import type { Application } from '../../domain/application.ts';
-import type { Endpoint } from '../../domain/endpoint.ts';
+import { currentSecret, type Endpoint } from '../../domain/endpoint.ts';
 import { notFound } from '../../domain/errors.ts';
 import { maskCredentials } from '../../domain/url-credentials.ts';
 import { errorResponses, iso } from '../schemas/common.ts';
@@ -39,7 +39,7 @@ const webhookOut = (e: Endpoint, withSecret = false) => ({
   events: e.filterTypes ?? [],
   description: e.description,
   status: e.disabled ? ('disabled' as const) : ('enabled' as const),
-  ...(withSecret ? { secret: e.secrets.find((s) => s.expiresAt === null)?.key ?? '' } : {}),
+  ...(withSecret ? { secret: currentSecret(e) } : {}),
   created_at: iso(e.createdAt),
   updated_at: iso(e.updatedAt),
 });

@@ -1,15 +1,15 @@
 -- Stores a group of published messages in one statement. A message whose eventId its
 -- application already has (or that an earlier message of the group took) is left out: its
 -- id is not returned.
--- Parameters: $1 JSON array of {id, appId, eventId, eventType, payload, contentType,
--- channels, tags, createdAt, deliverAt}.
+-- Parameters: :messages (JSON array of {id, appId, eventId, eventType, payload, contentType,
+-- channels, tags, createdAt, deliverAt}).
 INSERT INTO messages (
   id, app_id, event_id, event_type, payload, content_type, channels, tags, created_at,
   deliver_at
 )
 SELECT m."id", m."appId", m."eventId", m."eventType", m."payload", m."contentType",
   m."channels", m."tags", m."createdAt", m."deliverAt"
-FROM json_to_recordset($1::json) AS m(
+FROM json_to_recordset(:messages::json) AS m(
   "id" TEXT, "appId" TEXT, "eventId" TEXT, "eventType" TEXT, "payload" TEXT,
   "contentType" TEXT, "channels" TEXT, "tags" TEXT, "createdAt" BIGINT, "deliverAt" BIGINT
 )

@@ -1,12 +1,12 @@
 -- Claims due deliveries for a worker: marks them sending and moves next_attempt_at to the
 -- end of the lease, so they fall due again if the worker dies.
--- Parameters: ?1 now, ?2 lease end, ?3 how many.
+-- Parameters: :now, :lease_end, :limit.
 UPDATE deliveries
-SET status = 3, next_attempt_at = ?2, updated_at = ?1
+SET status = :status_sending, next_attempt_at = :lease_end, updated_at = :now
 WHERE rowid IN (
   SELECT rowid FROM deliveries
-  WHERE next_attempt_at <= ?1
+  WHERE next_attempt_at <= :now
   ORDER BY next_attempt_at
-  LIMIT ?3
+  LIMIT :limit
 )
 RETURNING msg_id, endpoint_id, app_id, attempt_count, trigger_type
