@@ -228,7 +228,7 @@ export async function createHerald(config: Config, deps: HeraldDeps): Promise<He
 
 /**
  * Each attempt in the log: failures at `info`, successes at `debug`, with the request id of
- * the API call that published the message when this node sent it straight away.
+ * the API call that published the message (stored with it, so retries carry it too).
  */
 function logAttempt(log: FastifyBaseLogger, o: AttemptObservation): void {
   const fields = {

@@ -38,7 +38,7 @@ export type ApiEvents = {
   /** Deliveries were queued: wakes the dispatchers that take them. */
   deliveriesQueued: () => void;
   /** This node's dispatcher, offered new deliveries as they are stored (null: not taken). */
-  offerDispatch: (app: Application, reqId?: string) => DispatchOffer | null;
+  offerDispatch: (app: Application) => DispatchOffer | null;
 };
 
 /** Everything the routes use, built once by createHerald (see herald.ts). */

@@ -182,7 +182,6 @@ export function createDispatcher(deps: DispatcherDeps) {
     message: QueuedMessage,
     endpoint: LoadedEndpoint,
     leaseEnd: number,
-    reqId?: string,
   ) {
     const bytes = message.payload?.length ?? 0;
     capacity.begin(bytes);
@@ -204,7 +203,7 @@ export function createDispatcher(deps: DispatcherDeps) {
         release(performance.now() - started);
       };
       try {
-        await attempt(delivery, message, endpoint, exchanged, reqId);
+        await attempt(delivery, message, endpoint, exchanged);
       } finally {
         exchanged();
       }
@@ -229,7 +228,6 @@ export function createDispatcher(deps: DispatcherDeps) {
     message: QueuedMessage,
     loaded: LoadedEndpoint,
     exchanged: () => void,
-    reqId: string | undefined,
   ) {
     const { endpoint } = loaded;
     const policy = requests.policyOf(endpoint, loaded.appPolicy);
@@ -312,7 +310,8 @@ export function createDispatcher(deps: DispatcherDeps) {
       errorCode: result.error?.code ?? null,
       attemptNumber,
       messageCreatedAt: message.createdAt,
-      reqId,
+      // The API request that published it, on this node or another, long ago or just now.
+      reqId: message.requestId ?? undefined,
     });
   }
 
@@ -364,11 +363,10 @@ export function createDispatcher(deps: DispatcherDeps) {
    * endpoints, endpoints already saturated, and deliveries beyond capacity are left to the
    * queue.
    */
-  function offer(app: Application, reqId?: string): DispatchOffer | null {
+  function offer(app: Application): DispatchOffer | null {
     if (!loopDone || stopping) return null;
     return createDispatchOffer({
       app,
-      reqId,
       leaseMs,
       reserve(endpoint) {
         if (stopping || (endpoint.rateLimit ?? 0) > 0 || gate.saturated(endpoint.id)) return false;

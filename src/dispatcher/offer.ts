@@ -18,8 +18,6 @@ export type DispatchOffer = DeliveryHandoff & {
 
 export function createDispatchOffer(deps: {
   app: Application;
-  /** The API request publishing the message, carried into the attempts' logs. */
-  reqId?: string | undefined;
   leaseMs: number;
   /** Holds a slot for a delivery to this endpoint, or says there is none. */
   reserve(endpoint: Endpoint): boolean;
@@ -31,7 +29,6 @@ export function createDispatchOffer(deps: {
     message: QueuedMessage,
     endpoint: LoadedEndpoint,
     leaseEnd: number,
-    reqId?: string,
   ): void;
 }): DispatchOffer {
   const taken: { endpoint: Endpoint; failSince: number | null; leaseEnd: number }[] = [];
@@ -62,6 +59,7 @@ export function createDispatchOffer(deps: {
         expired: false,
         channels: message.channels,
         createdAt: message.createdAt,
+        requestId: message.requestId ?? null,
       };
       const appPolicy = deps.app.policy ?? null;
       for (const { endpoint, failSince, leaseEnd } of taken) {
@@ -76,7 +74,6 @@ export function createDispatchOffer(deps: {
           queued,
           { endpoint, failSince, appPolicy },
           leaseEnd,
-          deps.reqId,
         );
       }
     },

@@ -18,6 +18,8 @@ export type Message = {
   tags: string[] | null;
   createdAt: number;
   deliverAt: number | null;
+  /** The API request that published it (its log lines' reqId); attempts log it too. */
+  requestId?: string | null;
 };
 
 /** Delivery and attempt statuses, numbered as Svix numbers them. */

@@ -47,7 +47,7 @@ export function messageService(deps: {
   maxPayloadBytes: number;
   deliveriesQueued: () => void;
   /** Offers new deliveries to this node's dispatcher (null: no dispatcher, or no room). */
-  offerDispatch: (app: Application, reqId?: string) => DispatchOffer | null;
+  offerDispatch: (app: Application) => DispatchOffer | null;
 }) {
   return {
     /** `origin.reqId`: the API request publishing it, named in its attempts' logs. */
@@ -95,8 +95,9 @@ export function messageService(deps: {
       tags: input.tags ?? null,
       createdAt: now,
       deliverAt,
+      requestId: origin.reqId ?? null,
     };
-    const offer = deps.offerDispatch(app, origin.reqId) ?? undefined;
+    const offer = deps.offerDispatch(app) ?? undefined;
     let queued: number;
     try {
       queued = await deps.store.messages.publish(message, onlyEndpointId, offer);

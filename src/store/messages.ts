@@ -235,6 +235,7 @@ export function messageRepository(db: Database, endpoints: EndpointRepository) {
                   tags: toJson(m.tags),
                   createdAt: m.createdAt,
                   deliverAt: m.deliverAt,
+                  requestId: m.requestId ?? null,
                 })),
               ),
             }),
@@ -335,7 +336,7 @@ class MessageNotStored extends Error {
 
 async function insertMessage(tx: SqlExecutor, m: Message): Promise<void> {
   await tx.run(
-    'INSERT INTO messages (id, app_id, event_id, event_type, payload, content_type, channels, tags, created_at, deliver_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    'INSERT INTO messages (id, app_id, event_id, event_type, payload, content_type, channels, tags, created_at, deliver_at, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     [
       m.id,
       m.appId,
@@ -347,6 +348,7 @@ async function insertMessage(tx: SqlExecutor, m: Message): Promise<void> {
       toJson(m.tags),
       m.createdAt,
       m.deliverAt,
+      m.requestId ?? null,
     ],
   );
 }

@@ -32,6 +32,8 @@ export type QueuedMessage = {
   expired: boolean;
   channels: string[] | null;
   createdAt: number;
+  /** The API request that published it, for the attempts' log lines. */
+  requestId?: string | null;
 };
 
 export type AttemptRecord = {
@@ -110,6 +112,7 @@ export function queueRepository(db: Database, box: SecretBox) {
         expired: number;
         channels: string | null;
         created_at: number;
+        request_id: string | null;
       }>(sql['load-messages'].text, sql['load-messages'].bind({ ids: JSON.stringify(ids) }));
       return new Map(
         rows.map((r) => [
@@ -123,6 +126,7 @@ export function queueRepository(db: Database, box: SecretBox) {
             expired: Boolean(r.expired),
             channels: parseJson(r.channels, null),
             createdAt: Number(r.created_at),
+            requestId: r.request_id ?? null,
           },
         ]),
       );
