@@ -1,7 +1,8 @@
 // The dispatcher: claims due deliveries in batches under a lease, sends them with bounded
-// concurrency (overall and per endpoint), records every attempt, plans the next try, and
-// keeps endpoint health. It wakes on publish and sleeps until the next delivery is due, a time
-// every producer of due work can move earlier (see due-timer.ts).
+// concurrency (overall, per application and per endpoint: see capacity.ts and
+// endpoint-gate.ts), records every attempt, plans the next try, and keeps endpoint health.
+// It wakes on publish and sleeps until the next delivery is due, a time every producer of due
+// work can move earlier (see due-timer.ts).
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type HttpClient, isSuccess } from '../delivery/outbound.ts';
 import type { Application } from '../domain/application.ts';
@@ -17,6 +18,7 @@ import {
 import type {
   AttemptRecord,
   ClaimedDelivery,
+  ClaimSkip,
   LoadedEndpoint,
   QueuedMessage,
 } from '../store/queue.ts';
@@ -113,6 +115,14 @@ export function createDispatcher(deps: DispatcherDeps) {
   let releasing = false;
   let loopDone: Promise<void> | null = null;
   let lastTickAt: number | null = null;
+  /**
+   * What the last claim left in the queue for want of room: an attempt of theirs ending
+   * wakes the loop to claim again.
+   */
+  let skipped: { endpointIds: Set<string>; appIds: Set<string> } = {
+    endpointIds: new Set(),
+    appIds: new Set(),
+  };
   let claimErrors = 0;
   let consecutiveClaimErrors = 0;
 
@@ -127,13 +137,16 @@ export function createDispatcher(deps: DispatcherDeps) {
     if (room === 0) return 0;
     const now = clock.now();
     const leaseEnd = now + leaseMs;
-    const claimed = await store.queue.claim(now, leaseEnd, room);
+    const skip = noRoomFor();
+    const claimed = await store.queue.claim(now, leaseEnd, room, skip);
     if (claimed.length === 0) return 0;
     const [messages, endpoints] = await Promise.all([
       store.queue.loadMessages([...new Set(claimed.map((c) => c.msgId))]),
       store.queue.loadEndpoints([...new Set(claimed.map((c) => c.endpointId))]),
     ]);
     const paused: ClaimedDelivery[] = [];
+    /** No room for them after all: back in the queue, in their turn. */
+    const back: ClaimedDelivery[] = [];
     const later = new Map<number, ClaimedDelivery[]>();
     // Throttled endpoints: one shared slot taken per endpoint and round, the rest spread over
     // the coming slots.
@@ -147,8 +160,8 @@ export function createDispatcher(deps: DispatcherDeps) {
       const { id, rateLimit } = endpoint.endpoint;
       if (endpoint.endpoint.disabled) {
         paused.push(delivery);
-      } else if (gate.saturated(id)) {
-        deferTo(now + 1000, delivery);
+      } else if (gate.full(id) || capacity.overShare(delivery.appId)) {
+        back.push(delivery);
       } else if (rateLimit && rateLimit > 0) {
         const interval = 1000 / rateLimit;
         let slot = throttleSlots.get(id);
@@ -167,11 +180,20 @@ export function createDispatcher(deps: DispatcherDeps) {
       }
     }
     if (paused.length > 0) await store.queue.defer(paused, null, now);
+    if (back.length > 0) await store.queue.defer(back, now, now);
     for (const [at, list] of later) {
       await store.queue.defer(list, at, now);
       due.dueBy(at);
     }
     return claimed.length;
+  }
+
+  /** The endpoints and applications with no room for more now, remembered for wake-ups. */
+  function noRoomFor(): ClaimSkip {
+    const endpointIds = gate.fullEndpoints();
+    const appIds = capacity.appsOverShare();
+    skipped = { endpointIds: new Set(endpointIds), appIds: new Set(appIds) };
+    return { endpointIds, appIds };
   }
 
   /** Starts one claimed delivery, leased until `leaseEnd`. */
@@ -183,11 +205,12 @@ export function createDispatcher(deps: DispatcherDeps) {
     reqId?: string,
   ) {
     const bytes = message.payload?.length ?? 0;
-    capacity.begin(bytes);
+    const endpointId = endpoint.endpoint.id;
+    capacity.begin(bytes, delivery.appId);
     const task = (async () => {
-      const release = await gate.acquire(endpoint.endpoint.id);
+      const release = await gate.acquire(endpointId);
       if (releasing) {
-        release(0);
+        release(null, false);
         const now = clock.now();
         await store.queue.defer([delivery], now, now);
         return;
@@ -196,10 +219,10 @@ export function createDispatcher(deps: DispatcherDeps) {
       // does not hold it.
       const started = performance.now();
       let sent = false;
-      const exchanged = () => {
+      const exchanged = (timedOut = false) => {
         if (sent) return;
         sent = true;
-        release(performance.now() - started);
+        release(performance.now() - started, timedOut);
       };
       try {
         await attempt(delivery, message, endpoint, exchanged, reqId);
@@ -213,20 +236,29 @@ export function createDispatcher(deps: DispatcherDeps) {
         due.dueBy(leaseEnd);
       })
       .finally(() => {
-        capacity.end(bytes);
+        capacity.end(bytes, delivery.appId);
         running.delete(task);
         // A full dispatcher claims again once half its capacity is free, not after every
-        // single attempt.
-        if (full && capacity.halfFree()) wake();
+        // single attempt; deliveries left in the queue for want of room are claimed again
+        // once their endpoint or application has some.
+        if (full ? capacity.halfFree() : skippedRoomFreed(endpointId, delivery.appId)) wake();
       });
     running.add(task);
+  }
+
+  /** An attempt ended whose endpoint or application the last claim skipped, and has room now. */
+  function skippedRoomFreed(endpointId: string, appId: string): boolean {
+    return (
+      (skipped.endpointIds.has(endpointId) && !gate.full(endpointId)) ||
+      (skipped.appIds.has(appId) && !capacity.overShare(appId))
+    );
   }
 
   async function attempt(
     delivery: ClaimedDelivery,
     message: QueuedMessage,
     loaded: LoadedEndpoint,
-    exchanged: () => void,
+    exchanged: (timedOut: boolean) => void,
     reqId: string | undefined,
   ) {
     const { endpoint } = loaded;
@@ -244,7 +276,7 @@ export function createDispatcher(deps: DispatcherDeps) {
       attemptNumber,
       startedAt,
     });
-    exchanged();
+    exchanged(result.error?.code === 'timeout');
     const ok = isSuccess(result);
     const outcome: AttemptOutcome = ok
       ? { kind: 'success' }
@@ -329,7 +361,7 @@ export function createDispatcher(deps: DispatcherDeps) {
           continue;
         }
         if (claimed > 0) continue;
-        const next = await store.queue.nextDueAt();
+        const next = await store.queue.nextDueAt(noRoomFor());
         if (next !== null) due.dueBy(next);
         if (!stopping) await due.sleep();
       } catch (error) {
@@ -366,10 +398,10 @@ export function createDispatcher(deps: DispatcherDeps) {
       reqId,
       leaseMs,
       reserve(endpoint) {
-        if (stopping || (endpoint.rateLimit ?? 0) > 0 || gate.saturated(endpoint.id)) return false;
-        return capacity.reserve();
+        if (stopping || (endpoint.rateLimit ?? 0) > 0 || gate.full(endpoint.id)) return false;
+        return capacity.reserve(app.id);
       },
-      unreserve: capacity.unreserve,
+      unreserve: (count) => capacity.unreserve(count, app.id),
       start,
     });
   }

@@ -29,6 +29,18 @@ export type QueuedMessage = {
   createdAt: number;
 };
 
+/** Deliveries a worker has no room for now: claims leave them in the queue, in their turn. */
+export type ClaimSkip = {
+  endpointIds?: readonly string[];
+  appIds?: readonly string[];
+};
+
+const noSkip = '[]';
+const skipParams = (skip: ClaimSkip | undefined): [string, string] => [
+  skip?.endpointIds?.length ? JSON.stringify(skip.endpointIds) : noSkip,
+  skip?.appIds?.length ? JSON.stringify(skip.appIds) : noSkip,
+];
+
 export type AttemptRecord = {
   delivery: ClaimedDelivery;
   attempt: MessageAttempt;
@@ -75,14 +87,20 @@ export function queueRepository(db: Database, box: SecretBox) {
     : batchRecords(loadStatements(db.capabilities.dialect, jsonBatchRecordNames));
 
   return {
-    async claim(now: number, leaseEnd: number, limit: number): Promise<ClaimedDelivery[]> {
+    /** Claims up to `limit` due deliveries, oldest first, leased until `leaseEnd`. */
+    async claim(
+      now: number,
+      leaseEnd: number,
+      limit: number,
+      skip?: ClaimSkip,
+    ): Promise<ClaimedDelivery[]> {
       const rows = await db.all<{
         msg_id: string;
         endpoint_id: string;
         app_id: string;
         attempt_count: number;
         trigger_type: number;
-      }>(sql['claim-deliveries'], [now, leaseEnd, limit]);
+      }>(sql['claim-deliveries'], [now, leaseEnd, limit, ...skipParams(skip)]);
       return rows.map((r) => ({
         msgId: r.msg_id,
         endpointId: r.endpoint_id,
@@ -182,8 +200,9 @@ export function queueRepository(db: Database, box: SecretBox) {
       return (await db.run(sql['release-claims'], [now])).changes;
     },
 
-    async nextDueAt(): Promise<number | null> {
-      const row = await db.get<{ at: number | null }>(sql['next-due-at']);
+    /** When the next delivery falls due, of those not skipped (null: none is scheduled). */
+    async nextDueAt(skip?: ClaimSkip): Promise<number | null> {
+      const row = await db.get<{ at: number | null }>(sql['next-due-at'], skipParams(skip));
       return row?.at === null || row?.at === undefined ? null : Number(row.at);
     },
 

@@ -1,10 +1,15 @@
 -- Claims due deliveries for a worker: marks them sending and moves next_attempt_at to the
 -- end of the lease, so they fall due again if the worker dies. SKIP LOCKED lets several
 -- workers claim from one queue without waiting on each other or claiming the same rows.
--- Parameters: $1 now, $2 lease end, $3 how many.
+-- Deliveries to the endpoints and applications the worker has no room for stay where they
+-- are, in their turn.
+-- Parameters: $1 now, $2 lease end, $3 how many, $4 JSON array of endpoint ids to skip,
+-- $5 JSON array of application ids to skip.
 WITH due AS (
   SELECT msg_id, endpoint_id FROM deliveries
   WHERE next_attempt_at <= $1
+    AND endpoint_id NOT IN (SELECT jsonb_array_elements_text($4::jsonb))
+    AND app_id NOT IN (SELECT jsonb_array_elements_text($5::jsonb))
   ORDER BY next_attempt_at
   LIMIT $3
   FOR UPDATE SKIP LOCKED
