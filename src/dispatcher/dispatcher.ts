@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type HttpClient, isSuccess } from '../delivery/outbound.ts';
 import type { Application } from '../domain/application.ts';
 import type { Clock, Random } from '../domain/clock.ts';
-import type { ServerDefaults } from '../domain/delivery-policy.ts';
+import type { PolicyLimits, ServerDefaults } from '../domain/delivery-policy.ts';
 import type { IdGenerator } from '../domain/ids.ts';
 import { type MessageAttempt, MessageStatus, TriggerType } from '../domain/message.ts';
 import {
@@ -38,6 +38,8 @@ export type DispatcherSettings = {
   timeoutSeconds: number;
   /** An endpoint failing with no success for this many hours is disabled. */
   failureWindowHours: number;
+  /** What the operator lets delivery policies set; stored policies are held within them. */
+  limits?: PolicyLimits;
   batchSize?: number;
   maxInFlight?: number;
   perEndpointConcurrency?: number;
@@ -96,6 +98,7 @@ export function createDispatcher(deps: DispatcherDeps) {
     timeoutSeconds: settings.timeoutSeconds,
     retrySchedule: settings.retrySchedule,
     failureWindowHours: settings.failureWindowHours,
+    ...(settings.limits ? { limits: settings.limits } : {}),
   };
   const endpointSettings = createEndpointSettings(defaults);
 

@@ -3,8 +3,10 @@
 
 import type { Clock, Random } from '../domain/clock.ts';
 import {
+  checkPolicyLimits,
   type DeliveryPolicy,
   effectivePolicy,
+  type PolicyLimits,
   type ServerDefaults,
   usesRawSecret,
 } from '../domain/delivery-policy.ts';
@@ -56,6 +58,8 @@ export function endpointService(
     events?: OperationalEvents | undefined;
     /** Wakes the dispatcher when deliveries resume. */
     deliveriesQueued?: (() => void) | undefined;
+    /** The server's settings: what the operator lets a delivery policy set. */
+    config?: PolicyLimits | undefined;
   },
   options: {
     /** The event types a filter may name; by default, those in the store. */
@@ -131,6 +135,7 @@ export function endpointService(
     const filter = input.eventTypes !== undefined ? input.eventTypes : input.filterTypes;
     await checkFilter(filter, filterField);
     checkHeaders(input.headers, ['body', 'headers']);
+    checkPolicyLimits(input.policy, deps.config, ['body', 'policy']);
     const now = clock.now();
     const secrets = input.secret ? rotate(base, input.secret, 0, now) : base.secrets;
     return {

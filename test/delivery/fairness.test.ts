@@ -10,7 +10,8 @@ import { startReceiver } from '../helpers/receiver.ts';
 import { createTestApp } from '../helpers/test-app.ts';
 
 /**
- * The timeout of A's endpoints. B's share does not depend on how long A's requests hang (A's
+ * The longest timeout the test's server allows (HERALD_MAX_TIMEOUT_SECONDS), which A's
+ * endpoints use. B's share does not depend on how long A's requests hang (A's
  * endpoints hold a slot or two each, whatever their timeout), so a short one keeps the test
  * short while B's stream still runs through A's first timeouts and retries.
  */
@@ -32,7 +33,10 @@ function percentile(values: number[], p: number): number {
 }
 
 test('20 hanging endpoints of one application do not delay another application on the same origin', async (ctx) => {
-  const t = await createTestApp({ realTime: true });
+  const t = await createTestApp({
+    realTime: true,
+    config: { maxTimeoutSeconds, timeoutSeconds: maxTimeoutSeconds },
+  });
   /** Publish-to-arrival times of B's messages, by sequence number. */
   const latencies = new Map<number, number>();
   let hangs = 0;
