@@ -7,7 +7,11 @@
 // another slot while it holds fewer than twice the slots still free. Alone, it may use two
 // thirds of them; with others busy too, each gets less, and some are always free for an
 // application that has none. Slots held by requests that never answer cannot be taken back,
-// so this keeps one application's dead endpoints from starving everyone else.
+// so this keeps one application's dead endpoints from starving everyone else. Claims are
+// sized so that no application they may take from gets more than its share (nothing claimed
+// goes back for want of it), and an application whose share is (nearly) used is left out of
+// claims until a batch's worth is free again, so a busy application is claimed for in
+// batches rather than one slot at a time.
 
 export type Capacity = ReturnType<typeof createCapacity>;
 
@@ -28,8 +32,18 @@ export function createCapacity(limits: { maxInFlight: number; maxInFlightBytes: 
     if (n > 0) held.set(appId, n);
     else held.delete(appId);
   };
-  const overShare = (appId: string): boolean =>
-    (held.get(appId) ?? 0) >= appShareFactor * (maxInFlight - inFlight - reserved);
+  /**
+   * How many more slots the application may take now: each while it holds fewer than
+   * twice the slots still free.
+   */
+  const allowance = (appId: string): number => {
+    const free = maxInFlight - inFlight - reserved;
+    const h = held.get(appId) ?? 0;
+    return Math.max(0, Math.ceil((appShareFactor * free - h) / (appShareFactor + 1)));
+  };
+  const overShare = (appId: string): boolean => allowance(appId) < 1;
+  /** An application left out of claims has less room than this. */
+  const claimWorth = Math.max(1, Math.floor(maxInFlight / 4));
 
   return {
     /** Every slot, or the whole byte budget, is taken. */
@@ -42,11 +56,19 @@ export function createCapacity(limits: { maxInFlight: number; maxInFlightBytes: 
     room(batch: number): number {
       const bytesRoom = maxInFlightBytes - bytes;
       if (bytesRoom <= 0) return 0;
+      // No more than any application the claim may take from can start: one holding
+      // nothing, or one holding slots and not left out.
+      let share = allowance('');
+      for (const appId of held.keys()) {
+        const a = allowance(appId);
+        if (a >= claimWorth) share = Math.min(share, a);
+      }
       return Math.max(
         0,
         Math.min(
           batch,
           maxInFlight - inFlight - reserved,
+          share,
           Math.max(1, Math.floor(bytesRoom / averageBytes)),
         ),
       );
@@ -55,12 +77,15 @@ export function createCapacity(limits: { maxInFlight: number; maxInFlightBytes: 
     /** The application holds its share of the slots: it may take no more now. */
     overShare,
 
-    /** The applications holding their share. */
-    appsOverShare(): string[] {
+    /** The applications claims leave out: less than a batch's worth of their share is left. */
+    appsWithoutRoom(): string[] {
       const ids: string[] = [];
-      for (const appId of held.keys()) if (overShare(appId)) ids.push(appId);
+      for (const appId of held.keys()) if (allowance(appId) < claimWorth) ids.push(appId);
       return ids;
     },
+
+    /** Whether claims may take the application's deliveries again. */
+    hasRoom: (appId: string): boolean => allowance(appId) >= claimWorth,
 
     /** Holds a slot for a delivery of the application being stored; false when there is none. */
     reserve(appId: string): boolean {

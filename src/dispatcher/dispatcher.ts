@@ -119,6 +119,16 @@ export function createDispatcher(deps: DispatcherDeps) {
   let loopDone: Promise<void> | null = null;
   let lastTickAt: number | null = null;
   /**
+   * The skip list of the last claim that found nothing, while nothing can have fallen due
+   * since but what it skipped: claiming with it again would read past the same backlog of
+   * skipped deliveries for nothing.
+   */
+  let fruitless: string | null = null;
+  /** The last sleep was ended by room freed, not by the clock or new work. */
+  let resumed = false;
+  /** When the last claim looked for due deliveries. */
+  let lastClaimAt = Number.MIN_SAFE_INTEGER;
+  /**
    * What the last claim left in the queue for want of room: an attempt of theirs ending
    * wakes the loop to claim again.
    */
@@ -129,20 +139,37 @@ export function createDispatcher(deps: DispatcherDeps) {
   let claimErrors = 0;
   let consecutiveClaimErrors = 0;
 
+  /** Work may have been queued (a publish, another node): claim again. */
   function wake(): void {
+    fruitless = null;
+    resume();
+  }
+
+  /** Room was freed: claim again. */
+  function resume(): void {
+    resumed = true;
     due.wake();
     roomWaiter?.();
   }
 
   /** Claims one batch and starts its deliveries; returns how many were claimed. */
   async function pump(): Promise<number> {
+    const now = clock.now();
+    lastClaimAt = now;
     const room = capacity.room(batchSize);
     if (room === 0) return 0;
-    const now = clock.now();
     const leaseEnd = now + leaseMs;
     const skip = noRoomFor();
+    const skipKey =
+      skip.endpointIds?.length || skip.appIds?.length
+        ? `${skip.endpointIds?.join(',')}|${skip.appIds?.join(',')}`
+        : null;
+    if (skipKey !== null && skipKey === fruitless) return 0;
     const claimed = await store.queue.claim(now, leaseEnd, room, skip);
-    if (claimed.length === 0) return 0;
+    if (claimed.length === 0) {
+      fruitless = skipKey;
+      return 0;
+    }
     const [messages, endpoints] = await Promise.all([
       store.queue.loadMessages([...new Set(claimed.map((c) => c.msgId))]),
       store.queue.loadEndpoints([...new Set(claimed.map((c) => c.endpointId))]),
@@ -194,7 +221,7 @@ export function createDispatcher(deps: DispatcherDeps) {
   /** The endpoints and applications with no room for more now, remembered for wake-ups. */
   function noRoomFor(): ClaimSkip {
     const endpointIds = gate.fullEndpoints();
-    const appIds = capacity.appsOverShare();
+    const appIds = capacity.appsWithoutRoom();
     skipped = { endpointIds: new Set(endpointIds), appIds: new Set(appIds) };
     return { endpointIds, appIds };
   }
@@ -244,7 +271,7 @@ export function createDispatcher(deps: DispatcherDeps) {
         // A full dispatcher claims again once half its capacity is free, not after every
         // single attempt; deliveries left in the queue for want of room are claimed again
         // once their endpoint or application has some.
-        if (full ? capacity.halfFree() : skippedRoomFreed(endpointId, delivery.appId)) wake();
+        if (full ? capacity.halfFree() : skippedRoomFreed(endpointId, delivery.appId)) resume();
       });
     running.add(task);
   }
@@ -253,7 +280,7 @@ export function createDispatcher(deps: DispatcherDeps) {
   function skippedRoomFreed(endpointId: string, appId: string): boolean {
     return (
       (skipped.endpointIds.has(endpointId) && !gate.full(endpointId)) ||
-      (skipped.appIds.has(appId) && !capacity.overShare(appId))
+      (skipped.appIds.has(appId) && capacity.hasRoom(appId))
     );
   }
 
@@ -364,9 +391,16 @@ export function createDispatcher(deps: DispatcherDeps) {
           continue;
         }
         if (claimed > 0) continue;
-        const next = await store.queue.nextDueAt(noRoomFor());
+        // Nothing due that this dispatcher has room for (what is due now went to the claim,
+        // or was skipped and wakes the loop when it has room): what falls due next.
+        const next = await store.queue.nextDueAt(lastClaimAt);
         if (next !== null) due.dueBy(next);
-        if (!stopping) await due.sleep();
+        if (!stopping) {
+          resumed = false;
+          await due.sleep();
+          // Woken by the clock: whatever fell due meanwhile is worth a claim.
+          if (!resumed) fruitless = null;
+        }
       } catch (error) {
         failures++;
         claimErrors++;

@@ -200,9 +200,12 @@ export function queueRepository(db: Database, box: SecretBox) {
       return (await db.run(sql['release-claims'], [now])).changes;
     },
 
-    /** When the next delivery falls due, of those not skipped (null: none is scheduled). */
-    async nextDueAt(skip?: ClaimSkip): Promise<number | null> {
-      const row = await db.get<{ at: number | null }>(sql['next-due-at'], skipParams(skip));
+    /**
+     * When the next delivery falls due, of those due after `after` if given (null: none is
+     * scheduled).
+     */
+    async nextDueAt(after = Number.MIN_SAFE_INTEGER): Promise<number | null> {
+      const row = await db.get<{ at: number | null }>(sql['next-due-at'], [after]);
       return row?.at === null || row?.at === undefined ? null : Number(row.at);
     },
 

@@ -1,9 +1,4 @@
--- When the next delivery falls due (no row when none is scheduled), leaving out the
--- endpoints and applications a worker has no room for (they wake it when they have).
--- Parameters: $1 JSON array of endpoint ids to skip, $2 JSON array of application ids to skip.
-SELECT next_attempt_at AS at FROM deliveries
-WHERE next_attempt_at IS NOT NULL
-  AND endpoint_id NOT IN (SELECT jsonb_array_elements_text($1::jsonb))
-  AND app_id NOT IN (SELECT jsonb_array_elements_text($2::jsonb))
-ORDER BY next_attempt_at
-LIMIT 1
+-- When the next delivery falls due after a time (NULL when none is scheduled then): an index
+-- seek, however many deliveries are due before it.
+-- Parameters: $1 after (exclusive).
+SELECT MIN(next_attempt_at) AS at FROM deliveries WHERE next_attempt_at > $1
