@@ -29,6 +29,7 @@ test('the benchmark runs end to end, reports every row and profiles on request',
       'end to end',
       'ingest',
       'latency at 1,000/s',
+      'fairness',
       'backlog 500',
       'sqlite NORMAL',
     ]) {
@@ -44,14 +45,19 @@ test('the benchmark runs end to end, reports every row and profiles on request',
         machineUs: number | null;
       }[];
     };
-    // Eight rows, and ingest and end to end again with SQLite's NORMAL sync.
-    assert.equal(result.rows.length, 10);
+    // Nine rows, and ingest and end to end again with SQLite's NORMAL sync.
+    assert.equal(result.rows.length, 11);
     assert.ok(result.rows.every((r) => Number.isFinite(r.median) && r.median > 0));
     // The latency row says where its tail went and how much the machine stalls by itself.
     const latency = result.rows.find((r) => r.row.startsWith('latency'));
     assert.match(
       latency?.detail ?? '',
       /p99 by stage: send to stored \d+ ms, stored to attempt start \d+ ms, attempt exchange \d+ ms; an idle process was stalled ≥ 5 ms \d+ times/,
+    );
+    // The fairness row gives B's latency alone and with A's endpoints hanging.
+    assert.match(
+      result.rows.find((r) => r.row === 'fairness')?.detail ?? '',
+      /^B alone: p50 [\d.]+ ms, p99 [\d.]+ ms; with A's 20 endpoints hanging \(timeout 5 s, 1000 deliveries\): p50 [\d.]+ ms, p99 [\d.]+ ms/,
     );
     // Each run measures what the receiver and the whole machine spend, and works out what the
     // rate targets leave Herald.
