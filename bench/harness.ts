@@ -22,6 +22,8 @@ export const body1k = (extra: Record<string, unknown> = {}) => ({
 
 export type ReceiverStats = {
   count: number;
+  /** Requests to /hang/ paths, never answered (not in `count`). */
+  hung: number;
   firstAt: number;
   lastAt: number;
   latencies: number[];

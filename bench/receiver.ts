@@ -1,11 +1,14 @@
 // The benchmark's receiver, in its own process: answers 200 at once, counts requests, and
 // records publish-to-arrival latency for payloads carrying `sentAt` (ms since the epoch, with
-// fractions), and its own CPU time, so a row can say what answering cost. Talks to the
+// fractions), and its own CPU time, so a row can say what answering cost. Requests to paths
+// under /hang/ are never answered (endpoints that hang, for the fairness row). Talks to the
 // harness over IPC.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 let count = 0;
+/** Requests to /hang/ paths, left unanswered. */
+let hung = 0;
 let latencies: number[] = [];
 let firstAt = 0;
 let lastAt = 0;
@@ -15,6 +18,10 @@ const server = createServer((req, res) => {
   const chunks: Buffer[] = [];
   req.on('data', (c: Buffer) => chunks.push(c));
   req.on('end', () => {
+    if (req.url?.startsWith('/hang/')) {
+      hung++;
+      return;
+    }
     res.writeHead(200).end();
     const at = now();
     count++;
@@ -38,6 +45,7 @@ process.on('message', (message: { type: string }) => {
     process.send?.({
       type: 'stats',
       count,
+      hung,
       firstAt,
       lastAt,
       latencies,
@@ -46,10 +54,14 @@ process.on('message', (message: { type: string }) => {
   }
   if (message.type === 'reset') {
     count = 0;
+    hung = 0;
     latencies = [];
     firstAt = 0;
     lastAt = 0;
     process.send?.({ type: 'reset' });
   }
-  if (message.type === 'stop') server.close(() => process.exit(0));
+  if (message.type === 'stop') {
+    server.closeAllConnections();
+    server.close(() => process.exit(0));
+  }
 });

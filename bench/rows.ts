@@ -50,6 +50,8 @@ export type Measure = {
   machineUs?: number;
   /** The rate over that of the row's comparison run (a row measured against another). */
   against?: number;
+  /** The same figure without the row's disturbance (fairness: B's p99 alone). */
+  baseline?: number;
   detail?: string;
   /**
    * Attempts the row's queue needs (one per delivery, its receiver answering 200 to every
@@ -379,12 +381,17 @@ export async function ingest(sizes: Sizes, setup: HeraldSetup): Promise<Measure>
 }
 
 /** Publishes at a fixed rate for `seconds`; each payload carries its send time. */
-async function publishAtRate(client: Client, app: string, seconds: number): Promise<void> {
-  const total = seconds * 1000;
+async function publishAtRate(
+  client: Client,
+  app: string,
+  seconds: number,
+  perSecond = 1000,
+): Promise<void> {
+  const total = seconds * perSecond;
   const started = performance.now();
   const sends: Promise<void>[] = [];
   for (let i = 0; i < total; i++) {
-    const wait = started + i - performance.now();
+    const wait = started + (i * 1000) / perSecond - performance.now();
     if (wait > 1) await sleep(wait);
     sends.push(
       client.postLean(msgPath(app), {
@@ -458,6 +465,78 @@ export async function latency(
   } finally {
     await probe.stop();
     await counter.close();
+    cleanup();
+  }
+}
+
+/**
+ * Fair delivery: the publish-to-arrival latency of application B's healthy endpoint at 50
+ * messages/s, alone and then while 20 endpoints of application A on the same receiver (one
+ * origin) never answer, at the longest timeout the server allows, with 1,000 deliveries
+ * waiting for them. The value is B's p99 with A; `baseline`, B's p99 alone.
+ */
+export async function fairness(
+  receiver: Receiver,
+  sizes: Sizes,
+  setup: HeraldSetup,
+): Promise<Measure & { baseline: number }> {
+  // A's requests hang for the whole measurement (a smoke run is too short to wait for more).
+  const timeoutSeconds = sizes.warmup === 0 ? 5 : 60;
+  const { env, cleanup } = heraldEnv({
+    ...setup,
+    settings: {
+      HERALD_MAX_TIMEOUT_SECONDS: String(timeoutSeconds),
+      HERALD_TIMEOUT_SECONDS: String(Math.min(15, timeoutSeconds)),
+      ...setup.settings,
+    },
+  });
+  const perSecond = 50;
+  const seconds = Math.max(2, sizes.latencySeconds);
+  const hanging = 20;
+  try {
+    const node = await herald(env, 'all', setup.profileDir);
+    const meter = new ProcessMeter(node.pid);
+    const client = new Client(node.url, 16);
+    const appB = await setupApp(client, receiver.url, 1);
+    /** B's latencies over one stream of `seconds`, sorted. */
+    const streamB = async () => {
+      await receiver.reset();
+      await publishAtRate(client, appB, seconds, perSecond);
+      const stats = await receiver.waitFor(seconds * perSecond, 60_000);
+      return [...stats.latencies].sort((a, b) => a - b);
+    };
+    const alone = await streamB();
+    const appA = (await client.post('/api/v1/app', { name: 'bench hanging' })).body.id;
+    const origin = new URL(receiver.url).origin;
+    for (let i = 0; i < hanging; i++) {
+      await client.post(`/api/v1/app/${appA}/endpoint`, {
+        url: `${origin}/hang/${i}`,
+        policy: { timeoutSeconds },
+      });
+    }
+    await receiver.reset();
+    for (let i = 0; i < 50; i++)
+      await client.postLean(msgPath(appA), { eventType: 'bench.hang', payload: { i } });
+    const deadline = Date.now() + 10_000;
+    while ((await receiver.stats()).hung < hanging && Date.now() < deadline) await sleep(20);
+    const withA = await streamB();
+    meter.stop();
+    await client.close();
+    // A's requests still hang: the node lets them run out its 10 s of grace.
+    await node.kill('SIGTERM');
+    const p = (sorted: number[], q: number) => percentile(sorted, q).toFixed(1);
+    return {
+      value: percentile(withA, 99),
+      unit: 'ms p99',
+      baseline: percentile(alone, 99),
+      peakRssMb: meter.peakRssMb,
+      detail: [
+        `B alone: p50 ${p(alone, 50)} ms, p99 ${p(alone, 99)} ms`,
+        `with A's ${hanging} endpoints hanging (timeout ${timeoutSeconds} s, ${hanging * 50} deliveries): p50 ${p(withA, 50)} ms, p99 ${p(withA, 99)} ms`,
+        `${alone.length} and ${withA.length} of ${seconds * perSecond} messages arrived (within 60 s of the last publish) at ${perSecond}/s`,
+      ].join('; '),
+    };
+  } finally {
     cleanup();
   }
 }

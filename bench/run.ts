@@ -15,6 +15,7 @@ import {
   ceiling,
   delivery,
   endToEnd,
+  fairness,
   ingest,
   latency,
   type Measure,
@@ -207,6 +208,13 @@ try {
     'p99 ≤ 5 ms',
     (m) => m.value <= 5 && rss(m),
     (p) => latencyRow(withProfile('latency at 1,000/s', 'sqlite', p)),
+  );
+  await measure(
+    'fairness',
+    'sqlite',
+    'p99 ≤ 1 s above B alone',
+    (m) => m.value <= (m.baseline ?? Number.NaN) + 1000,
+    (p) => fairness(receiver, sizes, withProfile('fairness', 'sqlite', p)),
   );
   // The write-bound rows again with SQLite's NORMAL sync (the log synced at checkpoints, not
   // at each commit), to show what the durable default, FULL, costs.

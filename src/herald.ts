@@ -138,6 +138,7 @@ export async function createHerald(config: Config, deps: HeraldDeps): Promise<He
     newId,
     events: operationalEvents,
     deliveriesQueued,
+    config,
   });
   const app = await buildApp(
     {
@@ -178,7 +179,7 @@ export async function createHerald(config: Config, deps: HeraldDeps): Promise<He
       endpoints,
       // Herald's own endpoints raise no operational events, and filter on their types only.
       operationalEndpoints: endpointService(
-        { store, clock, random, newId, events: null, deliveriesQueued },
+        { store, clock, random, newId, events: null, deliveriesQueued, config },
         { eventTypes: operationalEventTypes },
       ),
       messages: messageService({

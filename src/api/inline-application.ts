@@ -4,6 +4,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Application } from '../domain/application.ts';
 import type { Clock } from '../domain/clock.ts';
+import { checkPolicyLimits, type PolicyLimits } from '../domain/delivery-policy.ts';
 import { HeraldError, invalid } from '../domain/errors.ts';
 import { type IdGenerator, isId } from '../domain/ids.ts';
 import type { Store } from '../store/store.ts';
@@ -11,7 +12,7 @@ import { loadApp } from './load.ts';
 import { type ApplicationInput, applicationFields } from './routes/applications.ts';
 
 export async function loadOrCreateApp(
-  deps: { store: Store; clock: Clock; newId: IdGenerator },
+  deps: { store: Store; clock: Clock; newId: IdGenerator; config?: PolicyLimits },
   request: FastifyRequest,
   idOrUid: string,
   inline: ApplicationInput | null | undefined,
@@ -22,6 +23,7 @@ export async function loadOrCreateApp(
   if (!inline || isId('application', idOrUid)) return loadApp(deps.store, request, idOrUid);
   const existing = await deps.store.applications.find(idOrUid);
   if (existing) return loadApp(deps.store, request, idOrUid);
+  checkPolicyLimits(inline.policy, deps.config, ['body', 'application', 'policy']);
   const now = deps.clock.now();
   try {
     return await deps.store.applications.create({

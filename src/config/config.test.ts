@@ -75,3 +75,33 @@ test('SQLite sync mode: FULL by default, NORMAL only through its setting', () =>
     /sqliteSynchronous \(HERALD_SQLITE_SYNCHRONOUS\)/,
   );
 });
+
+test('the limits on delivery policies: settings, and defaults that must keep them', () => {
+  const config = loadConfig({
+    env: {
+      HERALD_MAX_TIMEOUT_SECONDS: '30',
+      HERALD_MIN_RETRY_INTERVAL_SECONDS: '5',
+      HERALD_MAX_ATTEMPTS: '8',
+    },
+  });
+  assert.deepEqual(
+    [config.maxTimeoutSeconds, config.minRetryIntervalSeconds, config.maxAttempts],
+    [30, 5, 8],
+  );
+  const defaults = loadConfig({ env: {} });
+  assert.deepEqual(
+    [defaults.maxTimeoutSeconds, defaults.minRetryIntervalSeconds, defaults.maxAttempts],
+    [300, 0, 101],
+    'no tighter than the API allows unless the operator says so',
+  );
+  for (const [env, named] of [
+    [{ HERALD_TIMEOUT_SECONDS: '60', HERALD_MAX_TIMEOUT_SECONDS: '30' }, /HERALD_TIMEOUT_SECONDS/],
+    [{ HERALD_MIN_RETRY_INTERVAL_SECONDS: '10' }, /HERALD_RETRY_SCHEDULE.*HERALD_MIN_RETRY/],
+    [{ HERALD_MAX_ATTEMPTS: '5' }, /HERALD_RETRY_SCHEDULE.*HERALD_MAX_ATTEMPTS/],
+  ] as const) {
+    assert.throws(
+      () => loadConfig({ env }),
+      (e: Error) => e instanceof ConfigError && named.test(e.message),
+    );
+  }
+});

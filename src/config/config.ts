@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { type Static, Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import type { ServerDefaults } from '../domain/delivery-policy.ts';
+import type { PolicyLimits, ServerDefaults } from '../domain/delivery-policy.ts';
 import { defaultRetrySchedule } from '../domain/retry-plan.ts';
 
 export const ConfigSchema = Type.Object(
@@ -57,6 +57,12 @@ export const ConfigSchema = Type.Object(
       default: 'standard',
     }),
     timeoutSeconds: Type.Integer({ minimum: 1, maximum: 300, default: 15 }),
+    /** The longest timeout a delivery policy may set (longer ones are refused, or held to it). */
+    maxTimeoutSeconds: Type.Integer({ minimum: 1, maximum: 300, default: 300 }),
+    /** The shortest wait before a retry a delivery policy may set. */
+    minRetryIntervalSeconds: Type.Integer({ minimum: 0, maximum: 604_800, default: 0 }),
+    /** The most attempts of one delivery (the first and its retries) a policy may set. */
+    maxAttempts: Type.Integer({ minimum: 1, maximum: 101, default: 101 }),
     failureWindowHours: Type.Number({ exclusiveMinimum: 0, default: 120 }),
     maxPayloadBytes: Type.Integer({ minimum: 1024, default: 1_048_576 }),
     /** Request body bytes held by requests in progress, at most; past it, 503 + Retry-After. */
@@ -111,6 +117,9 @@ export const environmentVariables: Record<string, EnvSetting> = {
   HERALD_RETRY_SCHEDULE: { key: 'retrySchedule', kind: 'integer-list' },
   HERALD_SIGNATURE_HEADERS: { key: 'signatureHeaders', kind: 'string' },
   HERALD_TIMEOUT_SECONDS: { key: 'timeoutSeconds', kind: 'integer' },
+  HERALD_MAX_TIMEOUT_SECONDS: { key: 'maxTimeoutSeconds', kind: 'integer' },
+  HERALD_MIN_RETRY_INTERVAL_SECONDS: { key: 'minRetryIntervalSeconds', kind: 'integer' },
+  HERALD_MAX_ATTEMPTS: { key: 'maxAttempts', kind: 'integer' },
   HERALD_FAILURE_WINDOW_HOURS: { key: 'failureWindowHours', kind: 'number' },
   HERALD_MAX_PAYLOAD_BYTES: { key: 'maxPayloadBytes', kind: 'integer' },
   HERALD_MAX_REQUEST_BYTES_IN_FLIGHT: { key: 'maxRequestBytesInFlight', kind: 'integer' },
@@ -154,7 +163,37 @@ export function loadConfig(sources: ConfigSources = {}): Config {
       `invalid setting ${describeSetting(firstError.path)}: ${firstError.message}`,
     );
   }
-  return withDefaults as Config;
+  const config = withDefaults as Config;
+  checkDeliveryLimits(config);
+  return config;
+}
+
+/** The server's own delivery defaults must keep the limits it sets for everyone else. */
+function checkDeliveryLimits(config: Config): void {
+  const fail = (message: string) => {
+    throw new ConfigError(`invalid setting ${message}`);
+  };
+  if (config.timeoutSeconds > config.maxTimeoutSeconds)
+    fail(
+      `timeoutSeconds (HERALD_TIMEOUT_SECONDS): ${config.timeoutSeconds} is longer than maxTimeoutSeconds (HERALD_MAX_TIMEOUT_SECONDS), ${config.maxTimeoutSeconds}`,
+    );
+  if (config.retrySchedule.some((s) => s < config.minRetryIntervalSeconds))
+    fail(
+      `retrySchedule (HERALD_RETRY_SCHEDULE): every wait must be at least minRetryIntervalSeconds (HERALD_MIN_RETRY_INTERVAL_SECONDS), ${config.minRetryIntervalSeconds}`,
+    );
+  if (config.retrySchedule.length + 1 > config.maxAttempts)
+    fail(
+      `retrySchedule (HERALD_RETRY_SCHEDULE): ${config.retrySchedule.length} retries make more attempts than maxAttempts (HERALD_MAX_ATTEMPTS), ${config.maxAttempts}`,
+    );
+}
+
+/** What the operator lets delivery policies set. */
+export function policyLimits(config: Config): PolicyLimits {
+  return {
+    maxTimeoutSeconds: config.maxTimeoutSeconds,
+    minRetryIntervalSeconds: config.minRetryIntervalSeconds,
+    maxAttempts: config.maxAttempts,
+  };
 }
 
 function describeSetting(path: string): string {
@@ -234,5 +273,6 @@ export function deliveryDefaults(config: Config): ServerDefaults {
     timeoutSeconds: config.timeoutSeconds,
     retrySchedule: config.retrySchedule,
     failureWindowHours: config.failureWindowHours,
+    limits: policyLimits(config),
   };
 }

@@ -25,6 +25,11 @@ export type HttpClientOptions = {
   allowedSubnets?: readonly string[];
   userAgent: string;
   maxResponseBytes?: number;
+  /**
+   * Connections to one origin at most; by default none: the dispatcher bounds requests per
+   * endpoint, per application and in all, and a cap per origin would queue one application's
+   * requests behind another's hung ones on a host they share.
+   */
   connections?: number;
   lookup?: LookupFunction;
   /** Extra trusted certificate authorities (PEM), e.g. a private CA. */
@@ -111,7 +116,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     });
 
   const agent = new Agent({
-    connections: options.connections ?? 32,
+    connections: options.connections ?? null,
     keepAliveTimeout: 30_000,
     connect,
   });

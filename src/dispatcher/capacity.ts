@@ -2,8 +2,21 @@
 // slots promised to deliveries being stored right now (see offer.ts). Claims are sized from
 // what is free, with payload sizes estimated from the recent ones, so a queue of large
 // payloads is claimed a few at a time and memory stays bounded whatever their size.
+//
+// Slots are shared between applications by a dynamic threshold: an application may take
+// another slot while it holds fewer than twice the slots still free. Alone, it may use two
+// thirds of them; with others busy too, each gets less, and some are always free for an
+// application that has none. Slots held by requests that never answer cannot be taken back,
+// so this keeps one application's dead endpoints from starving everyone else. Claims are
+// sized so that no application they may take from gets more than its share (nothing claimed
+// goes back for want of it), and an application whose share is (nearly) used is left out of
+// claims until a batch's worth is free again, so a busy application is claimed for in
+// batches rather than one slot at a time.
 
 export type Capacity = ReturnType<typeof createCapacity>;
+
+/** An application may hold up to this many times the slots still free. */
+const appShareFactor = 2;
 
 export function createCapacity(limits: { maxInFlight: number; maxInFlightBytes: number }) {
   const { maxInFlight, maxInFlightBytes } = limits;
@@ -12,6 +25,25 @@ export function createCapacity(limits: { maxInFlight: number; maxInFlightBytes: 
   let reserved = 0;
   /** Moving average of payload sizes. */
   let averageBytes = 1024;
+  /** Slots held (in flight or promised) by application. */
+  const held = new Map<string, number>();
+  const hold = (appId: string, count: number) => {
+    const n = (held.get(appId) ?? 0) + count;
+    if (n > 0) held.set(appId, n);
+    else held.delete(appId);
+  };
+  /**
+   * How many more slots the application may take now: each while it holds fewer than
+   * twice the slots still free.
+   */
+  const allowance = (appId: string): number => {
+    const free = maxInFlight - inFlight - reserved;
+    const h = held.get(appId) ?? 0;
+    return Math.max(0, Math.ceil((appShareFactor * free - h) / (appShareFactor + 1)));
+  };
+  const overShare = (appId: string): boolean => allowance(appId) < 1;
+  /** An application left out of claims has less room than this. */
+  const claimWorth = Math.max(1, Math.floor(maxInFlight / 4));
 
   return {
     /** Every slot, or the whole byte budget, is taken. */
@@ -24,39 +56,65 @@ export function createCapacity(limits: { maxInFlight: number; maxInFlightBytes: 
     room(batch: number): number {
       const bytesRoom = maxInFlightBytes - bytes;
       if (bytesRoom <= 0) return 0;
+      // No more than any application the claim may take from can start: one holding
+      // nothing, or one holding slots and not left out.
+      let share = allowance('');
+      for (const appId of held.keys()) {
+        const a = allowance(appId);
+        if (a >= claimWorth) share = Math.min(share, a);
+      }
       return Math.max(
         0,
         Math.min(
           batch,
           maxInFlight - inFlight - reserved,
+          share,
           Math.max(1, Math.floor(bytesRoom / averageBytes)),
         ),
       );
     },
 
-    /** Holds a slot for a delivery being stored; false when there is none. */
-    reserve(): boolean {
-      if (inFlight + reserved >= maxInFlight || bytes >= maxInFlightBytes) return false;
+    /** The application holds its share of the slots: it may take no more now. */
+    overShare,
+
+    /** The applications claims leave out: less than a batch's worth of their share is left. */
+    appsWithoutRoom(): string[] {
+      const ids: string[] = [];
+      for (const appId of held.keys()) if (allowance(appId) < claimWorth) ids.push(appId);
+      return ids;
+    },
+
+    /** Whether claims may take the application's deliveries again. */
+    hasRoom: (appId: string): boolean => allowance(appId) >= claimWorth,
+
+    /** Holds a slot for a delivery of the application being stored; false when there is none. */
+    reserve(appId: string): boolean {
+      if (inFlight + reserved >= maxInFlight || bytes >= maxInFlightBytes || overShare(appId))
+        return false;
       reserved++;
+      hold(appId, 1);
       return true;
     },
 
     /** Gives back `count` slots held by `reserve`. */
-    unreserve(count: number): void {
+    unreserve(count: number, appId: string): void {
       reserved -= count;
+      hold(appId, -count);
     },
 
-    /** An attempt with a payload of `payloadBytes` starts. */
-    begin(payloadBytes: number): void {
+    /** An attempt of the application, with a payload of `payloadBytes`, starts. */
+    begin(payloadBytes: number, appId: string): void {
       inFlight++;
       bytes += payloadBytes;
       averageBytes = averageBytes * 0.9 + payloadBytes * 0.1;
+      hold(appId, 1);
     },
 
     /** An attempt started with `begin` is over (recorded). */
-    end(payloadBytes: number): void {
+    end(payloadBytes: number, appId: string): void {
       inFlight--;
       bytes -= payloadBytes;
+      hold(appId, -1);
     },
   };
 }

@@ -1,12 +1,13 @@
 // The dispatcher: claims due deliveries in batches under a lease, sends them with bounded
-// concurrency (overall and per endpoint), records every attempt, plans the next try, and
-// keeps endpoint health. It wakes on publish and sleeps until the next delivery is due, a time
-// every producer of due work can move earlier (see due-timer.ts).
+// concurrency (overall, per application and per endpoint: see capacity.ts and
+// endpoint-gate.ts), records every attempt, plans the next try, and keeps endpoint health.
+// It wakes on publish and sleeps until the next delivery is due, a time every producer of due
+// work can move earlier (see due-timer.ts).
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type HttpClient, isSuccess } from '../delivery/outbound.ts';
 import type { Application } from '../domain/application.ts';
 import type { Clock, Random } from '../domain/clock.ts';
-import type { ServerDefaults } from '../domain/delivery-policy.ts';
+import type { PolicyLimits, ServerDefaults } from '../domain/delivery-policy.ts';
 import type { IdGenerator } from '../domain/ids.ts';
 import { type MessageAttempt, MessageStatus, TriggerType } from '../domain/message.ts';
 import {
@@ -18,6 +19,7 @@ import { maskCredentials } from '../domain/url-credentials.ts';
 import type {
   AttemptRecord,
   ClaimedDelivery,
+  ClaimSkip,
   LoadedEndpoint,
   QueuedMessage,
 } from '../store/queue.ts';
@@ -37,6 +39,8 @@ export type DispatcherSettings = {
   timeoutSeconds: number;
   /** An endpoint failing with no success for this many hours is disabled. */
   failureWindowHours: number;
+  /** What the operator lets delivery policies set; stored policies are held within them. */
+  limits?: PolicyLimits;
   batchSize?: number;
   maxInFlight?: number;
   perEndpointConcurrency?: number;
@@ -95,6 +99,7 @@ export function createDispatcher(deps: DispatcherDeps) {
     timeoutSeconds: settings.timeoutSeconds,
     retrySchedule: settings.retrySchedule,
     failureWindowHours: settings.failureWindowHours,
+    ...(settings.limits ? { limits: settings.limits } : {}),
   };
   const requests = createRequestBuilder(defaults);
 
@@ -115,27 +120,65 @@ export function createDispatcher(deps: DispatcherDeps) {
   let loopDone: Promise<void> | null = null;
   let unsubscribe = () => {};
   let lastTickAt: number | null = null;
+  /**
+   * The skip list of the last claim that found nothing, while nothing can have fallen due
+   * since but what it skipped: claiming with it again would read past the same backlog of
+   * skipped deliveries for nothing.
+   */
+  let fruitless: string | null = null;
+  /** The last sleep was ended by room freed, not by the clock or new work. */
+  let resumed = false;
+  /** When the last claim looked for due deliveries. */
+  let lastClaimAt = Number.MIN_SAFE_INTEGER;
+  /**
+   * What the last claim left in the queue for want of room: an attempt of theirs ending
+   * wakes the loop to claim again.
+   */
+  let skipped: { endpointIds: Set<string>; appIds: Set<string> } = {
+    endpointIds: new Set(),
+    appIds: new Set(),
+  };
   let claimErrors = 0;
   let consecutiveClaimErrors = 0;
 
+  /** Work may have been queued (a publish, another node): claim again. */
   function wake(): void {
+    fruitless = null;
+    resume();
+  }
+
+  /** Room was freed: claim again. */
+  function resume(): void {
+    resumed = true;
     due.wake();
     roomWaiter?.();
   }
 
   /** Claims one batch and starts its deliveries; returns how many were claimed. */
   async function pump(): Promise<number> {
+    const now = clock.now();
+    lastClaimAt = now;
     const room = capacity.room(batchSize);
     if (room === 0) return 0;
-    const now = clock.now();
     const leaseEnd = now + leaseMs;
-    const claimed = await store.queue.claim(now, leaseEnd, room);
-    if (claimed.length === 0) return 0;
+    const skip = noRoomFor();
+    const skipKey =
+      skip.endpointIds?.length || skip.appIds?.length
+        ? `${skip.endpointIds?.join(',')}|${skip.appIds?.join(',')}`
+        : null;
+    if (skipKey !== null && skipKey === fruitless) return 0;
+    const claimed = await store.queue.claim(now, leaseEnd, room, skip);
+    if (claimed.length === 0) {
+      fruitless = skipKey;
+      return 0;
+    }
     const [messages, endpoints] = await Promise.all([
       store.queue.loadMessages([...new Set(claimed.map((c) => c.msgId))]),
       store.queue.loadEndpoints([...new Set(claimed.map((c) => c.endpointId))]),
     ]);
     const paused: ClaimedDelivery[] = [];
+    /** No room for them after all: back in the queue, in their turn. */
+    const back: ClaimedDelivery[] = [];
     const later = new Map<number, ClaimedDelivery[]>();
     // Throttled endpoints: one shared slot taken per endpoint and round, the rest spread over
     // the coming slots.
@@ -149,8 +192,8 @@ export function createDispatcher(deps: DispatcherDeps) {
       const { id, rateLimit } = endpoint.endpoint;
       if (endpoint.endpoint.disabled) {
         paused.push(delivery);
-      } else if (gate.saturated(id)) {
-        deferTo(now + 1000, delivery);
+      } else if (gate.full(id) || capacity.overShare(delivery.appId)) {
+        back.push(delivery);
       } else if (rateLimit && rateLimit > 0) {
         const interval = 1000 / rateLimit;
         let slot = throttleSlots.get(id);
@@ -169,11 +212,20 @@ export function createDispatcher(deps: DispatcherDeps) {
       }
     }
     if (paused.length > 0) await store.queue.defer(paused, null, now);
+    if (back.length > 0) await store.queue.defer(back, now, now);
     for (const [at, list] of later) {
       await store.queue.defer(list, at, now);
       due.dueBy(at);
     }
     return claimed.length;
+  }
+
+  /** The endpoints and applications with no room for more now, remembered for wake-ups. */
+  function noRoomFor(): ClaimSkip {
+    const endpointIds = gate.fullEndpoints();
+    const appIds = capacity.appsWithoutRoom();
+    skipped = { endpointIds: new Set(endpointIds), appIds: new Set(appIds) };
+    return { endpointIds, appIds };
   }
 
   /** Starts one claimed delivery, leased until `leaseEnd`. */
@@ -184,11 +236,12 @@ export function createDispatcher(deps: DispatcherDeps) {
     leaseEnd: number,
   ) {
     const bytes = message.payload?.length ?? 0;
-    capacity.begin(bytes);
+    const endpointId = endpoint.endpoint.id;
+    capacity.begin(bytes, delivery.appId);
     const task = (async () => {
-      const release = await gate.acquire(endpoint.endpoint.id);
+      const release = await gate.acquire(endpointId);
       if (releasing) {
-        release(0);
+        release(null, false);
         const now = clock.now();
         await store.queue.defer([delivery], now, now);
         return;
@@ -197,10 +250,10 @@ export function createDispatcher(deps: DispatcherDeps) {
       // does not hold it.
       const started = performance.now();
       let sent = false;
-      const exchanged = () => {
+      const exchanged = (timedOut = false) => {
         if (sent) return;
         sent = true;
-        release(performance.now() - started);
+        release(performance.now() - started, timedOut);
       };
       try {
         await attempt(delivery, message, endpoint, exchanged);
@@ -214,20 +267,29 @@ export function createDispatcher(deps: DispatcherDeps) {
         due.dueBy(leaseEnd);
       })
       .finally(() => {
-        capacity.end(bytes);
+        capacity.end(bytes, delivery.appId);
         running.delete(task);
         // A full dispatcher claims again once half its capacity is free, not after every
-        // single attempt.
-        if (full && capacity.halfFree()) wake();
+        // single attempt; deliveries left in the queue for want of room are claimed again
+        // once their endpoint or application has some.
+        if (full ? capacity.halfFree() : skippedRoomFreed(endpointId, delivery.appId)) resume();
       });
     running.add(task);
+  }
+
+  /** An attempt ended whose endpoint or application the last claim skipped, and has room now. */
+  function skippedRoomFreed(endpointId: string, appId: string): boolean {
+    return (
+      (skipped.endpointIds.has(endpointId) && !gate.full(endpointId)) ||
+      (skipped.appIds.has(appId) && capacity.hasRoom(appId))
+    );
   }
 
   async function attempt(
     delivery: ClaimedDelivery,
     message: QueuedMessage,
     loaded: LoadedEndpoint,
-    exchanged: () => void,
+    exchanged: (timedOut: boolean) => void,
   ) {
     const { endpoint } = loaded;
     const policy = requests.policyOf(endpoint, loaded.appPolicy);
@@ -244,7 +306,7 @@ export function createDispatcher(deps: DispatcherDeps) {
       attemptNumber,
       at: startedAt,
     });
-    exchanged();
+    exchanged(result.error?.code === 'timeout');
     const ok = isSuccess(result);
     const outcome: AttemptOutcome = ok
       ? { kind: 'success' }
@@ -333,9 +395,16 @@ export function createDispatcher(deps: DispatcherDeps) {
           continue;
         }
         if (claimed > 0) continue;
-        const next = await store.queue.nextDueAt();
+        // Nothing due that this dispatcher has room for (what is due now went to the claim,
+        // or was skipped and wakes the loop when it has room): what falls due next.
+        const next = await store.queue.nextDueAt(lastClaimAt);
         if (next !== null) due.dueBy(next);
-        if (!stopping) await due.sleep();
+        if (!stopping) {
+          resumed = false;
+          await due.sleep();
+          // Woken by the clock: whatever fell due meanwhile is worth a claim.
+          if (!resumed) fruitless = null;
+        }
       } catch (error) {
         failures++;
         claimErrors++;
@@ -369,10 +438,10 @@ export function createDispatcher(deps: DispatcherDeps) {
       app,
       leaseMs,
       reserve(endpoint) {
-        if (stopping || (endpoint.rateLimit ?? 0) > 0 || gate.saturated(endpoint.id)) return false;
-        return capacity.reserve();
+        if (stopping || (endpoint.rateLimit ?? 0) > 0 || gate.full(endpoint.id)) return false;
+        return capacity.reserve(app.id);
       },
-      unreserve: capacity.unreserve,
+      unreserve: (count) => capacity.unreserve(count, app.id),
       start,
     });
   }

@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { effectivePolicy, presets, type ServerDefaults } from './delivery-policy.ts';
+import {
+  effectivePolicy,
+  policyLimitIssues,
+  presets,
+  type ServerDefaults,
+} from './delivery-policy.ts';
 
 const defaults: ServerDefaults = {
   signatureHeaders: 'standard',
@@ -96,4 +101,31 @@ test('each preset sets every rule its sender documents', () => {
   for (const name of ['svix', 'fourvenues', 'generic-rest', 'checkfront']) {
     assert.equal(rules(name).testBody, 'sample', name);
   }
+});
+
+test('the operator limits hold presets and stored policies, and refuse explicit fields beyond them', () => {
+  const limits = { maxTimeoutSeconds: 10, minRetryIntervalSeconds: 60, maxAttempts: 4 };
+  const limited = { ...defaults, timeoutSeconds: 5, retrySchedule: [60, 300], limits };
+  const stored = effectivePolicy(limited, null, {
+    timeoutSeconds: 300,
+    retry: { schedule: [0, 5, 600, 3600, 7200] },
+  });
+  assert.equal(stored.timeoutSeconds, 10);
+  assert.deepEqual(stored.retrySchedule, [60, 60, 600], 'no wait under 60 s, 4 attempts in all');
+  const preset = effectivePolicy(limited, null, { preset: 'fourvenues' });
+  assert.equal(preset.retrySchedule.length, 3, 'a preset is held within them too');
+  assert.deepEqual(effectivePolicy(limited, null, null).retrySchedule, [60, 300]);
+
+  assert.deepEqual(policyLimitIssues({ preset: 'fourvenues', timeoutSeconds: 10 }, limits), []);
+  assert.deepEqual(
+    policyLimitIssues(
+      { timeoutSeconds: 11, retry: { retries: 5, initialSeconds: 30, factor: 2, maxSeconds: 600 } },
+      limits,
+    ).map((i) => i.loc.join('.')),
+    ['timeoutSeconds', 'retry.initialSeconds', 'retry.retries'],
+  );
+  assert.deepEqual(
+    policyLimitIssues({ retry: { schedule: [60, 60, 60, 60] } }, limits).map((i) => i.msg),
+    ['at most 4 attempts (3 retries) on this server (HERALD_MAX_ATTEMPTS)'],
+  );
 });

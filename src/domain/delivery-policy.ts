@@ -2,6 +2,7 @@
 // templates, timeout, retries, disable rule, HTTPS-only. A policy is plain data; named presets
 // are policies too. The effective policy of an endpoint is the server's defaults, overlaid by
 // its application's policy, then by its own (a preset first, then the explicit fields).
+import { ValidationError } from './errors.ts';
 import { defaultRetrySchedule, exponentialSchedule } from './retry-plan.ts';
 
 export type SignatureScheme =
@@ -136,7 +137,80 @@ export type ServerDefaults = {
   timeoutSeconds: number;
   retrySchedule: readonly number[];
   failureWindowHours: number;
+  /** What the operator lets policies set; effective policies are held within them. */
+  limits?: PolicyLimits;
 };
+
+/**
+ * The operator's bounds on what an application may set (HERALD_MAX_TIMEOUT_SECONDS,
+ * HERALD_MIN_RETRY_INTERVAL_SECONDS, HERALD_MAX_ATTEMPTS). A policy given through the API
+ * beyond them is refused; presets and policies stored before are held within them.
+ */
+export type PolicyLimits = {
+  maxTimeoutSeconds: number;
+  /** The shortest wait before a retry, every retry of the schedule included. */
+  minRetryIntervalSeconds: number;
+  /** Attempts of one delivery at most: the first and its retries. */
+  maxAttempts: number;
+};
+
+/** A policy field beyond the operator's limits: where, and why. */
+export type PolicyLimitIssue = { loc: (string | number)[]; msg: string };
+
+/** The fields a policy sets itself (not through its preset) that exceed the limits. */
+export function policyLimitIssues(
+  policy: DeliveryPolicy | null | undefined,
+  limits: PolicyLimits,
+): PolicyLimitIssue[] {
+  const issues: PolicyLimitIssue[] = [];
+  if (!policy) return issues;
+  if (policy.timeoutSeconds !== undefined && policy.timeoutSeconds > limits.maxTimeoutSeconds) {
+    issues.push({
+      loc: ['timeoutSeconds'],
+      msg: `at most ${limits.maxTimeoutSeconds} seconds on this server (HERALD_MAX_TIMEOUT_SECONDS)`,
+    });
+  }
+  if (policy.retry) {
+    const schedule = scheduleOf(policy.retry);
+    const loc = ['retry', 'schedule' in policy.retry ? 'schedule' : 'initialSeconds'];
+    if (schedule.some((seconds) => seconds < limits.minRetryIntervalSeconds)) {
+      issues.push({
+        loc,
+        msg: `retries wait at least ${limits.minRetryIntervalSeconds} seconds on this server (HERALD_MIN_RETRY_INTERVAL_SECONDS)`,
+      });
+    }
+    if (schedule.length + 1 > limits.maxAttempts) {
+      issues.push({
+        loc: ['retry', 'schedule' in policy.retry ? 'schedule' : 'retries'],
+        msg: `at most ${limits.maxAttempts} attempts (${limits.maxAttempts - 1} retries) on this server (HERALD_MAX_ATTEMPTS)`,
+      });
+    }
+  }
+  return issues;
+}
+
+/** Refuses (422) a policy given through the API that sets fields beyond the limits. */
+export function checkPolicyLimits(
+  policy: DeliveryPolicy | null | undefined,
+  limits: PolicyLimits | undefined,
+  loc: (string | number)[],
+): void {
+  if (!limits) return;
+  const issues = policyLimitIssues(policy, limits);
+  if (issues.length > 0) {
+    throw new ValidationError(
+      issues.map((i) => ({ loc: [...loc, ...i.loc], msg: i.msg, type: 'value_error.limit' })),
+    );
+  }
+}
+
+/** A retry schedule held within the limits: no shorter waits, no more retries. */
+function limitSchedule(schedule: readonly number[], limits: PolicyLimits | undefined) {
+  if (!limits) return schedule;
+  return schedule
+    .slice(0, Math.max(0, limits.maxAttempts - 1))
+    .map((seconds) => Math.max(seconds, limits.minRetryIntervalSeconds));
+}
 
 function expand(policy: DeliveryPolicy | null | undefined): DeliveryPolicy {
   if (!policy) return {};
@@ -176,8 +250,13 @@ export function effectivePolicy(
     headers: merged.headers ?? {},
     userAgent: merged.userAgent ?? null,
     source: merged.source ?? null,
-    timeoutSeconds: merged.timeoutSeconds ?? defaults.timeoutSeconds,
-    retrySchedule: merged.retry ? scheduleOf(merged.retry) : defaults.retrySchedule,
+    timeoutSeconds: Math.min(
+      merged.timeoutSeconds ?? defaults.timeoutSeconds,
+      defaults.limits?.maxTimeoutSeconds ?? Number.POSITIVE_INFINITY,
+    ),
+    retrySchedule: merged.retry
+      ? limitSchedule(scheduleOf(merged.retry), defaults.limits)
+      : defaults.retrySchedule,
     disableAfterExhausted: merged.disableAfterExhausted ?? null,
     failureWindowHours:
       merged.failureWindowHours === undefined

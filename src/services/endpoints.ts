@@ -2,7 +2,13 @@
 // API, the portal, the simple webhooks API).
 
 import type { Clock, Random } from '../domain/clock.ts';
-import { type DeliveryPolicy, layeredPolicy, usesRawSecret } from '../domain/delivery-policy.ts';
+import {
+  checkPolicyLimits,
+  type DeliveryPolicy,
+  layeredPolicy,
+  type PolicyLimits,
+  usesRawSecret,
+} from '../domain/delivery-policy.ts';
 import {
   activeSecrets,
   currentSecret,
@@ -45,6 +51,8 @@ export function endpointService(
     events: OperationalEvents | null;
     /** Wakes the dispatcher when deliveries resume. */
     deliveriesQueued: () => void;
+    /** The server's settings: what the operator lets a delivery policy set. */
+    config: PolicyLimits;
   },
   options: {
     /** The event types a filter may name; by default, those in the store. */
@@ -120,6 +128,7 @@ export function endpointService(
     const filter = input.eventTypes !== undefined ? input.eventTypes : input.filterTypes;
     await checkFilter(filter, filterField);
     checkHeaders(input.headers, ['body', 'headers']);
+    checkPolicyLimits(input.policy, deps.config, ['body', 'policy']);
     const now = clock.now();
     const secrets = input.secret ? rotate(base, input.secret, 0, now) : base.secrets;
     return {

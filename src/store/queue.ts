@@ -36,6 +36,18 @@ export type QueuedMessage = {
   requestId?: string | null;
 };
 
+/** Deliveries a worker has no room for now: claims leave them in the queue, in their turn. */
+export type ClaimSkip = {
+  endpointIds?: readonly string[];
+  appIds?: readonly string[];
+};
+
+const noSkip = '[]';
+const skipParams = (skip: ClaimSkip | undefined) => ({
+  skip_endpoints: skip?.endpointIds?.length ? JSON.stringify(skip.endpointIds) : noSkip,
+  skip_apps: skip?.appIds?.length ? JSON.stringify(skip.appIds) : noSkip,
+});
+
 export type AttemptRecord = {
   delivery: ClaimedDelivery;
   attempt: MessageAttempt;
@@ -82,7 +94,13 @@ export function queueRepository(db: Database, box: SecretBox) {
     : batchRecords(loadStatements(db.capabilities.dialect, jsonBatchRecordNames));
 
   return {
-    async claim(now: number, leaseEnd: number, limit: number): Promise<ClaimedDelivery[]> {
+    /** Claims up to `limit` due deliveries, oldest first, leased until `leaseEnd`. */
+    async claim(
+      now: number,
+      leaseEnd: number,
+      limit: number,
+      skip?: ClaimSkip,
+    ): Promise<ClaimedDelivery[]> {
       const rows = await db.all<{
         msg_id: string;
         endpoint_id: string;
@@ -91,7 +109,12 @@ export function queueRepository(db: Database, box: SecretBox) {
         trigger_type: number;
       }>(
         sql['claim-deliveries'].text,
-        sql['claim-deliveries'].bind({ now, lease_end: leaseEnd, limit }),
+        sql['claim-deliveries'].bind({
+          now,
+          lease_end: leaseEnd,
+          limit,
+          ...skipParams(skip),
+        }),
       );
       return rows.map((r) => ({
         msgId: r.msg_id,
@@ -200,8 +223,15 @@ export function queueRepository(db: Database, box: SecretBox) {
         .changes;
     },
 
-    async nextDueAt(): Promise<number | null> {
-      const row = await db.get<{ at: number | null }>(sql['next-due-at'].text);
+    /**
+     * When the next delivery falls due, of those due after `after` if given (null: none is
+     * scheduled).
+     */
+    async nextDueAt(after = Number.MIN_SAFE_INTEGER): Promise<number | null> {
+      const row = await db.get<{ at: number | null }>(
+        sql['next-due-at'].text,
+        sql['next-due-at'].bind({ after }),
+      );
       return row?.at === null || row?.at === undefined ? null : Number(row.at);
     },
 

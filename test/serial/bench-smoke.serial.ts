@@ -30,6 +30,7 @@ test('the benchmark runs end to end, reports every row and profiles on request',
       'end to end',
       'ingest',
       'latency at 1,000/s',
+      'fairness',
       'backlog 500',
       'sqlite NORMAL',
     ]) {
@@ -47,8 +48,8 @@ test('the benchmark runs end to end, reports every row and profiles on request',
         attempts: { expected: number; recorded: number } | null;
       }[];
     };
-    // Eight rows, and ingest and end to end again with SQLite's NORMAL sync.
-    assert.equal(result.rows.length, 10);
+    // Nine rows, and ingest and end to end again with SQLite's NORMAL sync.
+    assert.equal(result.rows.length, 11);
     assert.ok(result.rows.every((r) => Number.isFinite(r.median) && r.median > 0));
     // Every row that delivers recorded one attempt per delivery of its queue (the receiver
     // answers 200 to each): none lost, none sent twice. The backlog row stops its node once
@@ -80,6 +81,11 @@ test('the benchmark runs end to end, reports every row and profiles on request',
     assert.match(
       latency?.detail ?? '',
       /p99 by stage: send to stored \d+ ms, stored to attempt start \d+ ms, attempt exchange \d+ ms; an idle process was stalled ≥ 5 ms \d+ times/,
+    );
+    // The fairness row gives B's latency alone and with A's endpoints hanging.
+    assert.match(
+      result.rows.find((r) => r.row === 'fairness')?.detail ?? '',
+      /^B alone: p50 [\d.]+ ms, p99 [\d.]+ ms; with A's 20 endpoints hanging \(timeout 5 s, 1000 deliveries\): p50 [\d.]+ ms, p99 [\d.]+ ms/,
     );
     // Each run measures what the receiver and the whole machine spend, and works out what the
     // rate targets leave Herald.

@@ -1,7 +1,7 @@
 // /api/v1/app: the producer's customers.
 import { Type } from '@sinclair/typebox';
 import type { Application } from '../../domain/application.ts';
-import type { DeliveryPolicy } from '../../domain/delivery-policy.ts';
+import { checkPolicyLimits, type DeliveryPolicy } from '../../domain/delivery-policy.ts';
 import { notFound } from '../../domain/errors.ts';
 import { isId } from '../../domain/ids.ts';
 import { checkUid, loadApp } from '../load.ts';
@@ -19,7 +19,10 @@ const tags = ['Application'];
 
 export function applicationRoutes(app: HeraldFastify, deps: AppDeps): void {
   const { store, clock, newId } = deps;
-  const fields = applicationFields;
+  const fields = (body: ApplicationInput, base?: Application) => {
+    checkPolicyLimits(body.policy, deps.config, ['body', 'policy']);
+    return applicationFields(body, base);
+  };
 
   app.get(
     '/app',

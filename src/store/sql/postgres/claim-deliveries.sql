@@ -1,10 +1,15 @@
 -- Claims due deliveries for a worker: marks them sending and moves next_attempt_at to the
 -- end of the lease, so they fall due again if the worker dies. SKIP LOCKED lets several
 -- workers claim from one queue without waiting on each other or claiming the same rows.
--- Parameters: :now, :lease_end, :limit.
+-- Deliveries to the endpoints and applications the worker has no room for stay where they
+-- are, in their turn.
+-- Parameters: :now, :lease_end, :limit, :skip_endpoints and :skip_apps (JSON arrays of the
+-- endpoint and application ids to skip).
 WITH due AS (
   SELECT msg_id, endpoint_id FROM deliveries
   WHERE next_attempt_at <= :now
+    AND endpoint_id NOT IN (SELECT jsonb_array_elements_text(:skip_endpoints::jsonb))
+    AND app_id NOT IN (SELECT jsonb_array_elements_text(:skip_apps::jsonb))
   ORDER BY next_attempt_at
   LIMIT :limit
   FOR UPDATE SKIP LOCKED
