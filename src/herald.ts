@@ -5,16 +5,16 @@
 import type { FastifyBaseLogger, FastifyServerOptions } from 'fastify';
 import { buildApp, type HeraldApp } from './api/build-app.ts';
 import { type Config, deliveryDefaults } from './config/config.ts';
-import type { HttpClient } from './delivery/outbound.ts';
 import {
   createDispatcher,
   type Dispatcher,
   type DispatcherSettings,
 } from './dispatcher/dispatcher.ts';
-import { createEndpointTester } from './dispatcher/endpoint-test.ts';
 import type { AttemptObservation } from './dispatcher/observer.ts';
+import { createEndpointTester } from './dispatcher/test-request.ts';
 import type { Clock, Random } from './domain/clock.ts';
 import { createIdGenerator } from './domain/ids.ts';
+import type { HttpClient } from './outbound/request.ts';
 import { createAuthenticator, ensureAdminToken } from './services/auth.ts';
 import { type BackgroundTasks, createBackgroundTasks } from './services/background-tasks.ts';
 import { createConsoleSessions } from './services/console-sessions.ts';

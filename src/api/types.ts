@@ -8,9 +8,9 @@ import type {
   RawServerDefault,
 } from 'fastify';
 import type { Config } from '../config/config.ts';
-import type { EndpointTester } from '../dispatcher/endpoint-test.ts';
 import type { DispatcherState } from '../dispatcher/observer.ts';
 import type { DispatchOffer } from '../dispatcher/offer.ts';
+import type { EndpointTester } from '../dispatcher/test-request.ts';
 import type { Application } from '../domain/application.ts';
 import type { Clock, Random } from '../domain/clock.ts';
 import type { IdGenerator } from '../domain/ids.ts';

@@ -1,9 +1,9 @@
 // The `herald` command line: one sub-command per file, each parsed with `util.parseArgs` and
 // with its own --help; errors are one line and a documented exit code, never a stack trace.
 import { type Config, ConfigError, loadConfig } from '../config/config.ts';
-import { createHttpClient } from '../delivery/http-client.ts';
 import { systemClock, systemRandom } from '../domain/clock.ts';
 import { createHerald } from '../herald.ts';
+import { createHttpClient } from '../outbound/http-client.ts';
 import { createSecretBox } from '../store/secret-box.ts';
 import { openStore } from '../store/store.ts';
 import { CliError, type Command, exitCode, parseCommand, text, usageError } from './command.ts';

@@ -4,7 +4,6 @@
 // It wakes on publish and sleeps until the next delivery is due, a time every producer of due
 // work can move earlier (see due-timer.ts).
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type HttpClient, isSuccess } from '../delivery/outbound.ts';
 import type { Application } from '../domain/application.ts';
 import type { Clock, Random } from '../domain/clock.ts';
 import type { PolicyLimits, ServerDefaults } from '../domain/delivery-policy.ts';
@@ -16,6 +15,7 @@ import {
   planNextAttempt,
 } from '../domain/retry-plan.ts';
 import { maskCredentials } from '../domain/url-credentials.ts';
+import { type HttpClient, isSuccess } from '../outbound/request.ts';
 import type {
   AttemptRecord,
   ClaimedDelivery,

@@ -2,8 +2,9 @@
 // send. Attempts and test requests both go through here. Every way that can fail ends in a
 // result with a coded reason (that an attempt records), never in an exception that would
 // leave a delivery claimed and unrecorded.
-import { type HttpClient, notSent, type SendResult } from '../delivery/outbound.ts';
+
 import { recordedHeaders } from '../domain/endpoint.ts';
+import { type HttpClient, notSent, type SendResult } from '../outbound/request.ts';
 import type { RequestBuilder, RequestInput } from './prepare-request.ts';
 import type { RenderedRequest } from './render.ts';
 

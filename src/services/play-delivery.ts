@@ -3,8 +3,9 @@
 // network, so the private-address guard stays closed to everything else: only a URL that
 // `Play.ownInbox` recognises is taken here, and each other URL, Play-shaped or not, is sent
 // by the real client and its guard.
-import type { HttpClient, OutboundRequest, SendResult } from '../delivery/outbound.ts';
+
 import { HeraldError } from '../domain/errors.ts';
+import type { HttpClient, OutboundRequest, SendResult } from '../outbound/request.ts';
 import type { Play } from './play.ts';
 
 export function withPlayInboxes(

@@ -3,7 +3,7 @@
 // with an operational event either way. Nothing is left "sending" to be claimed forever.
 import assert from 'node:assert/strict';
 import { after, afterEach, before, test } from 'node:test';
-import type { HttpClient } from '../../src/delivery/outbound.ts';
+import type { HttpClient } from '../../src/outbound/request.ts';
 import { type Api, client } from '../helpers/client.ts';
 import { type Receiver, startReceiver } from '../helpers/receiver.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';

@@ -4,7 +4,7 @@
 // says why. Nothing is allowed here, not even loopback.
 import assert from 'node:assert/strict';
 import { after, afterEach, before, test } from 'node:test';
-import type { LookupFunction } from '../../src/delivery/http-client.ts';
+import type { LookupFunction } from '../../src/outbound/http-client.ts';
 import { type Api, client } from '../helpers/client.ts';
 import { type Receiver, startReceiver } from '../helpers/receiver.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';

@@ -4,11 +4,11 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createHttpClient, type HttpClient } from '../../src/delivery/http-client.ts';
 import { createDispatcher, type Dispatcher } from '../../src/dispatcher/dispatcher.ts';
 import { fakeClock, systemRandom } from '../../src/domain/clock.ts';
 import { createIdGenerator } from '../../src/domain/ids.ts';
 import { MessageStatus } from '../../src/domain/message.ts';
+import { createHttpClient, type HttpClient } from '../../src/outbound/http-client.ts';
 import { openDatabase, openStore, type Store } from '../../src/store/store.ts';
 import { endpointRecord } from '../helpers/fixtures.ts';
 import { type InProcessHerald, startInProcessHerald } from '../helpers/herald-process.ts';

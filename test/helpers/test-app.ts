@@ -5,14 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HeraldApp } from '../../src/api/build-app.ts';
 import { type Config, loadConfig } from '../../src/config/config.ts';
+import type { Dispatcher } from '../../src/dispatcher/dispatcher.ts';
+import { fakeClock, type Random, systemRandom } from '../../src/domain/clock.ts';
+import { createHerald } from '../../src/herald.ts';
 import {
   createHttpClient,
   type HttpClient,
   type LookupFunction,
-} from '../../src/delivery/http-client.ts';
-import type { Dispatcher } from '../../src/dispatcher/dispatcher.ts';
-import { fakeClock, type Random, systemRandom } from '../../src/domain/clock.ts';
-import { createHerald } from '../../src/herald.ts';
+} from '../../src/outbound/http-client.ts';
 import type { BackgroundTasks } from '../../src/services/background-tasks.ts';
 import type { Maintenance } from '../../src/services/maintenance.ts';
 import type { OperationalEvents } from '../../src/services/operational-events.ts';

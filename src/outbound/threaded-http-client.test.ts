@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { type Receiver, startReceiver } from '../../test/helpers/receiver.ts';
-import { isSuccess } from './outbound.ts';
+import { isSuccess } from './request.ts';
 import { createThreadedHttpClient } from './threaded-http-client.ts';
 
 let receiver: Receiver;

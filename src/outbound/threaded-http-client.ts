@@ -5,7 +5,7 @@
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import type { HttpClientOptions } from './http-client.ts';
-import { type HttpClient, notSent, type OutboundRequest, type SendResult } from './outbound.ts';
+import { type HttpClient, notSent, type OutboundRequest, type SendResult } from './request.ts';
 
 /** Options that can cross to a thread: a custom `lookup` function cannot. */
 export type ThreadedHttpClientOptions = Omit<HttpClientOptions, 'lookup'>;

@@ -3,11 +3,12 @@
 // signature with the same secrets, and every header the policy sets), reporting status and
 // duration. Its body is the sample event `testPayload` of type `herald.test`, or nothing when
 // the policy asks for an empty body.
-import { type HttpClient, isSuccess } from '../delivery/outbound.ts';
+
 import type { Clock, Random } from '../domain/clock.ts';
 import type { ServerDefaults } from '../domain/delivery-policy.ts';
 import type { Endpoint } from '../domain/endpoint.ts';
 import type { IdGenerator } from '../domain/ids.ts';
+import { type HttpClient, isSuccess } from '../outbound/request.ts';
 import type { Store } from '../store/store.ts';
 import { createRequestBuilder } from './prepare-request.ts';
 import { sendAttempt } from './send-attempt.ts';

@@ -2,7 +2,7 @@
 // requests and answering with batches of results.
 import { parentPort, workerData } from 'node:worker_threads';
 import { createHttpClient } from './http-client.ts';
-import { notSent } from './outbound.ts';
+import { notSent } from './request.ts';
 import type { Batch, Results, ThreadedHttpClientOptions } from './threaded-http-client.ts';
 
 const port = parentPort;

@@ -6,7 +6,7 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { isIP, type Socket } from 'node:net';
 import { Agent, buildConnector, errors as undiciErrors } from 'undici';
 import { parseSubnets, reservedReason } from './ip-range.ts';
-import type { HttpClient, SendErrorCode, SendResult } from './outbound.ts';
+import type { HttpClient, SendErrorCode, SendResult } from './request.ts';
 
 export type LookupFunction = (
   hostname: string,
@@ -14,8 +14,8 @@ export type LookupFunction = (
   callback: (error: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void,
 ) => void;
 
-export type { HttpClient, OutboundRequest, SendErrorCode, SendResult } from './outbound.ts';
-export { isSuccess } from './outbound.ts';
+export type { HttpClient, OutboundRequest, SendErrorCode, SendResult } from './request.ts';
+export { isSuccess } from './request.ts';
 
 class BlockedDestinationError extends Error {
   readonly code = 'HERALD_DESTINATION_BLOCKED';
