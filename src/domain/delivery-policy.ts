@@ -2,6 +2,7 @@
 // templates, timeout, retries, disable rule, HTTPS-only. A policy is plain data; named presets
 // are policies too. The effective policy of an endpoint is the server's defaults, overlaid by
 // its application's policy, then by its own (a preset first, then the explicit fields).
+import { invalid } from './errors.ts';
 import { exponentialSchedule } from './retry-plan.ts';
 
 export type SignatureScheme =
@@ -142,6 +143,17 @@ function expand(policy: DeliveryPolicy | null | undefined): DeliveryPolicy {
   const base = policy.preset ? (presets[policy.preset] ?? {}) : {};
   const { preset: _preset, ...own } = policy;
   return { ...base, ...own, headers: { ...base.headers, ...own.headers } };
+}
+
+/**
+ * Refuses, as a 422 at `body.policy`, what a policy's schema cannot say: an exponential retry
+ * rule whose cap is below its first wait, which no schedule can follow.
+ */
+export function checkPolicy(policy: DeliveryPolicy | null | undefined): void {
+  const retry = policy?.retry;
+  if (retry && 'maxSeconds' in retry && retry.maxSeconds < retry.initialSeconds) {
+    throw invalid(['body', 'policy', 'retry', 'maxSeconds'], 'must be at least initialSeconds');
+  }
 }
 
 export function scheduleOf(rule: RetryRule): number[] {

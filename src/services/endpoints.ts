@@ -3,6 +3,7 @@
 
 import type { Clock, Random } from '../domain/clock.ts';
 import {
+  checkPolicy,
   type DeliveryPolicy,
   effectivePolicy,
   type ServerDefaults,
@@ -131,6 +132,7 @@ export function endpointService(
     const filter = input.eventTypes !== undefined ? input.eventTypes : input.filterTypes;
     await checkFilter(filter, filterField);
     checkHeaders(input.headers, ['body', 'headers']);
+    checkPolicy(input.policy);
     const now = clock.now();
     const secrets = input.secret ? rotate(base, input.secret, 0, now) : base.secrets;
     return {
