@@ -232,9 +232,11 @@ export function queueRepository(db: Database, box: SecretBox) {
       now: number,
       intervalMs: number,
     ): Promise<{ granted: boolean; nextAt: number }> {
+      // Slots are whole milliseconds (a BIGINT in PostgreSQL; 3 a second is 333.3 ms apart),
+      // rounded up so that the rate is never exceeded.
       const row = await db.get<{ throttle_next_at: number }>(sql['take-throttle-slot'], [
         now,
-        intervalMs,
+        Math.max(1, Math.ceil(intervalMs)),
         endpointId,
       ]);
       if (row) return { granted: true, nextAt: Number(row.throttle_next_at) };

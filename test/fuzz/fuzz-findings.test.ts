@@ -10,7 +10,8 @@ for (const database of ['sqlite', 'postgres'] as const) {
     let c: ReturnType<typeof client>;
 
     before(async () => {
-      t = await createTestApp({ database });
+      // No private range allowed: attempts to 127.0.0.1:9 fail at once, and are recorded.
+      t = await createTestApp({ database, allowedSubnets: [] });
       c = client(t);
     });
 
@@ -91,6 +92,53 @@ for (const database of ['sqlite', 'postgres'] as const) {
         ['body', 'events', 1],
       );
       assert.deepEqual((await c.ok({ url: `/v1/webhooks/${created.id}` })).events, ['known.type']);
+    });
+
+    test('an endpoint version past a 32-bit integer is a 422, and the endpoint stays readable', async () => {
+      const app = await c.ok({ method: 'POST', url: '/api/v1/app', body: { name: 'versions' } });
+      const url = `/api/v1/app/${app.id}/endpoint`;
+      const ep = await c.ok({ method: 'POST', url, body: { url: 'https://hooks.example/v' } });
+      // 2^53 was stored on SQLite and then every read of the application's endpoints was a 500.
+      for (const version of [2 ** 31, 2 ** 53, 1e300]) {
+        await c.expectValidation({ method: 'PATCH', url: `${url}/${ep.id}`, body: { version } }, [
+          'body',
+          'version',
+        ]);
+        await c.expectValidation(
+          { method: 'POST', url, body: { url: 'https://hooks.example/w', version } },
+          ['body', 'version'],
+        );
+      }
+      const largest = await c.ok({
+        method: 'PATCH',
+        url: `${url}/${ep.id}`,
+        body: { version: 2 ** 31 - 1 },
+      });
+      assert.equal(largest.version, 2 ** 31 - 1);
+      assert.deepEqual(
+        (await c.ok({ url })).data.map((e: { version: number }) => e.version),
+        [2 ** 31 - 1],
+      );
+    });
+
+    test('a throttle rate that does not divide a second (3 a second) delivers on both stores', async () => {
+      const app = await c.ok({ method: 'POST', url: '/api/v1/app', body: { name: 'throttled' } });
+      const ep = await c.ok({
+        method: 'POST',
+        url: `/api/v1/app/${app.id}/endpoint`,
+        body: { url: 'http://127.0.0.1:9/hook', throttleRate: 3 },
+      });
+      for (let i = 0; i < 3; i++) await c.publish(app.id, { eventType: 'throttled.event' });
+      // PostgreSQL refused the 333.3 ms slot as a BIGINT: nothing was ever sent.
+      const attempts = async () =>
+        (await c.ok({ url: `/api/v1/app/${app.id}/attempt/endpoint/${ep.id}` })).data.length;
+      const seen: number[] = [];
+      for (let step = 0; step < 4; step++) {
+        await t.dispatcher.runDue();
+        seen.push(await attempts());
+        t.clock.advance(334);
+      }
+      assert.deepEqual(seen, [1, 2, 3, 3]);
     });
 
     test('the simple webhooks API works again after its application was deleted', async () => {

@@ -37,7 +37,8 @@ export const Headers = Type.Record(
 const fields = {
   description: Type.Optional(Type.String({ maxLength: 4096 })),
   uid: Type.Optional(Nullable(Uid)),
-  version: Type.Optional(Nullable(Type.Integer({ minimum: 1 }))),
+  // At most what a 32-bit integer column holds (it was stored, then made the endpoint unreadable).
+  version: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 2_147_483_647 }))),
   rateLimit: Type.Optional(RateLimit),
   throttleRate: Type.Optional(RateLimit),
   disabled: Type.Optional(Type.Boolean()),
