@@ -116,6 +116,14 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       const headers = request.headers;
       if (!Object.keys(headers).some((name) => name.toLowerCase() === 'user-agent'))
         headers['user-agent'] = options.userAgent;
+      // undici refuses such a header only once a connection takes the request, and a refused
+      // request queued behind others was never answered (nor was closing the client).
+      const unsendable = unsendableHeader(headers);
+      if (unsendable) {
+        return Promise.resolve(
+          failure('render_failed', `the ${unsendable} header cannot be sent: ${why}`, started),
+        );
+      }
       return new Promise<SendResult>((resolve) => {
         const exchange = new Exchange(started, request.timeoutMs, maxBytes, (result) => {
           pending.delete(exchange);
@@ -142,6 +150,18 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       return agent.close();
     },
   };
+}
+
+const headerName = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const headerValue = /^[\t\x20-\x7e\x80-\xff]*$/;
+const why = 'HTTP header values hold tabs, visible ASCII and Latin-1 characters only';
+
+/** The name of a header HTTP cannot carry (a bad name, or a value with CR, LF, NUL, ...). */
+function unsendableHeader(headers: Record<string, string>): string | null {
+  for (const name in headers) {
+    if (!headerName.test(name) || !headerValue.test(headers[name] ?? '')) return name;
+  }
+  return null;
 }
 
 class DeadlineError extends Error {}

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { client } from '../api/client.ts';
+import { setPolicy } from '../helpers/api.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
 for (const database of ['sqlite', 'postgres'] as const) {
@@ -119,6 +120,40 @@ for (const database of ['sqlite', 'postgres'] as const) {
         (await c.ok({ url })).data.map((e: { version: number }) => e.version),
         [2 ** 31 - 1],
       );
+    });
+
+    test('a header value HTTP cannot carry is a 422, and one stored before is refused at once', async () => {
+      const app = await c.ok({ method: 'POST', url: '/api/v1/app', body: { name: 'headers' } });
+      const url = `/api/v1/app/${app.id}/endpoint`;
+      const hook = 'https://hooks.example/h';
+      for (const [body, loc] of [
+        [{ url: hook, policy: { userAgent: '\uffff' } }, ['body', 'policy', 'userAgent']],
+        [
+          { url: hook, policy: { headers: { 'x-a': 'a\r\nb' } } },
+          ['body', 'policy', 'headers', 'x-a'],
+        ],
+        [{ url: hook, headers: { 'x-a': 'caf\u20ac' } }, ['body', 'headers', 'x-a']],
+      ] as const) {
+        await c.expectValidation({ method: 'POST', url, body }, [...loc]);
+      }
+      const ep = await c.ok({ method: 'POST', url, body: { url: hook } });
+      await c.expectValidation(
+        { method: 'PUT', url: `${url}/${ep.id}/headers`, body: { headers: { 'x-a': '\u0000' } } },
+        ['body', 'headers', 'x-a'],
+      );
+      // As an earlier version stored it: every attempt of that endpoint hung until its
+      // timeout, and with more attempts than connections the dispatcher never finished.
+      await setPolicy(t, ep.id, { userAgent: 'Herald \u2192' });
+      for (let i = 0; i < 40; i++) await c.publish(app.id, { eventType: 'headers.event' });
+      const started = Date.now();
+      await t.dispatcher.runDue();
+      assert.ok(Date.now() - started < 5_000, 'the dispatcher is not held up');
+      const attempts = (
+        await c.ok({ url: `/api/v1/app/${app.id}/attempt/endpoint/${ep.id}?limit=250` })
+      ).data;
+      assert.equal(attempts.length, 40);
+      for (const attempt of attempts)
+        assert.match(attempt.response, /user-agent header cannot be sent/);
     });
 
     test('a throttle rate that does not divide a second (3 a second) delivers on both stores', async () => {
