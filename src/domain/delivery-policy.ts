@@ -2,7 +2,7 @@
 // templates, timeout, retries, disable rule, HTTPS-only. A policy is plain data; named presets
 // are policies too. The effective policy of an endpoint is the server's defaults, overlaid by
 // its application's policy, then by its own (a preset first, then the explicit fields).
-import { ValidationError } from './errors.ts';
+import { invalid, ValidationError } from './errors.ts';
 import { defaultRetrySchedule, exponentialSchedule } from './retry-plan.ts';
 
 export type SignatureScheme =
@@ -195,6 +195,8 @@ export function checkPolicyLimits(
   limits: PolicyLimits | undefined,
   loc: (string | number)[],
 ): void {
+  // A rule no schedule can follow is refused as such before its schedule is measured.
+  checkPolicy(policy, loc);
   if (!limits) return;
   const issues = policyLimitIssues(policy, limits);
   if (issues.length > 0) {
@@ -217,6 +219,20 @@ function expand(policy: DeliveryPolicy | null | undefined): DeliveryPolicy {
   const base = policy.preset ? (presets[policy.preset] ?? {}) : {};
   const { preset: _preset, ...own } = policy;
   return { ...base, ...own, headers: { ...base.headers, ...own.headers } };
+}
+
+/**
+ * Refuses, as a 422 at `body.policy`, what a policy's schema cannot say: an exponential retry
+ * rule whose cap is below its first wait, which no schedule can follow.
+ */
+export function checkPolicy(
+  policy: DeliveryPolicy | null | undefined,
+  loc: (string | number)[] = ['body', 'policy'],
+): void {
+  const retry = policy?.retry;
+  if (retry && 'maxSeconds' in retry && retry.maxSeconds < retry.initialSeconds) {
+    throw invalid([...loc, 'retry', 'maxSeconds'], 'must be at least initialSeconds');
+  }
 }
 
 export function scheduleOf(rule: RetryRule): number[] {

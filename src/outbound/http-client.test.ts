@@ -229,3 +229,39 @@ test('requests to a private address the allowed subnets let through are marked a
   assert.equal(addressVerdict('10.0.0.1', allowed).private, false);
   assert.match(addressVerdict('10.0.0.1', allowed).blocked ?? '', /private/);
 });
+
+test('a header HTTP cannot carry fails at once, however many such requests wait, and closing still ends', async () => {
+  const hitsBefore = hits;
+  // More requests than connections: undici left the queued ones (and closing) waiting for ever.
+  await withClient(
+    async (client) => {
+      const started = performance.now();
+      const results = await Promise.all(
+        ['user-agent', 'x-custom'].flatMap((name) =>
+          ['\uffff', 'a\r\nInjected: yes', '\u0000', 'caf\u20ac'].flatMap((value) =>
+            Array.from({ length: 10 }, () =>
+              client.send({
+                url: `${base}/ok`,
+                headers: { [name]: value },
+                body: '{}',
+                timeoutMs: 5000,
+              }),
+            ),
+          ),
+        ),
+      );
+      assert.ok(performance.now() - started < 1000, 'no request waits for its deadline');
+      for (const result of results) {
+        assert.equal(result.error?.code, 'render_failed');
+        assert.match(result.error?.message ?? '', /header cannot be sent/);
+      }
+      // Latin-1 is allowed, as in any HTTP header.
+      assert.equal(
+        (await post(client, '/ok', { headers: { 'x-custom': 'café' } })).statusCode,
+        200,
+      );
+    },
+    { connections: 2 },
+  );
+  assert.equal(hits - hitsBefore, 1, 'nothing unsendable reached the receiver');
+});

@@ -157,6 +157,14 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       const headers = request.headers;
       if (!Object.keys(headers).some((name) => name.toLowerCase() === 'user-agent'))
         headers['user-agent'] = options.userAgent;
+      // undici refuses such a header only once a connection takes the request, and a refused
+      // request queued behind others was never answered (nor was closing the client).
+      const unsendable = unsendableHeader(headers);
+      if (unsendable) {
+        return Promise.resolve(
+          failure('render_failed', `the ${unsendable} header cannot be sent: ${why}`, started),
+        );
+      }
       const host = target.host;
       const destination: Destination = {
         reachedPrivate: target.ip ? () => literalPrivate : () => reachedPrivate(host),
@@ -224,6 +232,18 @@ type Destination = {
   /** Asked of an error that ended the exchange (a failed connection, say). */
   privateError(error: unknown): boolean;
 };
+
+const headerName = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const headerValue = /^[\t\x20-\x7e\x80-\xff]*$/;
+const why = 'HTTP header values hold tabs, visible ASCII and Latin-1 characters only';
+
+/** The name of a header HTTP cannot carry (a bad name, or a value with CR, LF, NUL, ...). */
+function unsendableHeader(headers: Record<string, string>): string | null {
+  for (const name in headers) {
+    if (!headerName.test(name) || !headerValue.test(headers[name] ?? '')) return name;
+  }
+  return null;
+}
 
 class DeadlineError extends Error {}
 class BodyCapReached extends Error {}

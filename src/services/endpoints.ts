@@ -3,6 +3,7 @@
 
 import type { Clock, Random } from '../domain/clock.ts';
 import {
+  checkPolicy,
   checkPolicyLimits,
   type DeliveryPolicy,
   layeredPolicy,
@@ -128,6 +129,7 @@ export function endpointService(
     const filter = input.eventTypes !== undefined ? input.eventTypes : input.filterTypes;
     await checkFilter(filter, filterField);
     checkHeaders(input.headers, ['body', 'headers']);
+    checkPolicy(input.policy);
     checkPolicyLimits(input.policy, deps.config, ['body', 'policy']);
     const now = clock.now();
     const secrets = input.secret ? rotate(base, input.secret, 0, now) : base.secrets;

@@ -287,7 +287,11 @@ export function queueRepository(db: Database, box: SecretBox) {
       // up so that the rate is never exceeded.
       const row = await db.get<{ throttle_next_at: number }>(
         take.text,
-        take.bind({ now, interval_ms: Math.ceil(intervalMs), endpoint_id: endpointId }),
+        take.bind({
+          now,
+          interval_ms: Math.max(1, Math.ceil(intervalMs)),
+          endpoint_id: endpointId,
+        }),
       );
       if (row) return { granted: true, nextAt: Number(row.throttle_next_at) };
       const current = await db.get<{ throttle_next_at: number | null }>(

@@ -70,11 +70,15 @@ export async function createTestApp(
      * when nobody drives it (the fake clock's `advance` and `set` then throw).
      */
     realTime?: boolean;
+    /** The store to run on; by default PostgreSQL when HERALD_TEST_DATABASE=postgres. */
+    database?: 'sqlite' | 'postgres';
   } = {},
 ): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'herald-test-'));
   // HERALD_TEST_DATABASE=postgres runs the same suites on PostgreSQL, in a fresh schema.
-  const onPostgres = process.env.HERALD_TEST_DATABASE === 'postgres';
+  const onPostgres =
+    (options.database ??
+      (process.env.HERALD_TEST_DATABASE === 'postgres' ? 'postgres' : 'sqlite')) === 'postgres';
   const schema = onPostgres ? freshSchema() : 'public';
   const config = loadConfig({
     env: {},

@@ -7,7 +7,7 @@
 import { Type } from '@sinclair/typebox';
 import type { Application } from '../../domain/application.ts';
 import { currentSecret, type Endpoint } from '../../domain/endpoint.ts';
-import { notFound } from '../../domain/errors.ts';
+import { notFound, ValidationError } from '../../domain/errors.ts';
 import { maskCredentials } from '../../domain/url-credentials.ts';
 import { errorResponses, iso } from '../schemas/common.ts';
 import { Url } from '../schemas/endpoint.ts';
@@ -56,12 +56,29 @@ export function changedFields(
   return out;
 }
 
+/** Refusals of the endpoint service name its `filterTypes`; this API's field is `events`. */
+async function asEvents<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    throw new ValidationError(
+      error.issues.map((issue) =>
+        issue.loc[0] === 'body' && issue.loc[1] === 'filterTypes'
+          ? { ...issue, loc: ['body', 'events', ...issue.loc.slice(2)] }
+          : issue,
+      ),
+    );
+  }
+}
+
 export function simpleWebhookRoutes(api: HeraldFastify, deps: AppDeps): void {
   const { store, clock, endpoints, messages } = deps;
 
-  let defaultApp: Application | null = null;
+  // Looked up on every call, not kept: the application can be deleted through /api/v1, and
+  // is then made again instead of leaving the webhooks API pointing at nothing.
   const application = async (): Promise<Application> => {
-    defaultApp ??= await store.applications.find(simpleApiAppUid);
+    let defaultApp = await store.applications.find(simpleApiAppUid);
     if (!defaultApp) {
       const now = clock.now();
       try {
@@ -106,12 +123,14 @@ export function simpleWebhookRoutes(api: HeraldFastify, deps: AppDeps): void {
     },
     async (request, reply) => {
       const { url, events, secret, description } = request.body;
-      const created = await endpoints.create((await application()).id, {
-        url,
-        filterTypes: events,
-        ...(secret ? { secret } : {}),
-        ...(description ? { description } : {}),
-      });
+      const created = await asEvents(
+        endpoints.create((await application()).id, {
+          url,
+          filterTypes: events,
+          ...(secret ? { secret } : {}),
+          ...(description ? { description } : {}),
+        }),
+      );
       return reply.code(201).send(webhookOut(created, true));
     },
   );
@@ -170,13 +189,15 @@ export function simpleWebhookRoutes(api: HeraldFastify, deps: AppDeps): void {
     },
     async (request) => {
       const { url, events, secret, description, status } = request.body;
-      const updated = await endpoints.update(await load(request.params.id), {
-        ...(url ? { url } : {}),
-        ...(events ? { filterTypes: events } : {}),
-        ...(secret ? { secret } : {}),
-        ...(description !== undefined ? { description } : {}),
-        ...(status ? { disabled: status === 'disabled' } : {}),
-      });
+      const updated = await asEvents(
+        endpoints.update(await load(request.params.id), {
+          ...(url ? { url } : {}),
+          ...(events ? { filterTypes: events } : {}),
+          ...(secret ? { secret } : {}),
+          ...(description !== undefined ? { description } : {}),
+          ...(status ? { disabled: status === 'disabled' } : {}),
+        }),
+      );
       return webhookOut(updated, Boolean(secret));
     },
   );

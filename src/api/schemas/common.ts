@@ -10,6 +10,13 @@ export const IdOrUid = Type.String({ minLength: 1, maxLength: 256, pattern: uidP
 
 export const Metadata = Type.Record(Type.String(), Type.String());
 
+/**
+ * A value Herald sends in an HTTP header: tabs, visible ASCII and Latin-1 (RFC 9110). Any
+ * other character cannot go on the wire, so it is refused here rather than at every attempt.
+ */
+export const HeaderValue = (maxLength: number, minLength = 0) =>
+  Type.String({ minLength, maxLength, pattern: '^[\\t\\x20-\\x7e\\x80-\\xff]*$' });
+
 export const DateTime = Type.String({ format: 'date-time' });
 
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);

@@ -2,7 +2,7 @@
 // application objects; Svix clients ignore it). See docs/delivery-policies.md.
 import { Type } from '@sinclair/typebox';
 import { presets } from '../../domain/delivery-policy.ts';
-import { Nullable } from './common.ts';
+import { HeaderValue, Nullable } from './common.ts';
 
 const HeaderName = Type.String({
   minLength: 1,
@@ -21,7 +21,7 @@ export const DeliveryPolicySchema = Type.Object(
           scheme: Type.Literal('hmac-sha256'),
           header: HeaderName,
           encoding: Type.Union([Type.Literal('hex'), Type.Literal('base64')]),
-          prefix: Type.Optional(Type.String({ maxLength: 64 })),
+          prefix: Type.Optional(HeaderValue(64)),
         }),
         Type.Object({ scheme: Type.Literal('none') }),
       ]),
@@ -32,8 +32,8 @@ export const DeliveryPolicySchema = Type.Object(
     envelope: Type.Optional(
       Type.Unknown({ description: 'A JSON template of the body, with {{placeholders}}.' }),
     ),
-    headers: Type.Optional(Type.Record(HeaderName, Type.String({ maxLength: 4096 }))),
-    userAgent: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+    headers: Type.Optional(Type.Record(HeaderName, HeaderValue(4096))),
+    userAgent: Type.Optional(HeaderValue(256, 1)),
     source: Type.Optional(Type.String({ maxLength: 2048 })),
     timeoutSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 300 })),
     retry: Type.Optional(

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { type Endpoint, isSensitiveHeader } from '../../domain/endpoint.ts';
 import type { Delivery } from '../../domain/message.ts';
 import { maskCredentials } from '../../domain/url-credentials.ts';
-import { DateTime, iso, isoOrNull, Metadata, Nullable, Uid } from './common.ts';
+import { DateTime, HeaderValue, iso, isoOrNull, Metadata, Nullable, Uid } from './common.ts';
 import { DeliveryPolicySchema, PolicyField } from './delivery-policy.ts';
 import { statusText } from './message.ts';
 
@@ -31,13 +31,14 @@ export const Secret = Type.String({
 });
 export const Headers = Type.Record(
   Type.String({ minLength: 1, maxLength: 256 }),
-  Type.String({ maxLength: 4096 }),
+  HeaderValue(4096),
 );
 
 const fields = {
   description: Type.Optional(Type.String({ maxLength: 4096 })),
   uid: Type.Optional(Nullable(Uid)),
-  version: Type.Optional(Nullable(Type.Integer({ minimum: 1 }))),
+  // At most what a 32-bit integer column holds (it was stored, then made the endpoint unreadable).
+  version: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 2_147_483_647 }))),
   rateLimit: Type.Optional(RateLimit),
   throttleRate: Type.Optional(RateLimit),
   disabled: Type.Optional(Type.Boolean()),
@@ -144,7 +145,7 @@ export const EndpointHeadersPatchIn = Type.Object(
   {
     headers: Type.Record(
       Type.String({ minLength: 1, maxLength: 256 }),
-      Nullable(Type.String({ maxLength: 4096 })),
+      Nullable(HeaderValue(4096)),
     ),
     deleteHeaders: Type.Optional(Type.Array(Type.String())),
   },
