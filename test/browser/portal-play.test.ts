@@ -32,6 +32,13 @@ describe('portal and Play', () => {
     await scene.api('POST', '/event-type', {
       name: 'order.shipped',
       description: 'An order left the warehouse.',
+      schemas: {
+        '1': {
+          type: 'object',
+          properties: { orderId: { type: 'string' }, carrier: { type: 'string' } },
+          examples: [{ orderId: 'ord_501', carrier: 'DHL' }],
+        },
+      },
     });
     await scene.api('POST', '/app', { name: 'Nimbus Shop', uid: 'nimbus' });
   });
@@ -43,7 +50,7 @@ describe('portal and Play', () => {
     await scene?.close();
   });
 
-  test('"Use a Play URL": a published message arrives live on the Play page, signature valid', async () => {
+  test('"Use a Play URL": an example sent from the Testing tab arrives live on the Play page, signature valid', async () => {
     const { watched, page } = await openPortal(browser, scene, await scene.portalLink('nimbus'));
     opened.push(watched);
     await page.getByRole('button', { name: 'Add endpoint' }).click();
@@ -70,10 +77,15 @@ describe('portal and Play', () => {
     // A marker that a reload would wipe: the request must arrive without one.
     await play.evaluate('window.playMarker = 7');
 
-    const msg = await scene.api('POST', '/app/nimbus/msg', {
-      eventType: 'order.shipped',
-      payload: { orderId: 'ord_501', carrier: 'DHL' },
-    });
+    // The customer sends the event type's example from the portal's Testing tab.
+    await page.getByRole('link', { name: 'Testing' }).click();
+    await page.getByLabel('Event type').selectOption('order.shipped');
+    await page.getByText('"orderId": "ord_501"').waitFor();
+    await page.getByRole('button', { name: 'Send example' }).click();
+    await page.getByText(/^HTTP 204 · \d+ ms$/).waitFor({ timeout: 20_000 });
+    const sentMessages = await scene.api('GET', '/app/nimbus/msg');
+    const msg = sentMessages.data[0];
+    assert.equal(msg?.eventType, 'order.shipped');
     const details = play.getByRole('region', { name: 'Request details' });
     await details.getByText('signature valid').waitFor({ timeout: 15_000 });
     const headers = await details.getByRole('table').innerText();
