@@ -112,7 +112,10 @@ export function createDispatcher(deps: DispatcherDeps) {
   const due = createDueTimer({ clock, maxIdleMs });
   /** Ends the wait of a loop that is waiting for room (every slot taken). */
   let roomWaiter: (() => void) | null = null;
-  /** The loop is waiting for attempts to finish because every slot was taken. */
+  /**
+   * The loop is waiting for attempts to finish because every slot was taken, or an
+   * application alone holds all it may: it claims again once half the slots are free.
+   */
   let full = false;
   let stopping = false;
   /** Set by stop(): deliveries still waiting for an endpoint slot go back to the queue. */
@@ -394,14 +397,20 @@ export function createDispatcher(deps: DispatcherDeps) {
           full = false;
           continue;
         }
-        if (claimed > 0) continue;
+        // An application alone holding all it may is claimed for again once half the slots
+        // are free, in one large batch; meanwhile other applications' work (a publish, a
+        // retry falling due) still wakes the loop.
+        const aloneFull = capacity.aloneFull();
+        if (claimed > 0 && !aloneFull) continue;
         // Nothing due that this dispatcher has room for (what is due now went to the claim,
         // or was skipped and wakes the loop when it has room): what falls due next.
         const next = await store.queue.nextDueAt(lastClaimAt);
         if (next !== null) due.dueBy(next);
         if (!stopping) {
           resumed = false;
+          full = aloneFull;
           await due.sleep();
+          full = false;
           // Woken by the clock: whatever fell due meanwhile is worth a claim.
           if (!resumed) fruitless = null;
         }
