@@ -99,6 +99,12 @@ export function createDispatcher(deps: DispatcherDeps) {
 
   const capacity = createCapacity({ maxInFlight, maxInFlightBytes });
   const running = new Set<Promise<void>>();
+  /**
+   * Attempts whose exchange is over and whose record is not yet committed, that gave their
+   * slot back: their payloads stay in memory until then, so they have a budget of their own,
+   * as large as the one of attempts in flight.
+   */
+  const recording = { count: 0, bytes: 0 };
   // A finished attempt's record waits a few milliseconds for a transaction to ride on, with
   // the others finishing meanwhile: the receiver already has its request, and a commit costs
   // as much as dozens of rows.
@@ -184,6 +190,20 @@ export function createDispatcher(deps: DispatcherDeps) {
   ) {
     const bytes = message.payload?.length ?? 0;
     capacity.begin(bytes);
+    // The slot is given back once the exchange is over, while the attempt's record waits for
+    // its commit (a round trip and more on a networked database): a full dispatcher claims
+    // again when half its slots are free, and records holding slots delayed that until the
+    // deliveries already claimed ran out, leaving the endpoints idle.
+    let held = true;
+    const giveBack = () => {
+      if (!held) return;
+      held = false;
+      capacity.end(bytes);
+      // A full dispatcher claims again once half its capacity is free, not after every
+      // single attempt.
+      if (full && capacity.halfFree()) wake();
+    };
+    let recordingFree = false;
     const task = (async () => {
       const release = await gate.acquire(endpoint.endpoint.id);
       if (releasing) {
@@ -200,6 +220,12 @@ export function createDispatcher(deps: DispatcherDeps) {
         if (sent) return;
         sent = true;
         release(performance.now() - started);
+        if (recording.count < maxInFlight && recording.bytes + bytes <= maxInFlightBytes) {
+          recording.count++;
+          recording.bytes += bytes;
+          recordingFree = true;
+          giveBack();
+        }
       };
       try {
         await attempt(delivery, message, endpoint, exchanged, reqId);
@@ -213,11 +239,12 @@ export function createDispatcher(deps: DispatcherDeps) {
         due.dueBy(leaseEnd);
       })
       .finally(() => {
-        capacity.end(bytes);
+        if (recordingFree) {
+          recording.count--;
+          recording.bytes -= bytes;
+        }
+        giveBack();
         running.delete(task);
-        // A full dispatcher claims again once half its capacity is free, not after every
-        // single attempt.
-        if (full && capacity.halfFree()) wake();
       });
     running.add(task);
   }
