@@ -424,6 +424,35 @@ export function storeContract(name: string, open: OpenStore): void {
       assert.equal(await store.messages.find(gone.id, orphan.id), null);
     });
 
+    test('a group that fails is stored message by message, each delivery taken once', async () => {
+      const a = await app();
+      const gone = await app();
+      const e = await endpoint(a.id);
+      await store.applications.delete(gone.id);
+      const taken: string[] = [];
+      const handoff = {
+        take: (target: Endpoint) => {
+          taken.push(target.id);
+          return now + 30_000;
+        },
+      };
+      const [fine, orphan] = [message(a.id), message(gone.id)];
+      const outcomes = await Promise.allSettled([
+        store.messages.publish(fine, undefined, handoff),
+        store.messages.publish(orphan, undefined, handoff),
+      ]);
+      assert.deepEqual(
+        outcomes.map((r) => r.status),
+        ['fulfilled', 'rejected'],
+      );
+      assert.deepEqual(taken, [e.id], 'the hand-off was asked once, for the stored delivery');
+      const delivery = await store.deliveries.find(fine.id, e.id);
+      assert.deepEqual(
+        [delivery?.status, delivery?.nextAttemptAt],
+        [MessageStatus.sending, now + 30_000],
+      );
+    });
+
     test('the queue: claim under a lease, record, defer, pause and resume', async () => {
       const a = await app();
       const e = await endpoint(a.id);
