@@ -251,9 +251,13 @@ export function attemptCounter(
   dbPath: string,
 ): {
   count(): Promise<number>;
+  /** Deliveries with more than one attempt recorded: how many attempts beyond the first. */
+  duplicates(): Promise<number>;
   stages(since: number): Promise<Stages>;
   close(): Promise<void>;
 } {
+  const duplicatesSql = (table: (name: string) => string) =>
+    `SELECT count(*) - count(DISTINCT msg_id || ' ' || endpoint_id) AS n FROM ${table('attempts')}`;
   // Grouped by the primary key alone: PostgreSQL lets m's other columns follow it.
   const stagesSql = (table: (name: string) => string, sentAt: string, param: string) =>
     `SELECT m.created_at - ${sentAt} AS stored, min(a.created_at) - m.created_at AS queued,
@@ -276,6 +280,11 @@ export function attemptCounter(
         const result = await client.query(`SELECT count(*)::int AS n FROM ${table('attempts')}`);
         return (result.rows[0] as { n: number }).n;
       },
+      duplicates: async () => {
+        await connected;
+        const result = await client.query(duplicatesSql(table));
+        return Number((result.rows[0] as { n: number | string }).n);
+      },
       stages: async (since) => {
         await connected;
         const sentAt = "(m.payload::json->>'sentAt')::float8";
@@ -293,6 +302,14 @@ export function attemptCounter(
   return {
     count: async () =>
       Number((open().prepare('SELECT count(*) AS n FROM attempts').get() as { n: number }).n),
+    duplicates: async () =>
+      Number(
+        (
+          open()
+            .prepare(duplicatesSql((name) => name))
+            .get() as { n: number }
+        ).n,
+      ),
     stages: async (since) => {
       const sql = stagesSql((name) => name, "json_extract(m.payload, '$.sentAt')", '?');
       return toStages(open().prepare(sql).all(since) as StageRow[]);

@@ -52,6 +52,10 @@ export type Measure = {
   against?: number;
   /** The same figure without the row's disturbance (fairness: B's p99 alone). */
   baseline?: number;
+  /** Deliveries attempted more than once (two nodes on one queue). */
+  duplicates?: number;
+  /** CPU µs per delivery of each node, where several share the queue. */
+  nodeCpuUs?: number[];
   detail?: string;
   /**
    * Attempts the row's queue needs (one per delivery, its receiver answering 200 to every
@@ -295,6 +299,76 @@ export async function delivery(
       ...m,
       detail: `${m.detail}; start-up ${Math.round(ready - spawned)} ms${scrapes}`,
       attempts: { expected: total, recorded: await counter.count() },
+    };
+  } finally {
+    await counter.close();
+    cleanup();
+  }
+}
+
+/** How many attempts a node has recorded, from its own `GET /metrics` (open on loopback). */
+async function attemptsOf(nodeUrl: string): Promise<number> {
+  const text = await (await fetch(`${nodeUrl}/metrics`)).text();
+  let sum = 0;
+  for (const line of text.split('\n'))
+    if (line.startsWith('herald_attempts_total{')) sum += Number(line.split(' ').at(-1));
+  return sum;
+}
+
+/**
+ * Two nodes on one PostgreSQL schema deliver a pre-loaded queue (fan-out 1): after their
+ * first `warmup` attempts together, timed until every attempt is recorded. The value is the
+ * rate of both; the row also counts deliveries attempted more than once (the receiver answers
+ * 200 at once, so any is a duplicate) and each node's CPU per delivery of its own.
+ */
+export async function twoNodes(
+  receiver: Receiver,
+  sizes: Sizes,
+  setup: HeraldSetup,
+): Promise<Measure> {
+  const { env, cleanup, dbPath } = heraldEnv(setup);
+  const total = sizes.warmup + sizes.messages;
+  const counter = attemptCounter(setup, dbPath);
+  try {
+    const api = await herald(env, 'api');
+    const client = new Client(api.url);
+    const app = await setupApp(client, receiver.url, 1);
+    await client.load(total, 16, () => [msgPath(app), loadBody]);
+    await client.close();
+    await api.kill('SIGTERM');
+    await receiver.reset();
+    const spawned = wallNow();
+    const nodes = await Promise.all([
+      herald(env, 'all', setup.profileDir),
+      herald(env, 'all', setup.profileDir),
+    ]);
+    const meters = nodes.map((node) => new ProcessMeter(node.pid));
+    // Without a warm-up (a smoke run), from the spawn.
+    const warm =
+      sizes.warmup > 0 ? await reached(counter, sizes.warmup, 600_000) : { at: spawned, count: 0 };
+    for (const meter of meters) if (sizes.warmup > 0) meter.restartCpu();
+    const before =
+      sizes.warmup > 0 ? await Promise.all(nodes.map((node) => attemptsOf(node.url))) : [0, 0];
+    const machine = new MachineMeter();
+    await receiver.waitFor(total, 600_000);
+    const done = await recorded(counter, total, 600_000);
+    for (const meter of meters) meter.stop();
+    machine.stop();
+    const after = await Promise.all(nodes.map((node) => attemptsOf(node.url)));
+    await Promise.all(nodes.map((node) => node.kill('SIGTERM')));
+    const made = after.map((n, i) => n - (before[i] ?? 0));
+    const nodeCpuUs = meters.map((m, i) => (m.cpuMs() * 1000) / Math.max(made[i] ?? 0, 1));
+    const measured = made.reduce((a, b) => a + b, 0);
+    const duplicates = await counter.duplicates();
+    return {
+      value: perSecond(measured, done - warm.at),
+      unit: 'deliveries/s',
+      peakRssMb: Math.max(...meters.map((m) => m.peakRssMb)),
+      cpuUsPerDelivery: (meters.reduce((a, m) => a + m.cpuMs(), 0) * 1000) / measured,
+      machineUs: machine.busyUs() / measured,
+      duplicates,
+      nodeCpuUs,
+      detail: `${rate(measured)} deliveries after ${rate(warm.count)} of warm-up, ${made.map((n, i) => `node ${i + 1} ${rate(n)} at ${us(nodeCpuUs[i] ?? Number.NaN)}`).join(', ')}; ${duplicates} attempted more than once`,
     };
   } finally {
     await counter.close();

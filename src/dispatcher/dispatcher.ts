@@ -105,6 +105,12 @@ export function createDispatcher(deps: DispatcherDeps) {
 
   const capacity = createCapacity({ maxInFlight, maxInFlightBytes });
   const running = new Set<Promise<void>>();
+  /**
+   * Attempts whose exchange is over and whose record is not yet committed, that gave their
+   * slot back: their payloads stay in memory until then, so they have a budget of their own,
+   * as large as the one of attempts in flight.
+   */
+  const recording = { count: 0, bytes: 0 };
   // A finished attempt's record waits a few milliseconds for a transaction to ride on, with
   // the others finishing meanwhile: the receiver already has its request, and a commit costs
   // as much as dozens of rows.
@@ -241,6 +247,21 @@ export function createDispatcher(deps: DispatcherDeps) {
     const bytes = message.payload?.length ?? 0;
     const endpointId = endpoint.endpoint.id;
     capacity.begin(bytes, delivery.appId);
+    // The slot is given back once the exchange is over, while the attempt's record waits for
+    // its commit (a round trip and more on a networked database): a full dispatcher claims
+    // again when half its slots are free, and records holding slots delayed that until the
+    // deliveries already claimed ran out, leaving the endpoints idle.
+    let held = true;
+    const giveBack = () => {
+      if (!held) return;
+      held = false;
+      capacity.end(bytes, delivery.appId);
+      // A full dispatcher claims again once half its capacity is free, not after every
+      // single attempt; deliveries left in the queue for want of room are claimed again
+      // once their endpoint or application has some.
+      if (full ? capacity.halfFree() : skippedRoomFreed(endpointId, delivery.appId)) resume();
+    };
+    let recordingFree = false;
     const task = (async () => {
       const release = await gate.acquire(endpointId);
       if (releasing) {
@@ -257,6 +278,12 @@ export function createDispatcher(deps: DispatcherDeps) {
         if (sent) return;
         sent = true;
         release(performance.now() - started, timedOut);
+        if (recording.count < maxInFlight && recording.bytes + bytes <= maxInFlightBytes) {
+          recording.count++;
+          recording.bytes += bytes;
+          recordingFree = true;
+          giveBack();
+        }
       };
       try {
         await attempt(delivery, message, endpoint, exchanged);
@@ -270,12 +297,12 @@ export function createDispatcher(deps: DispatcherDeps) {
         due.dueBy(leaseEnd);
       })
       .finally(() => {
-        capacity.end(bytes, delivery.appId);
+        if (recordingFree) {
+          recording.count--;
+          recording.bytes -= bytes;
+        }
         running.delete(task);
-        // A full dispatcher claims again once half its capacity is free, not after every
-        // single attempt; deliveries left in the queue for want of room are claimed again
-        // once their endpoint or application has some.
-        if (full ? capacity.halfFree() : skippedRoomFreed(endpointId, delivery.appId)) resume();
+        giveBack();
       });
     running.add(task);
   }

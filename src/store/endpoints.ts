@@ -136,6 +136,27 @@ export function endpointRepository(db: Database, box: SecretBox) {
 
     listEnabledWithHealth,
 
+    /** The enabled endpoints of several applications, with their health, by application. */
+    async listEnabledWithHealthOf(
+      appIds: string[],
+    ): Promise<Map<string, { endpoint: Endpoint; failSince: number | null }[]>> {
+      const byApp = new Map<string, { endpoint: Endpoint; failSince: number | null }[]>();
+      if (appIds.length === 0) return byApp;
+      const rows = await db.all<Row & { fail_since: number | null }>(
+        `SELECT * FROM endpoints WHERE app_id IN (${appIds.map(() => '?').join(', ')}) AND disabled = 0`,
+        appIds,
+      );
+      for (const r of rows) {
+        const list = byApp.get(r.app_id) ?? [];
+        list.push({
+          endpoint: toEndpoint(r),
+          failSince: r.fail_since === null ? null : Number(r.fail_since),
+        });
+        byApp.set(r.app_id, list);
+      }
+      return byApp;
+    },
+
     /** Every endpoint of an application (disabled ones too), with since when it has been failing. */
     async listWithHealth(
       appId: string,

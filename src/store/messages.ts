@@ -96,20 +96,29 @@ export function messageRepository(db: Database, endpoints: EndpointRepository) {
     ? null
     : loadStatements(db.capabilities.dialect, jsonBatchStatementNames);
 
-  /** The endpoints a message goes to (the application's enabled ones, read once a group). */
-  async function targetsOf(
-    tx: SqlExecutor,
+  /** The endpoints a message goes to, of its application's enabled ones. */
+  function targetsAmong(
     { message, onlyEndpointId }: Publication,
-    enabled: Map<string, Candidate[]>,
-  ): Promise<Candidate[]> {
-    let candidates = enabled.get(message.appId);
-    if (!candidates) {
-      candidates = await endpoints.listEnabledWithHealth(message.appId, tx);
-      enabled.set(message.appId, candidates);
-    }
+    candidates: Candidate[],
+  ): Candidate[] {
     return onlyEndpointId
       ? candidates.filter((c) => c.endpoint.id === onlyEndpointId)
       : candidates.filter((c) => endpointMatches(c.endpoint, message));
+  }
+
+  /** The endpoints a message goes to (the application's enabled ones, read once a group). */
+  async function targetsOf(
+    tx: SqlExecutor,
+    publication: Publication,
+    enabled: Map<string, Candidate[]>,
+  ): Promise<Candidate[]> {
+    const { appId } = publication.message;
+    let candidates = enabled.get(appId);
+    if (!candidates) {
+      candidates = await endpoints.listEnabledWithHealth(appId, tx);
+      enabled.set(appId, candidates);
+    }
+    return targetsAmong(publication, candidates);
   }
 
   /** A delivery's row: leased already when the local dispatcher takes it (see DeliveryHandoff). */
@@ -204,69 +213,75 @@ export function messageRepository(db: Database, endpoints: EndpointRepository) {
   }
 
   /**
-   * The whole group in two statements over JSON arrays (a round trip each): the messages,
-   * then their deliveries. Null when the messages' statement failed (an application deleted
-   * meanwhile, say): nothing was taken from the hand-off yet, and each message is then stored
-   * on its own, so only the one at fault fails.
+   * The whole group in one statement over JSON arrays (one round trip, atomic by itself, so
+   * no transaction around it), after one read of its applications' endpoints (outside a
+   * transaction too: at read committed, a statement inside one would see no more). Should the
+   * statement fail (an application deleted meanwhile, say), each message is then stored by
+   * itself the same way, so only the one at fault fails; its deliveries keep what the hand-off
+   * gave them, so nothing is taken twice.
    */
   async function insertGroup(
     sql: NonNullable<typeof batchSql>,
     batch: Publication[],
-  ): Promise<Outcome<number>[] | null> {
-    const enabled = new Map<string, Candidate[]>();
-    let messagesFailed = false;
-    try {
-      return await db.transaction(async (tx) => {
-        let stored: Set<string>;
-        try {
-          const publish = sql['publish-messages'];
-          const rows = await tx.all<{ id: string }>(
-            publish.text,
-            publish.bind({
-              messages: JSON.stringify(
-                batch.map(({ message: m }) => ({
-                  id: m.id,
-                  appId: m.appId,
-                  eventId: m.eventId,
-                  eventType: m.eventType,
-                  payload: m.payload,
-                  contentType: m.contentType ?? null,
-                  channels: toJson(m.channels),
-                  tags: toJson(m.tags),
-                  createdAt: m.createdAt,
-                  deliverAt: m.deliverAt,
-                  requestId: m.requestId ?? null,
-                })),
-              ),
+  ): Promise<Outcome<number>[]> {
+    const enabled = await endpoints.listEnabledWithHealthOf([
+      ...new Set(batch.map((p) => p.message.appId)),
+    ]);
+    const planned = batch.map((publication) =>
+      targetsAmong(publication, enabled.get(publication.message.appId) ?? []).map((target) =>
+        deliveryOf(publication, target),
+      ),
+    );
+    const write = async (indexes: number[]): Promise<Set<string>> => {
+      const publish = sql['publish-messages'];
+      const rows = await db.all<{ id: string }>(
+        publish.text,
+        publish.bind({
+          messages: JSON.stringify(
+            indexes.map((i) => {
+              const m = (batch[i] as Publication).message;
+              return {
+                id: m.id,
+                appId: m.appId,
+                eventId: m.eventId,
+                eventType: m.eventType,
+                payload: m.payload,
+                contentType: m.contentType ?? null,
+                channels: toJson(m.channels),
+                tags: toJson(m.tags),
+                createdAt: m.createdAt,
+                deliverAt: m.deliverAt,
+                requestId: m.requestId ?? null,
+              };
             }),
-          );
-          stored = new Set(rows.map((r) => r.id));
-        } catch (error) {
-          messagesFailed = true;
-          throw error;
-        }
-        const outcomes: Outcome<number>[] = [];
-        const deliveries: ReturnType<typeof deliveryOf>[] = [];
-        for (const publication of batch) {
-          if (!stored.has(publication.message.id)) {
-            outcomes.push({ ok: false, error: repeatedEventId(publication.message) });
-            continue;
-          }
-          const targets = await targetsOf(tx, publication, enabled);
-          for (const target of targets) deliveries.push(deliveryOf(publication, target));
-          outcomes.push({ ok: true, value: targets.length });
-        }
-        if (deliveries.length > 0)
-          await tx.run(
-            sql['publish-deliveries'].text,
-            sql['publish-deliveries'].bind({ deliveries: JSON.stringify(deliveries) }),
-          );
-        return outcomes;
-      });
+          ),
+          deliveries: JSON.stringify(indexes.flatMap((i) => planned[i] ?? [])),
+        }),
+      );
+      return new Set(rows.map((r) => r.id));
+    };
+    const outcome = (i: number, stored: Set<string>): Outcome<number> => {
+      const { message } = batch[i] as Publication;
+      return stored.has(message.id)
+        ? { ok: true, value: planned[i]?.length ?? 0 }
+        : { ok: false, error: repeatedEventId(message) };
+    };
+    const all = batch.map((_, i) => i);
+    try {
+      const stored = await write(all);
+      return all.map((i) => outcome(i, stored));
     } catch (error) {
-      if (messagesFailed) return null;
-      throw error;
+      if (batch.length === 1) return [{ ok: false, error }];
     }
+    const outcomes: Outcome<number>[] = [];
+    for (const i of all) {
+      try {
+        outcomes.push(outcome(i, await write([i])));
+      } catch (error) {
+        outcomes.push({ ok: false, error });
+      }
+    }
+    return outcomes;
   }
 
   // Group commit: messages published in the same turn of the event loop share one
@@ -275,7 +290,7 @@ export function messageRepository(db: Database, endpoints: EndpointRepository) {
   // busy node makes larger groups rather than more round trips, up to 64 messages (a group
   // is one JSON text, so its size stays bounded).
   const groupCommit = createGroupCommit<Publication, number>(
-    async (batch) => (batchSql ? await insertGroup(batchSql, batch) : null) ?? insertEach(batch),
+    (batch) => (batchSql ? insertGroup(batchSql, batch) : insertEach(batch)),
     batchSql ? { concurrency: 4, maxBatch: 64 } : {},
   );
 

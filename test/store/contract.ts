@@ -427,6 +427,35 @@ export function storeContract(name: string, open: OpenStore): void {
       assert.equal(await store.messages.find(gone.id, orphan.id), null);
     });
 
+    test('a group that fails is stored message by message, each delivery taken once', async () => {
+      const a = await app();
+      const gone = await app();
+      const e = await endpoint(a.id);
+      await store.applications.delete(gone.id);
+      const taken: string[] = [];
+      const handoff = {
+        take: (target: Endpoint) => {
+          taken.push(target.id);
+          return now + 30_000;
+        },
+      };
+      const [fine, orphan] = [message(a.id), message(gone.id)];
+      const outcomes = await Promise.allSettled([
+        store.messages.publish(fine, undefined, handoff),
+        store.messages.publish(orphan, undefined, handoff),
+      ]);
+      assert.deepEqual(
+        outcomes.map((r) => r.status),
+        ['fulfilled', 'rejected'],
+      );
+      assert.deepEqual(taken, [e.id], 'the hand-off was asked once, for the stored delivery');
+      const delivery = await store.deliveries.find(fine.id, e.id);
+      assert.deepEqual(
+        [delivery?.status, delivery?.nextAttemptAt],
+        [MessageStatus.sending, now + 30_000],
+      );
+    });
+
     test('the queue: claim under a lease, record, defer, pause and resume', async () => {
       const a = await app();
       const e = await endpoint(a.id);
@@ -476,23 +505,21 @@ export function storeContract(name: string, open: OpenStore): void {
     test('attempt records wait for the next commit, together, and are written by it', async () => {
       const a = await app();
       const e = await endpoint(a.id);
-      const [m1, m2] = [message(a.id), message(a.id)];
-      await store.messages.publish(m1);
-      await store.messages.publish(m2);
-      const claimed = (await store.queue.claim(now, now + 60_000, 1000)).filter(
-        (c) => c.msgId === m1.id || c.msgId === m2.id,
-      );
-      assert.equal(claimed.length, 2);
+      const [m1, m2, m3] = [message(a.id), message(a.id), message(a.id)];
+      for (const m of [m1, m2, m3]) await store.messages.publish(m);
+      const claimed = await store.queue.claim(now, now + 60_000, 1000);
+      const [d1, d2, d3] = [m1, m2, m3].map((m) => claimed.find((c) => c.msgId === m.id));
+      assert.ok(d1 && d2 && d3);
       const started = performance.now();
-      const written = claimed.map((d) =>
+      const written = [d1, d2].map((d) =>
         store.queue.record(
           [attemptRecord(d, e.url, true, { status: MessageStatus.success, nextAttemptAt: null })],
           now,
           60_000,
         ),
       );
-      // Any transaction that commits carries them: here, the next publish's.
-      await store.messages.publish(message(a.id));
+      // Any transaction that commits carries them: here, the one putting a claim back.
+      await store.queue.defer([d3], now + 1000, now);
       await Promise.all(written);
       assert.ok(performance.now() - started < 10_000, 'written long before their wait ended');
       for (const m of [m1, m2]) {

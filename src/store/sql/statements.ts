@@ -32,7 +32,7 @@ export type StatementName = (typeof statementNames)[number];
  * Statements of the dialects that write many rows in one statement over a JSON array (those
  * without `rowAtATime`; an embedded engine runs one prepared statement per row instead).
  */
-export const jsonBatchStatementNames = ['publish-messages', 'publish-deliveries'] as const;
+export const jsonBatchStatementNames = ['publish-messages'] as const;
 
 /** Recording attempts: one statement per batch over JSON arrays (`record-attempts`)... */
 export const jsonBatchRecordNames = ['record-attempts'] as const;
