@@ -5,8 +5,8 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { dropSchema, freshSchema } from '../test/helpers/postgres.ts';
+import { parseOptions } from './command-line.ts';
 import { type HeraldSetup, Receiver } from './harness.ts';
 import { summarizeProfiles } from './profile.ts';
 import { budget, chart, type ResultRow, table } from './report.ts';
@@ -48,18 +48,7 @@ const options = {
   only: { type: 'string' },
   help: { type: 'boolean' },
 } as const;
-const parse = () => parseArgs({ options }).values;
-let values: ReturnType<typeof parse>;
-try {
-  values = parse();
-} catch (error) {
-  process.stderr.write(`${(error as Error).message}\n\n${usage}`);
-  process.exit(2);
-}
-if (values.help) {
-  process.stdout.write(usage);
-  process.exit(0);
-}
+const values = parseOptions(options, usage);
 const mode = values.smoke ? 'smoke' : values.full ? 'full' : 'quick';
 const sizes: Sizes = {
   // No warm-up in a smoke run: its few hundred deliveries take less than one poll of the

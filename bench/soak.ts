@@ -10,10 +10,10 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parseArgs } from 'node:util';
 import { freePort, heraldTestToken, startHerald } from '../test/helpers/herald-process.ts';
 import { dropSchema, freshSchema } from '../test/helpers/postgres.ts';
 import { remoteApi } from '../test/helpers/remote-api.ts';
+import { parseOptions } from './command-line.ts';
 
 export type SoakOptions = {
   durationSeconds: number;
@@ -401,26 +401,15 @@ const usage = `Usage: npm run soak [-- options]
 `;
 
 if (import.meta.main) {
-  const parse = () =>
-    parseArgs({
-      options: {
-        duration: { type: 'string' },
-        rate: { type: 'string' },
-        postgres: { type: 'string' },
-        help: { type: 'boolean' },
-      },
-    }).values;
-  let values: ReturnType<typeof parse>;
-  try {
-    values = parse();
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n\n${usage}`);
-    process.exit(2);
-  }
-  if (values.help) {
-    process.stdout.write(usage);
-    process.exit(0);
-  }
+  const values = parseOptions(
+    {
+      duration: { type: 'string' },
+      rate: { type: 'string' },
+      postgres: { type: 'string' },
+      help: { type: 'boolean' },
+    },
+    usage,
+  );
   const durationSeconds = Number(values.duration ?? 600);
   const rate = Number(values.rate ?? 20);
   if (!(durationSeconds > 0 && durationSeconds <= 600) || !(rate > 0 && rate <= 1000)) {
