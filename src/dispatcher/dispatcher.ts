@@ -8,22 +8,10 @@ import type { Application } from '../domain/application.ts';
 import type { Clock, Random } from '../domain/clock.ts';
 import type { PolicyLimits, ServerDefaults } from '../domain/delivery-policy.ts';
 import type { IdGenerator } from '../domain/ids.ts';
-import { type MessageAttempt, MessageStatus, TriggerType } from '../domain/message.ts';
-import {
-  type AttemptOutcome,
-  type NextAttemptPlan,
-  planNextAttempt,
-} from '../domain/retry-plan.ts';
-import { maskCredentials } from '../domain/url-credentials.ts';
-import { type HttpClient, isSuccess } from '../outbound/request.ts';
-import type {
-  AttemptRecord,
-  ClaimedDelivery,
-  ClaimSkip,
-  LoadedEndpoint,
-  QueuedMessage,
-} from '../store/queue.ts';
+import type { HttpClient } from '../outbound/request.ts';
+import type { ClaimedDelivery, ClaimSkip, LoadedEndpoint, QueuedMessage } from '../store/queue.ts';
 import type { Store } from '../store/store.ts';
+import { createAttempter } from './attempt.ts';
 import { createCapacity } from './capacity.ts';
 import { createDueTimer } from './due-timer.ts';
 import { createEndpointGate } from './endpoint-gate.ts';
@@ -31,7 +19,6 @@ import { createEndpointHealth, type OperationalEventSink } from './endpoint-heal
 import type { DispatcherObserver, DispatcherState } from './observer.ts';
 import { createDispatchOffer, type DispatchOffer } from './offer.ts';
 import { createRequestBuilder } from './prepare-request.ts';
-import { sendAttempt } from './send-attempt.ts';
 
 export type DispatcherSettings = {
   retrySchedule: readonly number[];
@@ -116,6 +103,18 @@ export function createDispatcher(deps: DispatcherDeps) {
   // as much as dozens of rows.
   const recordLingerMs = settings.recordLingerMs ?? 5;
   const due = createDueTimer({ clock, maxIdleMs });
+  const attempt = createAttempter({
+    store,
+    clock,
+    random: deps.random,
+    newId: deps.newId,
+    http: deps.http,
+    requests,
+    health,
+    observer: deps.observer,
+    recordLingerMs,
+    dueBy: (at) => due.dueBy(at),
+  });
   /** Ends the wait of a loop that is waiting for room (every slot taken). */
   let roomWaiter: (() => void) | null = null;
   /**
@@ -315,98 +314,6 @@ export function createDispatcher(deps: DispatcherDeps) {
     );
   }
 
-  async function attempt(
-    delivery: ClaimedDelivery,
-    message: QueuedMessage,
-    loaded: LoadedEndpoint,
-    exchanged: (timedOut: boolean) => void,
-  ) {
-    const { endpoint } = loaded;
-    const policy = requests.policyOf(endpoint, loaded.appPolicy);
-    const startedAt = clock.now();
-    const attemptId = deps.newId('attempt');
-    const attemptNumber = delivery.attemptCount + 1;
-    const { result, hopeless, requestHeaders } = await sendAttempt({
-      http: deps.http,
-      requests,
-      message,
-      endpoint,
-      policy,
-      attemptId,
-      attemptNumber,
-      at: startedAt,
-    });
-    exchanged(result.error?.code === 'timeout');
-    const ok = isSuccess(result);
-    const outcome: AttemptOutcome = ok
-      ? { kind: 'success' }
-      : {
-          kind: 'failure',
-          statusCode: result.statusCode ?? undefined,
-          retryAfter: result.headers['retry-after'],
-        };
-    const attemptRecord: MessageAttempt = {
-      id: attemptId,
-      msgId: delivery.msgId,
-      endpointId: endpoint.id,
-      appId: delivery.appId,
-      // The attempt log never needs the URL's password: it is stored masked.
-      url: maskCredentials(endpoint.url),
-      triggerType: delivery.triggerType,
-      createdAt: startedAt,
-      status: ok ? MessageStatus.success : MessageStatus.fail,
-      responseStatusCode: result.statusCode ?? 0,
-      response: result.error ? result.error.message : result.body,
-      responseDurationMs: result.durationMs,
-      requestHeaders,
-      privateDestination: result.privateDestination,
-    };
-
-    const now = clock.now();
-    const plan: NextAttemptPlan =
-      delivery.triggerType === TriggerType.manual || hopeless
-        ? oneShotPlan(outcome)
-        : planNextAttempt({
-            attemptNumber,
-            outcome,
-            now,
-            random: deps.random.float,
-            schedule: policy.retrySchedule,
-          });
-    const record: AttemptRecord = {
-      delivery,
-      attempt: attemptRecord,
-      status:
-        plan.action === 'done'
-          ? MessageStatus.success
-          : plan.action === 'retry'
-            ? MessageStatus.pending
-            : MessageStatus.fail,
-      nextAttemptAt: plan.action === 'retry' ? plan.at : null,
-    };
-    await store.queue.record([record], now, recordLingerMs);
-    // Committed: a retry sooner than the loop's wake-up moves it earlier.
-    if (record.nextAttemptAt !== null) due.dueBy(record.nextAttemptAt);
-    await health.afterAttempt({
-      endpoint,
-      policy,
-      failSince: loaded.failSince,
-      delivery,
-      attempt: attemptRecord,
-      plan,
-      attemptNumber,
-    });
-    deps.observer?.attemptRecorded({
-      attempt: attemptRecord,
-      ok,
-      errorCode: result.error?.code ?? null,
-      attemptNumber,
-      messageCreatedAt: message.createdAt,
-      // The API request that published it, on this node or another, long ago or just now.
-      reqId: message.requestId ?? undefined,
-    });
-  }
-
   async function loop(): Promise<void> {
     let failures = 0;
     await store.recoverClaims(clock.now());
@@ -538,10 +445,4 @@ export function createDispatcher(deps: DispatcherDeps) {
       }
     },
   };
-}
-
-/** Manual attempts and unsendable messages get one try: done, or given up (410 disables). */
-function oneShotPlan(outcome: AttemptOutcome): NextAttemptPlan {
-  if (outcome.kind === 'success') return { action: 'done' };
-  return outcome.statusCode === 410 ? { action: 'disable-endpoint' } : { action: 'give-up' };
 }

@@ -19,6 +19,8 @@ export type OperationalEventSink = {
 /** After this many failed attempts of one message, `message.attempt.failing` is sent. */
 export const failingAfterAttempts = 4;
 
+export type EndpointHealth = ReturnType<typeof createEndpointHealth>;
+
 export function createEndpointHealth(deps: {
   store: Store;
   clock: Clock;
