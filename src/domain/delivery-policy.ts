@@ -225,7 +225,7 @@ function expand(policy: DeliveryPolicy | null | undefined): DeliveryPolicy {
  * Refuses, as a 422 at `body.policy`, what a policy's schema cannot say: an exponential retry
  * rule whose cap is below its first wait, which no schedule can follow.
  */
-export function checkPolicy(
+function checkPolicy(
   policy: DeliveryPolicy | null | undefined,
   loc: (string | number)[] = ['body', 'policy'],
 ): void {

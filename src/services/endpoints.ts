@@ -3,7 +3,6 @@
 
 import type { Clock, Random } from '../domain/clock.ts';
 import {
-  checkPolicy,
   checkPolicyLimits,
   type DeliveryPolicy,
   layeredPolicy,
@@ -129,7 +128,6 @@ export function endpointService(
     const filter = input.eventTypes !== undefined ? input.eventTypes : input.filterTypes;
     await checkFilter(filter, filterField);
     checkHeaders(input.headers, ['body', 'headers']);
-    checkPolicy(input.policy);
     checkPolicyLimits(input.policy, deps.config, ['body', 'policy']);
     const now = clock.now();
     const secrets = input.secret ? rotate(base, input.secret, 0, now) : base.secrets;

@@ -1,11 +1,7 @@
 // /api/v1/app: the producer's customers.
 import { Type } from '@sinclair/typebox';
 import type { Application } from '../../domain/application.ts';
-import {
-  checkPolicy,
-  checkPolicyLimits,
-  type DeliveryPolicy,
-} from '../../domain/delivery-policy.ts';
+import { checkPolicyLimits, type DeliveryPolicy } from '../../domain/delivery-policy.ts';
 import { notFound } from '../../domain/errors.ts';
 import { isId } from '../../domain/ids.ts';
 import { checkUid, loadApp } from '../load.ts';
@@ -186,7 +182,6 @@ export function applicationRoutes(app: HeraldFastify, deps: AppDeps): void {
 /** An application's stored fields from a request body, over `base` for a partial update. */
 export function applicationFields(body: ApplicationInput, base?: Application) {
   if (body.uid) checkUid(body.uid);
-  checkPolicy(body.policy);
   return {
     name: body.name ?? base?.name ?? '',
     uid: body.uid === undefined ? (base?.uid ?? null) : body.uid,
