@@ -11,7 +11,8 @@ export type SignatureCheck =
   | { result: 'invalid'; detail: string }
   | { result: 'unsigned'; detail: string };
 
-const sameText = (a: string, b: string): boolean => {
+/** Whether two texts are equal, compared in constant time. */
+export const sameText = (a: string, b: string): boolean => {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);

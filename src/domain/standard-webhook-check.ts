@@ -2,7 +2,8 @@
 // `${id}.${timestamp}.${body}` with any of the listed signatures matching, and a timestamp
 // within the tolerance (5 minutes, the spec's window). `herald listen` and `herald verify`
 // use it; Herald's own deliveries are made by `signStandardWebhook`.
-import { createPublicKey, timingSafeEqual, verify } from 'node:crypto';
+import { createPublicKey, verify } from 'node:crypto';
+import { sameText } from './signature-check.ts';
 import { ed25519PublicKey, prepareSigner, signStandardWebhook } from './signing.ts';
 
 export type SignatureCheck =
@@ -18,12 +19,6 @@ function signatureHeaders(headers: Record<string, string | undefined>) {
   for (const [name, value] of Object.entries(headers)) lower[name.toLowerCase()] = value;
   const pick = (suffix: string) => lower[`webhook-${suffix}`] ?? lower[`svix-${suffix}`];
   return { id: pick('id'), timestamp: pick('timestamp'), signature: pick('signature') };
-}
-
-function sameText(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 /**
