@@ -1,7 +1,7 @@
 // Applications in the store.
 import type { Application, ApplicationFields } from '../domain/application.ts';
 import { conflict } from '../domain/errors.ts';
-import type { Database, SqlExecutor } from './database.ts';
+import type { Database, RunResult, SqlExecutor, SqlValue } from './database.ts';
 import { createGroupCommit } from './group-commit.ts';
 import { parseJson, toJson } from './json-columns.ts';
 import { type Page, type PageQuery, paginate } from './pagination.ts';
@@ -32,6 +32,25 @@ function frozen(app: Application): Application {
   Object.freeze(app.metadata);
   if (app.policy) Object.freeze(app.policy);
   return Object.freeze(app);
+}
+
+/**
+ * Deletes the applications `where` selects; their endpoints, messages and deliveries go by
+ * foreign key, their attempts explicitly (they have no foreign key on PostgreSQL: its
+ * migration 004 says why).
+ */
+export function deleteApplications(
+  db: Database,
+  where: string,
+  params: SqlValue[],
+): Promise<RunResult> {
+  return db.transaction(async (tx) => {
+    await tx.run(
+      `DELETE FROM attempts WHERE endpoint_id IN (SELECT id FROM endpoints WHERE app_id IN (SELECT id FROM applications WHERE ${where}))`,
+      params,
+    );
+    return tx.run(`DELETE FROM applications WHERE ${where}`, params);
+  });
 }
 
 export function applicationRepository(db: Database) {
@@ -197,8 +216,9 @@ export function applicationRepository(db: Database) {
       return toApplication(row);
     },
 
+    /** Deletes the application with everything it holds. */
     async delete(id: string): Promise<boolean> {
-      const result = await change(() => db.run('DELETE FROM applications WHERE id = ?', [id]));
+      const result = await change(() => deleteApplications(db, 'id = ?', [id]));
       return result.changes > 0;
     },
   };

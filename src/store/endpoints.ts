@@ -190,9 +190,14 @@ export function endpointRepository(db: Database, box: SecretBox) {
       return result.changes > 0;
     },
 
-    async delete(id: string): Promise<boolean> {
-      const result = await db.run('DELETE FROM endpoints WHERE id = ?', [id]);
-      return result.changes > 0;
+    /** Deletes the endpoint with its deliveries and attempts. */
+    delete(id: string): Promise<boolean> {
+      return db.transaction(async (tx) => {
+        // Attempts have no foreign key on PostgreSQL (its migration 004 says why).
+        await tx.run('DELETE FROM attempts WHERE endpoint_id = ?', [id]);
+        const result = await tx.run('DELETE FROM endpoints WHERE id = ?', [id]);
+        return result.changes > 0;
+      });
     },
   };
 }

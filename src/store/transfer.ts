@@ -2,6 +2,7 @@
 // SQLite and PostgreSQL). Rows are read in primary-key order, a key both engines keep (SQLite's
 // rowid is SQLite's alone), and a batch resumes after the last key read, so each read costs
 // the same however far the copy has gone.
+import { deleteApplications } from './applications.ts';
 import type { Database, SqlValue } from './database.ts';
 
 /** Herald's tables, parents before children, each with its primary key. */
@@ -77,7 +78,7 @@ export function transferRepository(db: Database) {
 
     /** Removes what Herald made for itself at start, so that a copy lands in an empty store. */
     async removeOwn(): Promise<void> {
-      await db.run('DELETE FROM applications WHERE internal = 1');
+      await deleteApplications(db, 'internal = 1', []);
     },
   };
 }

@@ -1,6 +1,8 @@
 -- Records a batch of attempts and moves their deliveries on, in one statement (atomic by
 -- itself, so a batch with no transaction to ride on costs one round trip). The
 -- attempt_count guard ignores a worker whose lease ran out and whose row was claimed again.
+-- Attempts have no foreign keys here (migration 004): an attempt whose endpoint was deleted
+-- while it was in flight is left out instead of failing the batch.
 -- Parameters: :attempts (JSON array of {id, msgId, endpointId, appId, url, status,
 -- responseStatusCode, response, responseDurationMs, triggerType, createdAt, requestHeaders
 -- (JSON text, sensitive values masked), privateDestination (0 or 1)}), :moves (JSON array of
@@ -19,6 +21,7 @@ WITH recorded AS (
     "triggerType" INTEGER, "createdAt" BIGINT, "requestHeaders" TEXT,
     "privateDestination" INTEGER
   )
+  WHERE EXISTS (SELECT 1 FROM endpoints e WHERE e.id = a."endpointId")
 )
 UPDATE deliveries d
 SET status = f."status", next_attempt_at = f."nextAttemptAt",
