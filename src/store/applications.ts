@@ -17,6 +17,37 @@ type Row = {
   updated_at: number;
 };
 
+/** Applications (tenants). `find` and `list` never answer Herald's own internal one. */
+export interface ApplicationRepository {
+  /**
+   * Stores a new application and returns it. Throws a conflict when its uid is taken. `tx`:
+   * one of the store's own transactions to run in.
+   */
+  create(app: Application, tx?: SqlExecutor): Promise<Application>;
+  /**
+   * Finds an application by id or by uid (null: none). What it answers is shared with other
+   * callers (frozen): change a copy. `tx`: one of the store's own transactions to read in.
+   */
+  find(idOrUid: string, tx?: SqlExecutor): Promise<Application | null>;
+  /**
+   * Lists applications; with `search`, only those whose name or uid contains it (ignoring
+   * case) or whose id it is.
+   */
+  list(page: PageQuery, search?: string): Promise<Page<Application>>;
+  /**
+   * Replaces an application's fields; returns it as stored now, or null when there is none.
+   * Throws a conflict when the new uid is taken.
+   */
+  update(id: string, fields: ApplicationFields, now: number): Promise<Application | null>;
+  /**
+   * Herald's own application (operational events), hidden from the API; made on first use.
+   * Throws when a customer application already holds its uid.
+   */
+  ensureInternal(uid: string, name: string, id: string, now: number): Promise<Application>;
+  /** Deletes an application with everything that belongs to it; false when there was none. */
+  delete(id: string): Promise<boolean>;
+}
+
 const toApplication = (r: Row): Application => ({
   id: r.id,
   uid: r.uid,
@@ -53,7 +84,7 @@ export function deleteApplications(
   });
 }
 
-export function applicationRepository(db: Database) {
+export function applicationRepository(db: Database): ApplicationRepository {
   // Every publish looks its application up. Where one process owns the database, every
   // change to applications goes through here, so found applications are kept until the next
   // change (the generation tells a lookup that raced a change not to keep what it read).
@@ -137,10 +168,6 @@ export function applicationRepository(db: Database) {
       return app;
     },
 
-    /**
-     * Finds an application by id or by uid. What it answers is shared with other callers
-     * (frozen): change a copy.
-     */
     async find(idOrUid: string, tx: SqlExecutor = db): Promise<Application | null> {
       // Inside a transaction, what is read may yet roll back: not kept.
       const keep = cache !== null && tx === db;
@@ -157,10 +184,6 @@ export function applicationRepository(db: Database) {
       return app;
     },
 
-    /**
-     * Lists applications; with `search`, only those whose name or uid contains it (ignoring
-     * case) or whose id it is.
-     */
     list(page: PageQuery, search?: string): Promise<Page<Application>> {
       const where = ['internal = 0'];
       const params: string[] = [];
@@ -200,7 +223,6 @@ export function applicationRepository(db: Database) {
       return this.find(id);
     },
 
-    /** Herald's own application (operational events), hidden from the API; made on first use. */
     async ensureInternal(uid: string, name: string, id: string, now: number): Promise<Application> {
       await change(() =>
         db.run(
@@ -216,12 +238,9 @@ export function applicationRepository(db: Database) {
       return toApplication(row);
     },
 
-    /** Deletes the application with everything it holds. */
     async delete(id: string): Promise<boolean> {
       const result = await change(() => deleteApplications(db, 'id = ?', [id]));
       return result.changes > 0;
     },
   };
 }
-
-export type ApplicationRepository = ReturnType<typeof applicationRepository>;

@@ -14,6 +14,23 @@ type Row = {
   updated_at: number;
 };
 
+/** Recover and replay jobs and their progress. */
+export interface BackgroundTaskRepository {
+  /** Stores a new task and returns it. */
+  create(t: BackgroundTask): Promise<BackgroundTask>;
+  /** Sets a task's final status and data. */
+  finish(
+    id: string,
+    status: BackgroundTaskStatus,
+    data: Record<string, unknown>,
+    now: number,
+  ): Promise<void>;
+  /** The task with this id (null: none). */
+  find(id: string): Promise<BackgroundTask | null>;
+  /** Lists tasks by id (the order they were made), optionally of one status or kind. */
+  list(filter: { status?: string; task?: string }, page: PageQuery): Promise<Page<BackgroundTask>>;
+}
+
 const toTask = (r: Row): BackgroundTask => ({
   id: r.id,
   appId: r.app_id,
@@ -24,7 +41,7 @@ const toTask = (r: Row): BackgroundTask => ({
   updatedAt: Number(r.updated_at),
 });
 
-export function backgroundTaskRepository(db: Database) {
+export function backgroundTaskRepository(db: Database): BackgroundTaskRepository {
   return {
     async create(t: BackgroundTask): Promise<BackgroundTask> {
       await db.run(
@@ -38,7 +55,7 @@ export function backgroundTaskRepository(db: Database) {
       status: BackgroundTaskStatus,
       data: Record<string, unknown>,
       now: number,
-    ) {
+    ): Promise<void> {
       await db.run(
         'UPDATE background_tasks SET status = ?, data = ?, updated_at = ? WHERE id = ?',
         [status, JSON.stringify(data), now, id],

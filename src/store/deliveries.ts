@@ -26,18 +26,6 @@ type DeliveryRow = {
   updated_at: number;
 };
 
-const toDelivery = (r: DeliveryRow): Delivery => ({
-  msgId: r.msg_id,
-  endpointId: r.endpoint_id,
-  appId: r.app_id,
-  status: Number(r.status) as MessageStatus,
-  attemptCount: Number(r.attempt_count),
-  nextAttemptAt: r.next_attempt_at === null ? null : Number(r.next_attempt_at),
-  triggerType: Number(r.trigger_type) as TriggerType,
-  createdAt: Number(r.created_at),
-  updatedAt: Number(r.updated_at),
-});
-
 type AttemptRow = {
   id: string;
   msg_id: string;
@@ -53,6 +41,112 @@ type AttemptRow = {
   request_headers: string | null;
   private_destination: number;
 };
+
+export type QueuedDelivery = Delivery & { eventType: string };
+
+export type AttemptFilter = MessageFilter & {
+  status?: MessageStatus;
+  statusCodeClass?: number;
+  endpointId?: string;
+};
+
+/** Which attempts the feed answers: after an attempt id or from a time, and within a scope. */
+export type AttemptFeedFilter = {
+  after?: string;
+  since?: number;
+  appId?: string;
+  endpointId?: string;
+  status?: MessageStatus;
+};
+
+/** Deliveries whose message matches a filter, optionally in one status. */
+export type DeliveryFilter = MessageFilter & { status?: MessageStatus };
+
+/** Deliveries and attempts as the API reads them; resends, recovery and purges. */
+export interface DeliveryRepository {
+  /** Lists an endpoint's attempts matching `filter`, by id (the order they were made). */
+  listAttemptsByEndpoint(
+    endpointId: string,
+    filter: AttemptFilter,
+    page: PageQuery,
+  ): Promise<Page<MessageAttempt>>;
+  /** Lists a message's attempts matching `filter`, by id (the order they were made). */
+  listAttemptsByMessage(
+    msgId: string,
+    filter: AttemptFilter,
+    page: PageQuery,
+  ): Promise<Page<MessageAttempt>>;
+  /**
+   * Attempts across every application in the order they were made (ids are time-ordered):
+   * those after the attempt id `after`, or made at or after `since`, for `herald tail`.
+   */
+  listAttemptFeed(filter: AttemptFeedFilter, limit: number): Promise<MessageAttempt[]>;
+  /** One attempt of a message (null: none). */
+  findAttempt(msgId: string, attemptId: string): Promise<MessageAttempt | null>;
+  /**
+   * What is waiting to be sent, soonest first: pending and sending deliveries with their
+   * next attempt time (null while their endpoint is disabled). `offset` pages through.
+   */
+  listQueued(
+    filter: { appId?: string; endpointId?: string },
+    limit: number,
+    offset: number,
+  ): Promise<QueuedDelivery[]>;
+  /**
+   * Deletes successful deliveries last changed before `before` (their attempts stay); returns
+   * how many.
+   */
+  purgeCompleted(before: number): Promise<number>;
+  /** Purges the response bodies of attempts made before `before`; returns how many. */
+  purgeResponses(before: number): Promise<number>;
+  /** Removes one attempt's response body (the caller has found it within its message). */
+  expungeAttemptContent(attemptId: string): Promise<void>;
+  /** The messages sent (or to be sent) to one endpoint, each with its delivery. */
+  listByEndpoint(
+    endpointId: string,
+    filter: DeliveryFilter,
+    page: PageQuery,
+  ): Promise<Page<{ message: Message; delivery: Delivery }>>;
+  /** The endpoints one message goes to, each with its delivery. */
+  listByMessage(
+    msgId: string,
+    page: PageQuery,
+  ): Promise<Page<{ endpoint: Endpoint; delivery: Delivery }>>;
+  /** The delivery of a message to an endpoint (null: none). */
+  find(msgId: string, endpointId: string): Promise<Delivery | null>;
+  /**
+   * Queues one more try of a message to an endpoint, by hand (manual trigger), due now; a
+   * delivery already there is queued again.
+   */
+  queueManual(msgId: string, endpointId: string, appId: string, now: number): Promise<void>;
+  /**
+   * Queues again every failed delivery of an endpoint created in [since, until); returns how
+   * many.
+   */
+  requeueFailed(endpointId: string, since: number, until: number, now: number): Promise<number>;
+  /**
+   * Queues, as manual deliveries, the messages of an application created in [since, until)
+   * that never went to this endpoint and that it would receive now; returns how many.
+   */
+  replayMissing(endpoint: Endpoint, since: number, until: number, now: number): Promise<number>;
+  /**
+   * Queues again, as manual deliveries, an endpoint's deliveries matching a filter (not those
+   * in flight, nor those whose payload is gone); returns how many.
+   */
+  replay(endpointId: string, filter: DeliveryFilter, now: number): Promise<number>;
+}
+
+const toDelivery = (r: DeliveryRow): Delivery => ({
+  msgId: r.msg_id,
+  endpointId: r.endpoint_id,
+  appId: r.app_id,
+  status: Number(r.status) as MessageStatus,
+  attemptCount: Number(r.attempt_count),
+  nextAttemptAt: r.next_attempt_at === null ? null : Number(r.next_attempt_at),
+  triggerType: Number(r.trigger_type) as TriggerType,
+  createdAt: Number(r.created_at),
+  updatedAt: Number(r.updated_at),
+});
 
 const toAttempt = (r: AttemptRow): MessageAttempt => ({
   id: r.id,
@@ -70,14 +164,6 @@ const toAttempt = (r: AttemptRow): MessageAttempt => ({
     r.request_headers === null ? null : (JSON.parse(r.request_headers) as Record<string, string>),
   privateDestination: Number(r.private_destination) === 1,
 });
-
-export type QueuedDelivery = Delivery & { eventType: string };
-
-export type AttemptFilter = MessageFilter & {
-  status?: MessageStatus;
-  statusCodeClass?: number;
-  endpointId?: string;
-};
 
 /** The delivery's columns, renamed `d_*` so they can sit beside a message's or an endpoint's. */
 const deliveryColumns = [
@@ -114,7 +200,7 @@ function attemptConditions(filter: AttemptFilter, where: string[], params: SqlVa
   }
 }
 
-export function deliveryRepository(db: Database, box: SecretBox) {
+export function deliveryRepository(db: Database, box: SecretBox): DeliveryRepository {
   const toEndpoint = endpointReader(box);
   return {
     listAttemptsByEndpoint(endpointId: string, filter: AttemptFilter, page: PageQuery) {
@@ -147,20 +233,7 @@ export function deliveryRepository(db: Database, box: SecretBox) {
       });
     },
 
-    /**
-     * Attempts across every application in the order they were made (ids are time-ordered):
-     * those after the attempt id `after`, or made at or after `since`, for `herald tail`.
-     */
-    async listAttemptFeed(
-      filter: {
-        after?: string;
-        since?: number;
-        appId?: string;
-        endpointId?: string;
-        status?: MessageStatus;
-      },
-      limit: number,
-    ): Promise<MessageAttempt[]> {
+    async listAttemptFeed(filter: AttemptFeedFilter, limit: number): Promise<MessageAttempt[]> {
       const where: string[] = [];
       const params: SqlValue[] = [];
       const add = (condition: string, value: SqlValue) => {
@@ -187,10 +260,6 @@ export function deliveryRepository(db: Database, box: SecretBox) {
       return row ? toAttempt(row) : null;
     },
 
-    /**
-     * What is waiting to be sent, soonest first: pending and sending deliveries with their
-     * next attempt time (null while their endpoint is disabled). `offset` pages through.
-     */
     async listQueued(
       filter: { appId?: string; endpointId?: string },
       limit: number,
@@ -214,7 +283,6 @@ export function deliveryRepository(db: Database, box: SecretBox) {
       return rows.map((r) => ({ ...toDelivery(r), eventType: r.event_type }));
     },
 
-    /** Deletes successful deliveries last changed before `before` (their attempts stay). */
     async purgeCompleted(before: number): Promise<number> {
       const result = await db.run('DELETE FROM deliveries WHERE status = ? AND updated_at < ?', [
         Status.success,
@@ -223,7 +291,6 @@ export function deliveryRepository(db: Database, box: SecretBox) {
       return result.changes;
     },
 
-    /** Purges the response bodies of attempts made before `before`. */
     async purgeResponses(before: number): Promise<number> {
       const result = await db.run(
         'UPDATE attempts SET response = NULL WHERE created_at < ? AND response IS NOT NULL',
@@ -236,10 +303,9 @@ export function deliveryRepository(db: Database, box: SecretBox) {
       await db.run('UPDATE attempts SET response = NULL WHERE id = ?', [attemptId]);
     },
 
-    /** The messages sent (or to be sent) to one endpoint, each with its delivery. */
     listByEndpoint(
       endpointId: string,
-      filter: MessageFilter & { status?: MessageStatus },
+      filter: DeliveryFilter,
       page: PageQuery,
     ): Promise<Page<{ message: Message; delivery: Delivery }>> {
       const where = ['d.endpoint_id = ?'];
@@ -263,7 +329,6 @@ export function deliveryRepository(db: Database, box: SecretBox) {
       });
     },
 
-    /** The endpoints one message goes to, each with its delivery. */
     listByMessage(
       msgId: string,
       page: PageQuery,
@@ -290,7 +355,6 @@ export function deliveryRepository(db: Database, box: SecretBox) {
       return row ? toDelivery(row) : null;
     },
 
-    /** Queues one more try of a message to an endpoint, by hand (manual trigger). */
     async queueManual(
       msgId: string,
       endpointId: string,
@@ -306,7 +370,6 @@ export function deliveryRepository(db: Database, box: SecretBox) {
       );
     },
 
-    /** Queues again every failed delivery of an endpoint created in [since, until). */
     async requeueFailed(
       endpointId: string,
       since: number,
@@ -320,10 +383,6 @@ export function deliveryRepository(db: Database, box: SecretBox) {
       return result.changes;
     },
 
-    /**
-     * Queues, as manual deliveries, the messages of an application created in [since, until)
-     * that never went to this endpoint and that it would receive now.
-     */
     async replayMissing(
       endpoint: Endpoint,
       since: number,
@@ -348,12 +407,7 @@ export function deliveryRepository(db: Database, box: SecretBox) {
       return wanted.length;
     },
 
-    /** Queues again, as manual deliveries, an endpoint's deliveries matching a filter. */
-    async replay(
-      endpointId: string,
-      filter: MessageFilter & { status?: MessageStatus },
-      now: number,
-    ): Promise<number> {
+    async replay(endpointId: string, filter: DeliveryFilter, now: number): Promise<number> {
       const where = ['d.endpoint_id = ?', 'm.payload IS NOT NULL', 'd.status <> ?'];
       const params: SqlValue[] = [endpointId, Status.sending];
       messageConditions(filter, where, params);
@@ -375,5 +429,3 @@ function unprefix(row: Record<string, unknown>): DeliveryRow {
   for (const [k, v] of Object.entries(row)) if (k.startsWith('d_')) out[k.slice(2)] = v;
   return out as DeliveryRow;
 }
-
-export type DeliveryRepository = ReturnType<typeof deliveryRepository>;

@@ -3,13 +3,36 @@
 import { MessageStatus } from '../domain/message.ts';
 import type { Database, SqlValue } from './database.ts';
 
-export function deliveryStatsRepository(db: Database) {
+/** Counts of deliveries and attempts per endpoint, for charts, health and statistics. */
+export interface DeliveryStatsRepository {
+  /**
+   * An endpoint's attempts counted per time bucket: successes and failures of the attempts
+   * made in [since, until), bucket `i` covering [since + i * intervalMs, ...). Only buckets
+   * with attempts come back, in order.
+   */
+  attemptTimeseries(
+    endpointId: string,
+    since: number,
+    until: number,
+    intervalMs: number,
+  ): Promise<{ bucket: number; success: number; fail: number }[]>;
+  /** Pending and in-flight deliveries per endpoint (endpoints with none are left out). */
+  countWaiting(endpointIds: string[]): Promise<Map<string, number>>;
+  /** Attempts made since an attempt id (ids are time-ordered), by success and failure. */
+  countAttemptsSince(firstId: string): Promise<{ success: number; failure: number }>;
+  /**
+   * Counts of an endpoint's deliveries by status (every status present), optionally of those
+   * created within [since, until).
+   */
+  countByStatus(
+    endpointId: string,
+    since?: number,
+    until?: number,
+  ): Promise<Record<MessageStatus, number>>;
+}
+
+export function deliveryStatsRepository(db: Database): DeliveryStatsRepository {
   return {
-    /**
-     * An endpoint's attempts counted per time bucket: successes and failures of the attempts
-     * made in [since, until), bucket `i` covering [since + i * intervalMs, ...). Only buckets
-     * with attempts come back.
-     */
     async attemptTimeseries(
       endpointId: string,
       since: number,
@@ -29,7 +52,6 @@ export function deliveryStatsRepository(db: Database) {
       }));
     },
 
-    /** Pending and in-flight deliveries per endpoint (endpoints with none are left out). */
     async countWaiting(endpointIds: string[]): Promise<Map<string, number>> {
       const counts = new Map<string, number>();
       if (endpointIds.length === 0) return counts;
@@ -43,7 +65,6 @@ export function deliveryStatsRepository(db: Database) {
       return counts;
     },
 
-    /** Attempts made since an attempt id (ids are time-ordered), by success and failure. */
     async countAttemptsSince(firstId: string): Promise<{ success: number; failure: number }> {
       const rows = await db.all<{ status: number; n: number }>(
         'SELECT status, COUNT(*) AS n FROM attempts WHERE id >= ? GROUP BY status',
@@ -58,7 +79,6 @@ export function deliveryStatsRepository(db: Database) {
       return { success, failure };
     },
 
-    /** Counts of an endpoint's deliveries by status, optionally within a time window. */
     async countByStatus(
       endpointId: string,
       since?: number,
@@ -84,5 +104,3 @@ export function deliveryStatsRepository(db: Database) {
     },
   };
 }
-
-export type DeliveryStatsRepository = ReturnType<typeof deliveryStatsRepository>;

@@ -25,6 +25,50 @@ type Row = {
   updated_at: number;
 };
 
+/** An endpoint with since when it has been failing (null: healthy). */
+export type EndpointWithHealth = { endpoint: Endpoint; failSince: number | null };
+
+/** Endpoints, with their secrets and headers sealed at rest (see secret-box.ts). */
+export interface EndpointRepository {
+  /**
+   * Stores a new endpoint and returns it. Throws a conflict when its uid is taken in its
+   * application.
+   */
+  create(e: Endpoint): Promise<Endpoint>;
+  /**
+   * An application's endpoint by id or by uid, the id first (null: none). `tx`: one of the
+   * store's own transactions to read in.
+   */
+  find(appId: string, idOrUid: string, tx?: SqlExecutor): Promise<Endpoint | null>;
+  /** An endpoint by id, whatever its application (null: none). */
+  findById(id: string): Promise<Endpoint | null>;
+  /** Lists an application's endpoints by id, disabled ones too. */
+  list(appId: string, page: PageQuery): Promise<Page<Endpoint>>;
+  /** Every enabled endpoint of an application, for fan-out (`tx`: as for `find`). */
+  listEnabled(appId: string, tx?: SqlExecutor): Promise<Endpoint[]>;
+  /**
+   * Every enabled endpoint of an application, with since when it has been failing. `tx`: one
+   * of the store's own transactions to read in (publishing reads it in its own).
+   */
+  listEnabledWithHealth(appId: string, tx?: SqlExecutor): Promise<EndpointWithHealth[]>;
+  /** The enabled endpoints of several applications, with their health, by application. */
+  listEnabledWithHealthOf(appIds: string[]): Promise<Map<string, EndpointWithHealth[]>>;
+  /**
+   * Every endpoint of an application (disabled ones too), by id, with since when it has been
+   * failing.
+   */
+  listWithHealth(appId: string): Promise<EndpointWithHealth[]>;
+  /**
+   * Writes every field of an existing endpoint (found by id; its application and creation
+   * time stay) and returns it. Throws a conflict when its uid is taken in its application.
+   */
+  update(e: Endpoint): Promise<Endpoint>;
+  /** Sets the disabled flag; true when it changed. */
+  setDisabled(id: string, disabled: boolean, now: number): Promise<boolean>;
+  /** Deletes an endpoint with its deliveries and attempts; false when there was none. */
+  delete(id: string): Promise<boolean>;
+}
+
 /** Reads an endpoint row; its headers and secrets are sealed at rest (see secret-box.ts). */
 export const endpointReader =
   (box: SecretBox) =>
@@ -65,13 +109,12 @@ const columns = (box: SecretBox, e: Endpoint) => [
   e.updatedAt,
 ];
 
-export function endpointRepository(db: Database, box: SecretBox) {
+export function endpointRepository(db: Database, box: SecretBox): EndpointRepository {
   const toEndpoint = endpointReader(box);
-  /** Every enabled endpoint of an application, with since when it has been failing. */
   async function listEnabledWithHealth(
     appId: string,
     tx: SqlExecutor = db,
-  ): Promise<{ endpoint: Endpoint; failSince: number | null }[]> {
+  ): Promise<EndpointWithHealth[]> {
     const rows = await tx.all<Row & { fail_since: number | null }>(
       'SELECT * FROM endpoints WHERE app_id = ? AND disabled = 0',
       [appId],
@@ -129,18 +172,14 @@ export function endpointRepository(db: Database, box: SecretBox) {
       });
     },
 
-    /** Every enabled endpoint of an application, for fan-out. */
     async listEnabled(appId: string, tx: SqlExecutor = db): Promise<Endpoint[]> {
       return (await listEnabledWithHealth(appId, tx)).map((e) => e.endpoint);
     },
 
     listEnabledWithHealth,
 
-    /** The enabled endpoints of several applications, with their health, by application. */
-    async listEnabledWithHealthOf(
-      appIds: string[],
-    ): Promise<Map<string, { endpoint: Endpoint; failSince: number | null }[]>> {
-      const byApp = new Map<string, { endpoint: Endpoint; failSince: number | null }[]>();
+    async listEnabledWithHealthOf(appIds: string[]): Promise<Map<string, EndpointWithHealth[]>> {
+      const byApp = new Map<string, EndpointWithHealth[]>();
       if (appIds.length === 0) return byApp;
       const rows = await db.all<Row & { fail_since: number | null }>(
         `SELECT * FROM endpoints WHERE app_id IN (${appIds.map(() => '?').join(', ')}) AND disabled = 0`,
@@ -157,10 +196,7 @@ export function endpointRepository(db: Database, box: SecretBox) {
       return byApp;
     },
 
-    /** Every endpoint of an application (disabled ones too), with since when it has been failing. */
-    async listWithHealth(
-      appId: string,
-    ): Promise<{ endpoint: Endpoint; failSince: number | null }[]> {
+    async listWithHealth(appId: string): Promise<EndpointWithHealth[]> {
       const rows = await db.all<Row & { fail_since: number | null }>(
         'SELECT * FROM endpoints WHERE app_id = ? ORDER BY id',
         [appId],
@@ -181,7 +217,6 @@ export function endpointRepository(db: Database, box: SecretBox) {
       return e;
     },
 
-    /** Sets the disabled flag; true when it changed. */
     async setDisabled(id: string, disabled: boolean, now: number): Promise<boolean> {
       const result = await db.run(
         'UPDATE endpoints SET disabled = ?, updated_at = ? WHERE id = ? AND disabled = ?',
@@ -190,7 +225,6 @@ export function endpointRepository(db: Database, box: SecretBox) {
       return result.changes > 0;
     },
 
-    /** Deletes the endpoint with its deliveries and attempts. */
     delete(id: string): Promise<boolean> {
       return db.transaction(async (tx) => {
         // Attempts have no foreign key on PostgreSQL (its migration 004 says why).
@@ -201,5 +235,3 @@ export function endpointRepository(db: Database, box: SecretBox) {
     },
   };
 }
-
-export type EndpointRepository = ReturnType<typeof endpointRepository>;

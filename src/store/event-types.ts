@@ -17,6 +17,20 @@ type Row = {
   updated_at: number;
 };
 
+/** Event types, keyed by name. */
+export interface EventTypeRepository {
+  /** Stores a new event type and returns it. Throws a conflict when its name is taken. */
+  create(e: EventType): Promise<EventType>;
+  /** The event type with this name (null: none). */
+  find(name: string): Promise<EventType | null>;
+  /** Lists event types by name; archived ones only with `includeArchived`. */
+  list(page: PageQuery, includeArchived: boolean): Promise<Page<EventType>>;
+  /** Writes every field of an existing event type (found by name) and returns it. */
+  update(e: EventType): Promise<EventType>;
+  /** Deletes an event type; false when there was none. */
+  delete(name: string): Promise<boolean>;
+}
+
 const toEventType = (r: Row): EventType => ({
   name: r.name,
   description: r.description,
@@ -29,7 +43,7 @@ const toEventType = (r: Row): EventType => ({
   updatedAt: Number(r.updated_at),
 });
 
-export function eventTypeRepository(db: Database) {
+export function eventTypeRepository(db: Database): EventTypeRepository {
   return {
     async create(e: EventType): Promise<EventType> {
       try {
@@ -96,5 +110,3 @@ export function eventTypeRepository(db: Database) {
     },
   };
 }
-
-export type EventTypeRepository = ReturnType<typeof eventTypeRepository>;

@@ -10,7 +10,28 @@ export type IdempotencyEntry =
   | { state: 'in-progress'; requestHash?: string }
   | { state: 'done'; statusCode: number; body: string; requestHash?: string };
 
-export function idempotencyRepository(db: Database, box: SecretBox) {
+/** Answers kept for repeated requests with one Idempotency-Key (by the key's hash). */
+export interface IdempotencyRepository {
+  /**
+   * Claims the key, or tells what an earlier request with it left (an expired entry is
+   * claimed afresh). `requestHash` (a hash of the request's body) is kept with the claim and
+   * told to later requests with the key.
+   */
+  claim(
+    keyHash: string,
+    now: number,
+    expiresAt: number,
+    requestHash?: string | null,
+  ): Promise<IdempotencyEntry>;
+  /** Keeps the response of the request that claimed the key, for later requests with it. */
+  complete(keyHash: string, statusCode: number, body: string): Promise<void>;
+  /** Gives up a claim not completed, so that the key can be claimed again. */
+  release(keyHash: string): Promise<void>;
+  /** Deletes the entries that expired before `now`; returns how many. */
+  purgeExpired(now: number): Promise<number>;
+}
+
+export function idempotencyRepository(db: Database, box: SecretBox): IdempotencyRepository {
   const claimOnce = (
     keyHash: string,
     now: number,
@@ -49,10 +70,6 @@ export function idempotencyRepository(db: Database, box: SecretBox) {
     });
 
   return {
-    /**
-     * Claims the key, or tells what an earlier request with it left. `requestHash` (a hash of
-     * the request's body) is kept with the claim and told to later requests with the key.
-     */
     async claim(
       keyHash: string,
       now: number,
@@ -85,5 +102,3 @@ export function idempotencyRepository(db: Database, box: SecretBox) {
     },
   };
 }
-
-export type IdempotencyRepository = ReturnType<typeof idempotencyRepository>;

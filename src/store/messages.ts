@@ -24,6 +24,44 @@ export type MessageRow = {
   deliver_at: number | null;
 };
 
+export type MessageFilter = {
+  before?: number;
+  after?: number;
+  eventTypes?: string[];
+  channel?: string;
+  tag?: string;
+};
+
+/**
+ * Lets a local dispatcher with room take a new delivery as it is stored: `take` answers the
+ * end of its lease, and the delivery is stored already claimed (no claim query, no wait for
+ * the next round); or null, and it is stored pending for any worker.
+ */
+export type DeliveryHandoff = {
+  take(endpoint: Endpoint, failSince: number | null, now: number): number | null;
+};
+
+/** Messages: publishing (with their deliveries, in one transaction), reading, purging. */
+export interface MessageRepository {
+  /**
+   * Stores the message and its deliveries; returns how many deliveries were created, once
+   * committed. With `onlyEndpointId`, the message goes to that endpoint alone, whatever its
+   * filters. Throws a conflict when its eventId is taken in its application.
+   */
+  publish(message: Message, onlyEndpointId?: string, handoff?: DeliveryHandoff): Promise<number>;
+  /** Finds a message of an application by id or eventId, the id first (null: none). */
+  find(appId: string, idOrEventId: string): Promise<Message | null>;
+  /** Lists an application's messages matching `filter`, by id (the order they were made). */
+  list(appId: string, filter: MessageFilter, page: PageQuery): Promise<Page<Message>>;
+  /**
+   * Purges the payloads of messages created before `before`; they then read as expired.
+   * Returns how many were purged.
+   */
+  purgePayloads(before: number): Promise<number>;
+  /** Removes one message's payload (the caller has found it within its application). */
+  expungeContent(id: string): Promise<void>;
+}
+
 export const toMessage = (r: MessageRow): Message => ({
   id: r.id,
   appId: r.app_id,
@@ -37,14 +75,6 @@ export const toMessage = (r: MessageRow): Message => ({
   createdAt: Number(r.created_at),
   deliverAt: r.deliver_at === null ? null : Number(r.deliver_at),
 });
-
-export type MessageFilter = {
-  before?: number;
-  after?: number;
-  eventTypes?: string[];
-  channel?: string;
-  tag?: string;
-};
 
 /** SQL conditions for the filters shared by message and attempt listings (`m` is messages). */
 export function messageConditions(
@@ -74,15 +104,6 @@ export function messageConditions(
   }
 }
 
-/**
- * Lets a local dispatcher with room take a new delivery as it is stored: `take` answers the
- * end of its lease, and the delivery is stored already claimed (no claim query, no wait for
- * the next round); or null, and it is stored pending for any worker.
- */
-export type DeliveryHandoff = {
-  take(endpoint: Endpoint, failSince: number | null, now: number): number | null;
-};
-
 type Publication = {
   message: Message;
   onlyEndpointId: string | undefined;
@@ -91,7 +112,7 @@ type Publication = {
 
 type Candidate = { endpoint: Endpoint; failSince: number | null };
 
-export function messageRepository(db: Database, endpoints: EndpointRepository) {
+export function messageRepository(db: Database, endpoints: EndpointRepository): MessageRepository {
   const batchSql = db.capabilities.rowAtATime
     ? null
     : loadStatements(db.capabilities.dialect, jsonBatchStatementNames);
@@ -295,15 +316,10 @@ export function messageRepository(db: Database, endpoints: EndpointRepository) {
   );
 
   return {
-    /**
-     * Stores the message and its deliveries; returns how many deliveries were created. With
-     * `onlyEndpointId`, the message goes to that endpoint alone, whatever its filters.
-     */
     publish(message: Message, onlyEndpointId?: string, handoff?: DeliveryHandoff): Promise<number> {
       return groupCommit.add({ message, onlyEndpointId, handoff });
     },
 
-    /** Finds a message of an application by id or eventId. */
     async find(appId: string, idOrEventId: string): Promise<Message | null> {
       const row = await db.get<MessageRow>(
         'SELECT * FROM messages WHERE app_id = ? AND (id = ? OR event_id = ?) ORDER BY id = ? DESC LIMIT 1',
@@ -327,7 +343,6 @@ export function messageRepository(db: Database, endpoints: EndpointRepository) {
       });
     },
 
-    /** Purges the payloads of messages created before `before`; they then read as expired. */
     async purgePayloads(before: number): Promise<number> {
       const result = await db.run(
         'UPDATE messages SET payload = NULL, expired = 1 WHERE created_at < ? AND expired = 0',
@@ -367,5 +382,3 @@ async function insertMessage(tx: SqlExecutor, m: Message): Promise<void> {
     ],
   );
 }
-
-export type MessageRepository = ReturnType<typeof messageRepository>;

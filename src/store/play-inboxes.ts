@@ -26,6 +26,32 @@ type RequestRow = {
   received_at: number;
 };
 
+/** Play inboxes and the requests they recorded. */
+export interface PlayInboxRepository {
+  /** Stores a new inbox and returns it. */
+  create(inbox: PlayInbox): Promise<PlayInbox>;
+  /** The inbox with this id, an expired one too until it is purged (null: none). */
+  find(id: string): Promise<PlayInbox | null>;
+  /**
+   * Records a request and drops the inbox's oldest ones beyond `keep`, in one transaction.
+   * False when the inbox is gone (deleted between the caller's read and this write).
+   */
+  addRequest(request: PlayRequest, keep: number): Promise<boolean>;
+  /** The inbox's requests after the one with id `after` (oldest first), at most `limit`. */
+  listRequests(
+    inboxId: string,
+    options: { after?: string | null; limit: number },
+  ): Promise<PlayRequest[]>;
+  /**
+   * The endpoints whose URL ends in this inbox's path, within one application (or in any,
+   * for an inbox made with the operator token), the first 50 by id. The caller checks the
+   * path exactly.
+   */
+  endpointsPointingAt(inboxId: string, appId: string | null): Promise<Endpoint[]>;
+  /** Deletes inboxes (and their requests) that expired before `now`; returns how many. */
+  purgeExpired(now: number): Promise<number>;
+}
+
 const toInbox = (r: InboxRow): PlayInbox => ({
   id: r.id,
   appId: r.app_id,
@@ -46,7 +72,7 @@ const toRequest = (r: RequestRow): PlayRequest => ({
   receivedAt: Number(r.received_at),
 });
 
-export function playInboxRepository(db: Database, box: SecretBox) {
+export function playInboxRepository(db: Database, box: SecretBox): PlayInboxRepository {
   const toEndpoint = endpointReader(box);
   return {
     async create(inbox: PlayInbox): Promise<PlayInbox> {
@@ -62,10 +88,6 @@ export function playInboxRepository(db: Database, box: SecretBox) {
       return row ? toInbox(row) : null;
     },
 
-    /**
-     * Records a request and drops the inbox's oldest ones beyond `keep`, in one transaction.
-     * False when the inbox is gone (deleted between the caller's read and this write).
-     */
     async addRequest(request: PlayRequest, keep: number): Promise<boolean> {
       return db.transaction(async (tx) => {
         const inbox = await tx.get('SELECT id FROM play_inboxes WHERE id = ?', [request.inboxId]);
@@ -92,7 +114,6 @@ export function playInboxRepository(db: Database, box: SecretBox) {
       });
     },
 
-    /** The inbox's requests after the one with id `after` (oldest first), at most `limit`. */
     async listRequests(
       inboxId: string,
       options: { after?: string | null; limit: number },
@@ -106,11 +127,6 @@ export function playInboxRepository(db: Database, box: SecretBox) {
       return rows.map(toRequest);
     },
 
-    /**
-     * The endpoints whose URL ends in this inbox's path, within one application (or in any,
-     * for an inbox made with the operator token), the first 50 by id. The caller checks the
-     * path exactly.
-     */
     async endpointsPointingAt(inboxId: string, appId: string | null): Promise<Endpoint[]> {
       // An inbox id is hex: nothing in it is a LIKE wildcard.
       const pattern = `%/play/in/${inboxId}%`;
@@ -123,12 +139,9 @@ export function playInboxRepository(db: Database, box: SecretBox) {
       return rows.map(toEndpoint);
     },
 
-    /** Deletes inboxes (and their requests) that expired before `now`. */
     async purgeExpired(now: number): Promise<number> {
       const result = await db.run('DELETE FROM play_inboxes WHERE expires_at < ?', [now]);
       return result.changes;
     },
   };
 }
-
-export type PlayInboxRepository = ReturnType<typeof playInboxRepository>;

@@ -77,9 +77,74 @@ export type QueueStats = {
 
 export type EndpointFailureState = { failSince: number; exhaustedCount: number; disabled: boolean };
 
+/** The delivery queue: claims under a lease, attempt records, endpoint failure state. */
+export interface QueueRepository {
+  /**
+   * Claims up to `limit` due deliveries, oldest first, leased until `leaseEnd` (a claim whose
+   * worker dies falls due again then); `skip` leaves some in the queue, in their turn.
+   */
+  claim(now: number, leaseEnd: number, limit: number, skip?: ClaimSkip): Promise<ClaimedDelivery[]>;
+  /** What a worker needs of these messages to send them, by id (missing ones are left out). */
+  loadMessages(ids: string[]): Promise<Map<string, QueuedMessage>>;
+  /** The endpoints with their failure state and their application's delivery policy, by id. */
+  loadEndpoints(ids: string[]): Promise<Map<string, LoadedEndpoint>>;
+  /**
+   * Records attempts and moves their deliveries on. Records arriving while earlier ones
+   * wait for a transaction join them (one group, one ride: see riders.ts), and the group is
+   * written when its transaction runs: at the next commit, or in one of its own after
+   * `maxWaitMs`. Resolves once committed.
+   */
+  record(records: AttemptRecord[], now: number, maxWaitMs?: number): Promise<void>;
+  /** Puts claimed deliveries back untried, due at `at` (null pauses them), in one transaction. */
+  defer(deliveries: ClaimedDelivery[], at: number | null, now: number): Promise<void>;
+  /**
+   * Releases claims left by a process that died, due now (single-process databases only:
+   * elsewhere other nodes hold claims); returns how many.
+   */
+  releaseClaims(now: number): Promise<number>;
+  /**
+   * When the next delivery falls due, of those due after `after` if given (null: none is
+   * scheduled).
+   */
+  nextDueAt(after?: number): Promise<number | null>;
+  /**
+   * Counts the queue (one read over the index of scheduled deliveries: it costs in
+   * proportion to the deliveries waiting, not to the deliveries ever made).
+   */
+  stats(now: number): Promise<QueueStats>;
+  /**
+   * Pauses an endpoint's waiting deliveries, claimed ones too (it was disabled); returns how
+   * many.
+   */
+  pauseEndpoint(endpointId: string, now: number): Promise<number>;
+  /** Makes an endpoint's paused deliveries due now (it was enabled again); returns how many. */
+  resumeEndpoint(endpointId: string, now: number): Promise<number>;
+  /**
+   * Takes the endpoint's next throttle slot if it has come (`granted`); either way, tells
+   * when the following slot opens. The slot lives in the database, so the rate holds across
+   * every worker.
+   */
+  takeThrottleSlot(
+    endpointId: string,
+    now: number,
+    intervalMs: number,
+  ): Promise<{ granted: boolean; nextAt: number }>;
+  /** The endpoint answered 2xx: it is healthy again (its failure state is cleared). */
+  markEndpointSuccess(endpointId: string): Promise<void>;
+  /**
+   * The endpoint failed: keeps since when it has been failing and adds `exhausted` to its
+   * exhausted deliveries; returns its failure state (null: no such endpoint).
+   */
+  markEndpointFailure(
+    endpointId: string,
+    now: number,
+    exhausted: number,
+  ): Promise<EndpointFailureState | null>;
+}
+
 type Boarding = { records: AttemptRecord[]; now: number; written: Promise<void> };
 
-export function queueRepository(db: Database, box: SecretBox) {
+export function queueRepository(db: Database, box: SecretBox): QueueRepository {
   const toEndpoint = endpointReader(box);
   const sql = loadStatements(db.capabilities.dialect);
   /** The records waiting for their transaction. */
@@ -94,7 +159,6 @@ export function queueRepository(db: Database, box: SecretBox) {
     : batchRecords(loadStatements(db.capabilities.dialect, jsonBatchRecordNames));
 
   return {
-    /** Claims up to `limit` due deliveries, oldest first, leased until `leaseEnd`. */
     async claim(
       now: number,
       leaseEnd: number,
@@ -155,7 +219,6 @@ export function queueRepository(db: Database, box: SecretBox) {
       );
     },
 
-    /** The endpoints with their failure state and their application's delivery policy. */
     async loadEndpoints(ids: string[]): Promise<Map<string, LoadedEndpoint>> {
       const rows = await db.all<
         EndpointRow & { fail_since: number | null; app_policy: string | null }
@@ -172,12 +235,6 @@ export function queueRepository(db: Database, box: SecretBox) {
       );
     },
 
-    /**
-     * Records attempts and moves their deliveries on. Records arriving while earlier ones
-     * wait for a transaction join them (one group, one ride: see riders.ts), and the group is
-     * written when its transaction runs: at the next commit, or in one of its own after
-     * `maxWaitMs`. Resolves once committed.
-     */
     record(records: AttemptRecord[], now: number, maxWaitMs = 0): Promise<void> {
       if (records.length === 0) return Promise.resolve();
       if (!boarding) {
@@ -203,7 +260,6 @@ export function queueRepository(db: Database, box: SecretBox) {
       return boarding.written;
     },
 
-    /** Puts claimed deliveries back untried, due at `at` (null pauses them). */
     async defer(deliveries: ClaimedDelivery[], at: number | null, now: number): Promise<void> {
       if (deliveries.length === 0) return;
       const defer = sql['defer-delivery'];
@@ -217,16 +273,11 @@ export function queueRepository(db: Database, box: SecretBox) {
       });
     },
 
-    /** Releases claims left by a process that died (single-process databases only). */
     async releaseClaims(now: number): Promise<number> {
       return (await db.run(sql['release-claims'].text, sql['release-claims'].bind({ now })))
         .changes;
     },
 
-    /**
-     * When the next delivery falls due, of those due after `after` if given (null: none is
-     * scheduled).
-     */
     async nextDueAt(after = Number.MIN_SAFE_INTEGER): Promise<number | null> {
       const row = await db.get<{ at: number | null }>(
         sql['next-due-at'].text,
@@ -235,10 +286,6 @@ export function queueRepository(db: Database, box: SecretBox) {
       return row?.at === null || row?.at === undefined ? null : Number(row.at);
     },
 
-    /**
-     * Counts the queue (one read over the index of scheduled deliveries: it costs in
-     * proportion to the deliveries waiting, not to the deliveries ever made).
-     */
     async stats(now: number): Promise<QueueStats> {
       const row = await db.get<{
         pending: number | string;
@@ -272,11 +319,6 @@ export function queueRepository(db: Database, box: SecretBox) {
       return (await db.run(resume.text, resume.bind({ now, endpoint_id: endpointId }))).changes;
     },
 
-    /**
-     * Takes the endpoint's next throttle slot if it has come (`granted`); either way, tells
-     * when the following slot opens. The slot lives in the database, so the rate holds across
-     * every worker.
-     */
     async takeThrottleSlot(
       endpointId: string,
       now: number,
@@ -325,8 +367,6 @@ export function queueRepository(db: Database, box: SecretBox) {
     },
   };
 }
-
-export type QueueRepository = ReturnType<typeof queueRepository>;
 
 type WriteRecords = (tx: SqlExecutor, records: AttemptRecord[], now: number) => Promise<void>;
 

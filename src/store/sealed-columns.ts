@@ -4,6 +4,15 @@
 import type { Database } from './database.ts';
 import type { SecretBox } from './secret-box.ts';
 
+/** Sealing every secret at rest again with the current main secret. */
+export interface SealedColumnRepository {
+  /**
+   * Seals, with the current key, every sealed column's value that is not yet: returns how
+   * many rows changed. Each row is rewritten only if it did not change meanwhile.
+   */
+  reseal(): Promise<number>;
+}
+
 /** Table, key column and sealed columns. */
 const sealed = [
   { table: 'endpoints', key: 'id', columns: ['headers', 'secrets'] },
@@ -12,12 +21,8 @@ const sealed = [
 
 const batchSize = 500;
 
-export function sealedColumnRepository(db: Database, box: SecretBox) {
+export function sealedColumnRepository(db: Database, box: SecretBox): SealedColumnRepository {
   return {
-    /**
-     * Seals, with the current key, every sealed column's value that is not yet: returns how
-     * many rows changed. Each row is rewritten only if it did not change meanwhile.
-     */
     async reseal(): Promise<number> {
       let changed = 0;
       for (const { table, key, columns } of sealed) {

@@ -3,7 +3,7 @@
 // (SQLite or PostgreSQL) is chosen by the database URL and never handed out.
 
 import { type ApplicationRepository, applicationRepository } from './applications.ts';
-import { backgroundTaskRepository } from './background-tasks.ts';
+import { type BackgroundTaskRepository, backgroundTaskRepository } from './background-tasks.ts';
 import type { Database } from './database.ts';
 import { type DeliveryRepository, deliveryRepository } from './deliveries.ts';
 import { type DeliveryStatsRepository, deliveryStatsRepository } from './delivery-stats.ts';
@@ -15,9 +15,9 @@ import { observeDatabase } from './observed-database.ts';
 import { type PlayInboxRepository, playInboxRepository } from './play-inboxes.ts';
 import { openPostgresDatabase } from './postgres/postgres-database.ts';
 import { type QueueRepository, queueRepository } from './queue.ts';
-import { sealedColumnRepository } from './sealed-columns.ts';
+import { type SealedColumnRepository, sealedColumnRepository } from './sealed-columns.ts';
 import type { SecretBox } from './secret-box.ts';
-import { settingRepository } from './settings.ts';
+import { type SettingRepository, settingRepository } from './settings.ts';
 import { openSqliteDatabase } from './sqlite/sqlite-database.ts';
 import { type TokenRepository, tokenRepository } from './tokens.ts';
 import { type DataTransfer, transferRepository } from './transfer.ts';
@@ -41,13 +41,13 @@ export interface Store {
   /** API tokens (stored as hashes). */
   readonly tokens: TokenRepository;
   /** Recover and replay jobs and their progress. */
-  readonly backgroundTasks: ReturnType<typeof backgroundTaskRepository>;
+  readonly backgroundTasks: BackgroundTaskRepository;
   /** Answers kept for repeated requests with one Idempotency-Key. */
   readonly idempotency: IdempotencyRepository;
   /** Sealing every secret at rest again with the current main secret. */
-  readonly sealedColumns: ReturnType<typeof sealedColumnRepository>;
+  readonly sealedColumns: SealedColumnRepository;
   /** Installation-wide values (the operator token's hash, ...). */
-  readonly settings: ReturnType<typeof settingRepository>;
+  readonly settings: SettingRepository;
   /** Play inboxes and the requests they recorded. */
   readonly playInboxes: PlayInboxRepository;
   /** Whole tables out of this store and into another (`herald migrate-data`). */

@@ -19,7 +19,23 @@ type Row = {
   read_only: number;
 };
 
-export function tokenRepository(db: Database) {
+/** API tokens, stored as hashes. */
+export interface TokenRepository {
+  /** Stores a token by the hash of its secret. */
+  create(token: TokenRecord & { hash: string; createdAt: number }): Promise<void>;
+  /** The token with this hash, revoked and expired ones too: the caller checks (null: none). */
+  findByHash(hash: string): Promise<TokenRecord | null>;
+  /** Every token, newest first, without its hash. */
+  list(): Promise<(TokenRecord & { createdAt: number })[]>;
+  /** Marks a token revoked; false when there is no such token or it already was. */
+  revoke(id: string, now: number): Promise<boolean>;
+  /** Revokes every token of an application not revoked yet; returns how many. */
+  revokeAllForApp(appId: string, now: number): Promise<number>;
+  /** Deletes the tokens that expired before `now`; returns how many. */
+  purgeExpired(now: number): Promise<number>;
+}
+
+export function tokenRepository(db: Database): TokenRepository {
   return {
     async create(token: TokenRecord & { hash: string; createdAt: number }): Promise<void> {
       await db.run(
@@ -50,7 +66,6 @@ export function tokenRepository(db: Database) {
       };
     },
 
-    /** Every token, newest first, without its hash. */
     async list(): Promise<(TokenRecord & { createdAt: number })[]> {
       const rows = await db.all<Row & { created_at: number }>(
         'SELECT id, app_id, created_at, expires_at, revoked_at, read_only FROM tokens ORDER BY id DESC',
@@ -65,7 +80,6 @@ export function tokenRepository(db: Database) {
       }));
     },
 
-    /** Marks a token revoked; false when there is no such token or it already was. */
     async revoke(id: string, now: number): Promise<boolean> {
       const result = await db.run(
         'UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL',
@@ -91,5 +105,3 @@ export function tokenRepository(db: Database) {
     },
   };
 }
-
-export type TokenRepository = ReturnType<typeof tokenRepository>;

@@ -28,21 +28,29 @@ export const tableNames = Object.keys(primaryKeys) as TableName[];
 
 export type TableRow = Record<string, SqlValue>;
 
-export type DataTransfer = ReturnType<typeof transferRepository>;
+/** Whole tables out of this store and into another (`herald migrate-data`). */
+export interface DataTransfer {
+  /**
+   * Rows in `table`. `producerOnly` leaves out what Herald makes for itself at every start
+   * (its operational application), which a new store may already hold.
+   */
+  count(table: TableName, options?: { producerOnly?: boolean }): Promise<number>;
+  /** The rows of `table` in primary-key order, `batchRows` at a time. */
+  rows(table: TableName, batchRows: number): AsyncGenerator<TableRow[]>;
+  /** Writes rows read from another store's `table`, all or none. */
+  write(table: TableName, rows: readonly TableRow[]): Promise<void>;
+  /** Removes what Herald made for itself at start, so that a copy lands in an empty store. */
+  removeOwn(): Promise<void>;
+}
 
-export function transferRepository(db: Database) {
+export function transferRepository(db: Database): DataTransfer {
   return {
-    /**
-     * Rows in `table`. `producerOnly` leaves out what Herald makes for itself at every start
-     * (its operational application), which a new store may already hold.
-     */
     async count(table: TableName, options: { producerOnly?: boolean } = {}): Promise<number> {
       const own = options.producerOnly && table === 'applications' ? ' WHERE internal = 0' : '';
       const row = await db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}${own}`);
       return Number(row?.n ?? 0);
     },
 
-    /** The rows of `table` in primary-key order, `batchRows` at a time. */
     async *rows(table: TableName, batchRows: number): AsyncGenerator<TableRow[]> {
       const key: readonly string[] = primaryKeys[table];
       const order = key.join(', ');
@@ -63,7 +71,6 @@ export function transferRepository(db: Database) {
       }
     },
 
-    /** Writes rows read from another store's `table`, all or none. */
     async write(table: TableName, rows: readonly TableRow[]): Promise<void> {
       const columns = Object.keys(rows[0] ?? {});
       if (columns.length === 0) return;
@@ -76,7 +83,6 @@ export function transferRepository(db: Database) {
       });
     },
 
-    /** Removes what Herald made for itself at start, so that a copy lands in an empty store. */
     async removeOwn(): Promise<void> {
       await deleteApplications(db, 'internal = 1', []);
     },

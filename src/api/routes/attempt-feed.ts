@@ -2,6 +2,7 @@
 // extension for the operator, which `herald tail` follows).
 import { Type } from '@sinclair/typebox';
 import type { MessageStatus } from '../../domain/message.ts';
+import type { AttemptFeedFilter } from '../../store/deliveries.ts';
 import { loadListingScope } from '../load.ts';
 import { errorResponses, Nullable } from '../schemas/common.ts';
 import { MessageAttemptOut, messageAttemptOut } from '../schemas/message.ts';
@@ -41,7 +42,7 @@ export function attemptFeedRoutes(api: HeraldFastify, deps: AppDeps): void {
     },
     async (request) => {
       const { after, since, app_id, endpoint_id, status, limit } = request.query;
-      const filter: Parameters<typeof deps.store.deliveries.listAttemptFeed>[0] = {
+      const filter: AttemptFeedFilter = {
         ...(await loadListingScope(deps.store, app_id, endpoint_id)),
       };
       if (after !== undefined) filter.after = after;
