@@ -1,7 +1,7 @@
 // Applications in the store.
 import type { Application, ApplicationFields } from '../domain/application.ts';
 import { conflict } from '../domain/errors.ts';
-import type { Database, RunResult, SqlExecutor, SqlValue } from './database.ts';
+import type { Database, RunResult, SqlValue } from './database.ts';
 import { createGroupCommit } from './group-commit.ts';
 import { parseJson, toJson } from './json-columns.ts';
 import { type Page, type PageQuery, paginate } from './pagination.ts';
@@ -19,16 +19,13 @@ type Row = {
 
 /** Applications (tenants). `find` and `list` never answer Herald's own internal one. */
 export interface ApplicationRepository {
-  /**
-   * Stores a new application and returns it. Throws a conflict when its uid is taken. `tx`:
-   * one of the store's own transactions to run in.
-   */
-  create(app: Application, tx?: SqlExecutor): Promise<Application>;
+  /** Stores a new application and returns it. Throws a conflict when its uid is taken. */
+  create(app: Application): Promise<Application>;
   /**
    * Finds an application by id or by uid (null: none). What it answers is shared with other
-   * callers (frozen): change a copy. `tx`: one of the store's own transactions to read in.
+   * callers (frozen): change a copy.
    */
-  find(idOrUid: string, tx?: SqlExecutor): Promise<Application | null>;
+  find(idOrUid: string): Promise<Application | null>;
   /**
    * Lists applications; with `search`, only those whose name or uid contains it (ignoring
    * case) or whose id it is.
@@ -105,11 +102,11 @@ export function applicationRepository(db: Database): ApplicationRepository {
   };
 
   /** By id first (two index probes in one OR query cost twice as much on every publish). */
-  const read = async (idOrUid: string, tx: SqlExecutor): Promise<Row | undefined> =>
+  const read = async (idOrUid: string): Promise<Row | undefined> =>
     (idOrUid.startsWith('app_')
-      ? await tx.get<Row>('SELECT * FROM applications WHERE id = ? AND internal = 0', [idOrUid])
+      ? await db.get<Row>('SELECT * FROM applications WHERE id = ? AND internal = 0', [idOrUid])
       : undefined) ??
-    (await tx.get<Row>('SELECT * FROM applications WHERE uid = ? AND internal = 0', [idOrUid]));
+    (await db.get<Row>('SELECT * FROM applications WHERE uid = ? AND internal = 0', [idOrUid]));
   // Where other processes share the database nothing is kept, but lookups arriving in the
   // same turn of the event loop (the publishes of a busy node) share one statement: a round
   // trip each was most of what a publish cost the node and the database server.
@@ -147,10 +144,10 @@ export function applicationRepository(db: Database): ApplicationRepository {
   };
 
   return {
-    async create(app: Application, tx: SqlExecutor = db): Promise<Application> {
+    async create(app: Application): Promise<Application> {
       await uniqueUid(app.uid, () =>
         change(() =>
-          tx.run(
+          db.run(
             'INSERT INTO applications (id, uid, name, rate_limit, metadata, policy, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
             [
               app.id,
@@ -168,16 +165,14 @@ export function applicationRepository(db: Database): ApplicationRepository {
       return app;
     },
 
-    async find(idOrUid: string, tx: SqlExecutor = db): Promise<Application | null> {
-      // Inside a transaction, what is read may yet roll back: not kept.
-      const keep = cache !== null && tx === db;
-      const cached = keep ? cache.get(idOrUid) : undefined;
+    async find(idOrUid: string): Promise<Application | null> {
+      const cached = cache?.get(idOrUid);
       if (cached) return cached;
       const seen = generation;
-      const row = tx === db && lookups ? await lookups.add(idOrUid) : await read(idOrUid, tx);
+      const row = lookups ? await lookups.add(idOrUid) : await read(idOrUid);
       if (!row) return null;
       const app = frozen(toApplication(row));
-      if (keep && seen === generation) {
+      if (cache && seen === generation) {
         if (cache.size >= 10_000) cache.clear();
         cache.set(idOrUid, app);
       }

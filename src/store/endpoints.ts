@@ -35,24 +35,14 @@ export interface EndpointRepository {
    * application.
    */
   create(e: Endpoint): Promise<Endpoint>;
-  /**
-   * An application's endpoint by id or by uid, the id first (null: none). `tx`: one of the
-   * store's own transactions to read in.
-   */
-  find(appId: string, idOrUid: string, tx?: SqlExecutor): Promise<Endpoint | null>;
+  /** An application's endpoint by id or by uid, the id first (null: none). */
+  find(appId: string, idOrUid: string): Promise<Endpoint | null>;
   /** An endpoint by id, whatever its application (null: none). */
   findById(id: string): Promise<Endpoint | null>;
   /** Lists an application's endpoints by id, disabled ones too. */
   list(appId: string, page: PageQuery): Promise<Page<Endpoint>>;
-  /** Every enabled endpoint of an application, for fan-out (`tx`: as for `find`). */
-  listEnabled(appId: string, tx?: SqlExecutor): Promise<Endpoint[]>;
-  /**
-   * Every enabled endpoint of an application, with since when it has been failing. `tx`: one
-   * of the store's own transactions to read in (publishing reads it in its own).
-   */
-  listEnabledWithHealth(appId: string, tx?: SqlExecutor): Promise<EndpointWithHealth[]>;
-  /** The enabled endpoints of several applications, with their health, by application. */
-  listEnabledWithHealthOf(appIds: string[]): Promise<Map<string, EndpointWithHealth[]>>;
+  /** Every enabled endpoint of an application. */
+  listEnabled(appId: string): Promise<Endpoint[]>;
   /**
    * Every endpoint of an application (disabled ones too), by id, with since when it has been
    * failing.
@@ -109,22 +99,36 @@ const columns = (box: SecretBox, e: Endpoint) => [
   e.updatedAt,
 ];
 
-export function endpointRepository(db: Database, box: SecretBox): EndpointRepository {
+/**
+ * The enabled endpoints of some applications, each with since when it has been failing, by
+ * application. Publishing reads them with `executor`, inside its own transaction where it has
+ * one; it is not part of the port.
+ */
+export async function enabledEndpointsOf(
+  executor: SqlExecutor,
+  box: SecretBox,
+  appIds: string[],
+): Promise<Map<string, EndpointWithHealth[]>> {
+  const byApp = new Map<string, EndpointWithHealth[]>();
+  if (appIds.length === 0) return byApp;
   const toEndpoint = endpointReader(box);
-  async function listEnabledWithHealth(
-    appId: string,
-    tx: SqlExecutor = db,
-  ): Promise<EndpointWithHealth[]> {
-    const rows = await tx.all<Row & { fail_since: number | null }>(
-      'SELECT * FROM endpoints WHERE app_id = ? AND disabled = 0',
-      [appId],
-    );
-    return rows.map((r) => ({
+  const rows = await executor.all<Row & { fail_since: number | null }>(
+    `SELECT * FROM endpoints WHERE app_id IN (${appIds.map(() => '?').join(', ')}) AND disabled = 0`,
+    appIds,
+  );
+  for (const r of rows) {
+    const list = byApp.get(r.app_id) ?? [];
+    list.push({
       endpoint: toEndpoint(r),
       failSince: r.fail_since === null ? null : Number(r.fail_since),
-    }));
+    });
+    byApp.set(r.app_id, list);
   }
+  return byApp;
+}
 
+export function endpointRepository(db: Database, box: SecretBox): EndpointRepository {
+  const toEndpoint = endpointReader(box);
   const uniqueUid = async <T>(uid: string | null, fn: () => Promise<T>): Promise<T> => {
     try {
       return await fn();
@@ -147,8 +151,8 @@ export function endpointRepository(db: Database, box: SecretBox): EndpointReposi
       return e;
     },
 
-    async find(appId: string, idOrUid: string, tx: SqlExecutor = db): Promise<Endpoint | null> {
-      const row = await tx.get<Row>(
+    async find(appId: string, idOrUid: string): Promise<Endpoint | null> {
+      const row = await db.get<Row>(
         'SELECT * FROM endpoints WHERE app_id = ? AND (id = ? OR uid = ?) ORDER BY id = ? DESC LIMIT 1',
         [appId, idOrUid, idOrUid, idOrUid],
       );
@@ -172,28 +176,9 @@ export function endpointRepository(db: Database, box: SecretBox): EndpointReposi
       });
     },
 
-    async listEnabled(appId: string, tx: SqlExecutor = db): Promise<Endpoint[]> {
-      return (await listEnabledWithHealth(appId, tx)).map((e) => e.endpoint);
-    },
-
-    listEnabledWithHealth,
-
-    async listEnabledWithHealthOf(appIds: string[]): Promise<Map<string, EndpointWithHealth[]>> {
-      const byApp = new Map<string, EndpointWithHealth[]>();
-      if (appIds.length === 0) return byApp;
-      const rows = await db.all<Row & { fail_since: number | null }>(
-        `SELECT * FROM endpoints WHERE app_id IN (${appIds.map(() => '?').join(', ')}) AND disabled = 0`,
-        appIds,
-      );
-      for (const r of rows) {
-        const list = byApp.get(r.app_id) ?? [];
-        list.push({
-          endpoint: toEndpoint(r),
-          failSince: r.fail_since === null ? null : Number(r.fail_since),
-        });
-        byApp.set(r.app_id, list);
-      }
-      return byApp;
+    async listEnabled(appId: string): Promise<Endpoint[]> {
+      const enabled = await enabledEndpointsOf(db, box, [appId]);
+      return (enabled.get(appId) ?? []).map((e) => e.endpoint);
     },
 
     async listWithHealth(appId: string): Promise<EndpointWithHealth[]> {

@@ -4,10 +4,11 @@ import { type Endpoint, endpointMatches } from '../domain/endpoint.ts';
 import { conflict } from '../domain/errors.ts';
 import { type Message, MessageStatus, TriggerType } from '../domain/message.ts';
 import type { Database, SqlExecutor, SqlValue } from './database.ts';
-import type { EndpointRepository } from './endpoints.ts';
+import { enabledEndpointsOf } from './endpoints.ts';
 import { createGroupCommit, type Outcome } from './group-commit.ts';
 import { parseJson, toJson } from './json-columns.ts';
 import { type Page, type PageQuery, paginate } from './pagination.ts';
+import type { SecretBox } from './secret-box.ts';
 import { jsonBatchStatementNames, loadStatements } from './sql/statements.ts';
 
 export type MessageRow = {
@@ -112,7 +113,7 @@ type Publication = {
 
 type Candidate = { endpoint: Endpoint; failSince: number | null };
 
-export function messageRepository(db: Database, endpoints: EndpointRepository): MessageRepository {
+export function messageRepository(db: Database, box: SecretBox): MessageRepository {
   const batchSql = db.capabilities.rowAtATime
     ? null
     : loadStatements(db.capabilities.dialect, jsonBatchStatementNames);
@@ -136,7 +137,7 @@ export function messageRepository(db: Database, endpoints: EndpointRepository): 
     const { appId } = publication.message;
     let candidates = enabled.get(appId);
     if (!candidates) {
-      candidates = await endpoints.listEnabledWithHealth(appId, tx);
+      candidates = (await enabledEndpointsOf(tx, box, [appId])).get(appId) ?? [];
       enabled.set(appId, candidates);
     }
     return targetsAmong(publication, candidates);
@@ -245,7 +246,7 @@ export function messageRepository(db: Database, endpoints: EndpointRepository): 
     sql: NonNullable<typeof batchSql>,
     batch: Publication[],
   ): Promise<Outcome<number>[]> {
-    const enabled = await endpoints.listEnabledWithHealthOf([
+    const enabled = await enabledEndpointsOf(db, box, [
       ...new Set(batch.map((p) => p.message.appId)),
     ]);
     const planned = batch.map((publication) =>

@@ -83,7 +83,7 @@ export function createStore(db: Database, secretBox: SecretBox): Store {
     applications: applicationRepository(db),
     eventTypes: eventTypeRepository(db),
     endpoints,
-    messages: messageRepository(db, endpoints),
+    messages: messageRepository(db, secretBox),
     deliveries: deliveryRepository(db, secretBox),
     deliveryStats: deliveryStatsRepository(db),
     queue,
