@@ -66,6 +66,32 @@ test('the publishing client and the database server are counted apart', () => {
   assert.match(line ?? '', /PostgreSQL with the rest of the machine 615 µs/);
 });
 
+test('a row that sends nothing (ingest) leaves the receiver out', () => {
+  const rows = [
+    ceiling,
+    row({
+      row: 'ingest',
+      store: 'postgres',
+      unit: 'msgs/s',
+      cpuUsPerDelivery: 80,
+      generatorUs: 40,
+      machineUs: 220,
+    }),
+  ];
+  const [line] = budget(
+    rows,
+    [{ row: 'ingest', store: 'postgres', rate: 10_000, op: 'message', delivers: false }],
+    2,
+  );
+  assert.equal(
+    line,
+    'ingest (postgres) at 10,000/s: 2 cores give 200 µs of CPU per message; ' +
+      'the publishing client needs 40 µs, leaving Herald and PostgreSQL 160 µs; ' +
+      'Herald spent 80 µs and PostgreSQL with the rest of the machine 100 µs; ' +
+      "at the whole machine's 220 µs per message, 2 cores manage at most 9,091/s",
+  );
+});
+
 test('rows that did not run, or a run without the ceiling, give no budget', () => {
   const target = { row: 'delivery fan-out 1', store: 'sqlite', rate: 25_000, op: 'delivery' };
   assert.deepEqual(budget([ceiling], [target], 2), []);

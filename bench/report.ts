@@ -94,7 +94,14 @@ ${parts.join('\n')}
 }
 
 /** A rate target whose CPU budget the report works out. */
-export type RateTarget = { row: string; store: string; rate: number; op: string };
+export type RateTarget = {
+  row: string;
+  store: string;
+  rate: number;
+  op: string;
+  /** False for a row that sends nothing (ingest): no receiver works for it. */
+  delivers?: boolean;
+};
 
 /**
  * What a rate target leaves each operation of the machine's CPU, beside what the run spent:
@@ -112,13 +119,14 @@ export function budget(rows: ResultRow[], targets: RateTarget[], cores: number):
     const r = rows.find((x) => x.row === t.row && x.store === t.store);
     if (!r?.cpuUsPerDelivery || !r.machineUs || !Number.isFinite(t.rate)) continue;
     const given = (cores * 1e6) / t.rate;
-    const others = top.receiverUs + (r.generatorUs ?? 0);
+    const receiverUs = t.delivers === false ? 0 : top.receiverUs;
+    const others = receiverUs + (r.generatorUs ?? 0);
     const heraldWho = t.store === 'postgres' ? 'Herald and PostgreSQL' : 'Herald';
     const rest = r.machineUs - r.cpuUsPerDelivery - (r.receiverUs ?? 0) - (r.generatorUs ?? 0);
     lines.push(
       [
         `${t.row} (${t.store}) at ${fmt(t.rate)}/s: ${cores} cores give ${us(given)} of CPU per ${t.op}`,
-        `the receiver needs ${us(top.receiverUs)}${r.generatorUs ? ` and the publishing client ${us(r.generatorUs)}` : ''}, leaving ${heraldWho} ${us(given - others)}, where sending alone costs ${us(top.cpuUsPerDelivery)}`,
+        `${receiverUs ? `the receiver needs ${us(receiverUs)}${r.generatorUs ? ` and the publishing client ${us(r.generatorUs)}` : ''}` : `the publishing client needs ${us(r.generatorUs ?? 0)}`}, leaving ${heraldWho} ${us(given - others)}${receiverUs ? `, where sending alone costs ${us(top.cpuUsPerDelivery)}` : ''}`,
         `Herald spent ${us(r.cpuUsPerDelivery)}${t.store === 'postgres' ? ` and PostgreSQL with the rest of the machine ${us(rest)}` : ''}; at the whole machine's ${us(r.machineUs)} per ${t.op}, ${cores} cores manage at most ${fmt((cores * 1e6) / r.machineUs)}/s`,
       ].join('; '),
     );

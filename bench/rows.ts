@@ -438,8 +438,12 @@ export async function ingest(sizes: Sizes, setup: HeraldSetup): Promise<Measure>
     const meter = new ProcessMeter(node.pid);
     await client.load(sizes.warmup, 32, () => [msgPath(app), loadBody]);
     meter.restartCpu();
+    const machine = new MachineMeter();
+    const generator = ownCpuUs();
     const elapsed = await client.load(sizes.messages, 32, () => [msgPath(app), loadBody]);
+    const generatorUs = ownCpuUs() - generator;
     meter.stop();
+    machine.stop();
     await client.close();
     await node.kill('SIGTERM');
     return {
@@ -447,6 +451,8 @@ export async function ingest(sizes: Sizes, setup: HeraldSetup): Promise<Measure>
       unit: 'msgs/s',
       peakRssMb: meter.peakRssMb,
       cpuUsPerDelivery: (meter.cpuMs() * 1000) / sizes.messages,
+      generatorUs: generatorUs / sizes.messages,
+      machineUs: machine.busyUs() / sizes.messages,
       detail: afterWarmup(sizes),
     };
   } finally {

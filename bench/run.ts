@@ -333,6 +333,8 @@ const text = table(rows);
 const ceilingRate = rows.find((r) => r.row === 'ceiling')?.median ?? Number.NaN;
 const sqliteFanOut =
   rows.find((r) => r.row === 'delivery fan-out 1' && r.store === 'sqlite')?.median ?? Number.NaN;
+const sqliteIngest =
+  rows.find((r) => r.row === 'ingest' && r.store === 'sqlite')?.median ?? Number.NaN;
 // The CPU each rate target leaves a delivery on this machine, against what the run spent.
 const budgets = budget(
   rows,
@@ -340,6 +342,7 @@ const budgets = budget(
     { row: 'delivery fan-out 1', store: 'sqlite', rate: 25_000, op: 'delivery' },
     { row: 'end to end', store: 'sqlite', rate: 0.3 * ceilingRate, op: 'message' },
     { row: 'delivery fan-out 1', store: 'postgres', rate: 0.8 * sqliteFanOut, op: 'delivery' },
+    { row: 'ingest', store: 'postgres', rate: 0.6 * sqliteIngest, op: 'message', delivers: false },
   ],
   cores,
 );
