@@ -6,7 +6,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Application } from '../domain/application.ts';
 import type { Clock, Random } from '../domain/clock.ts';
-import type { PolicyLimits, ServerDefaults } from '../domain/delivery-policy.ts';
+import type { DeliveryPolicy, PolicyLimits, ServerDefaults } from '../domain/delivery-policy.ts';
+import type { Endpoint } from '../domain/endpoint.ts';
 import type { IdGenerator } from '../domain/ids.ts';
 import type { HttpClient } from '../outbound/request.ts';
 import type { ClaimedDelivery, ClaimSkip, LoadedEndpoint, QueuedMessage } from '../store/queue.ts';
@@ -73,8 +74,9 @@ export function createDispatcher(deps: DispatcherDeps) {
   const perEndpoint = settings.perEndpointConcurrency ?? defaultPerEndpointConcurrency;
   const maxIdleMs = settings.maxIdleMs ?? 30_000;
   const maxInFlightBytes = settings.maxInFlightBytes ?? 32 * 1024 * 1024;
-  // Long enough for an attempt (at most the timeout) and its recording, with room to spare.
-  const leaseMs = settings.timeoutSeconds * 2000 + 10_000;
+  // Long enough for an attempt (at most its timeout) and its recording, with room to spare.
+  const leaseMsFor = (timeoutSeconds: number) => timeoutSeconds * 2000 + 10_000;
+  const leaseMs = leaseMsFor(settings.timeoutSeconds);
   const gate = createEndpointGate({ concurrency: perEndpoint });
   const health = createEndpointHealth({
     store,
@@ -89,6 +91,12 @@ export function createDispatcher(deps: DispatcherDeps) {
     ...(settings.limits ? { limits: settings.limits } : {}),
   };
   const requests = createRequestBuilder(defaults);
+  /**
+   * When a delivery to this endpoint, claimed now, must stay leased until: a claim's lease
+   * covers the server's timeout, and a policy may set a longer one.
+   */
+  const leaseEndFor = (endpoint: Endpoint, appPolicy: DeliveryPolicy | null, now: number) =>
+    now + Math.max(leaseMs, leaseMsFor(requests.policyOf(endpoint, appPolicy).timeoutSeconds));
 
   const capacity = createCapacity({ maxInFlight, maxInFlightBytes });
   const running = new Set<Promise<void>>();
@@ -193,6 +201,14 @@ export function createDispatcher(deps: DispatcherDeps) {
     const throttleSlots = new Map<string, { granted: boolean; nextAt: number; deferred: number }>();
     const deferTo = (at: number, d: ClaimedDelivery) =>
       later.set(at, [...(later.get(at) ?? []), d]);
+    /** Deliveries whose endpoint may answer after the claim's lease ends, by their lease's end. */
+    const longer = new Map<number, Parameters<typeof start>[]>();
+    const begin = (delivery: ClaimedDelivery, message: QueuedMessage, endpoint: LoadedEndpoint) => {
+      const needed = leaseEndFor(endpoint.endpoint, endpoint.appPolicy, now);
+      if (needed <= leaseEnd) start(delivery, message, endpoint, leaseEnd);
+      else
+        longer.set(needed, [...(longer.get(needed) ?? []), [delivery, message, endpoint, needed]]);
+    };
     for (const delivery of claimed) {
       const message = messages.get(delivery.msgId);
       const endpoint = endpoints.get(delivery.endpointId);
@@ -209,15 +225,23 @@ export function createDispatcher(deps: DispatcherDeps) {
           slot = { ...(await store.queue.takeThrottleSlot(id, now, interval)), deferred: 0 };
           throttleSlots.set(id, slot);
           if (slot.granted) {
-            start(delivery, message, endpoint, leaseEnd);
+            begin(delivery, message, endpoint);
             continue;
           }
         }
         deferTo(Math.ceil(slot.nextAt + slot.deferred * interval), delivery);
         slot.deferred++;
       } else {
-        start(delivery, message, endpoint, leaseEnd);
+        begin(delivery, message, endpoint);
       }
+    }
+    // Leased for longer before they start, so no other worker claims them meanwhile.
+    for (const [end, starts] of longer) {
+      await store.queue.extendLeases(
+        starts.map(([delivery]) => delivery),
+        end,
+      );
+      for (const args of starts) start(...args);
     }
     if (paused.length > 0) await store.queue.defer(paused, null, now);
     if (back.length > 0) await store.queue.defer(back, now, now);
@@ -379,7 +403,7 @@ export function createDispatcher(deps: DispatcherDeps) {
     if (!loopDone || stopping) return null;
     return createDispatchOffer({
       app,
-      leaseMs,
+      leaseEnd: (endpoint, now) => leaseEndFor(endpoint, app.policy ?? null, now),
       reserve(endpoint) {
         if (stopping || (endpoint.rateLimit ?? 0) > 0 || gate.full(endpoint.id)) return false;
         return capacity.reserve(app.id);

@@ -18,7 +18,8 @@ export type DispatchOffer = DeliveryHandoff & {
 
 export function createDispatchOffer(deps: {
   app: Application;
-  leaseMs: number;
+  /** When a delivery to this endpoint taken now must stay leased until. */
+  leaseEnd(endpoint: Endpoint, now: number): number;
   /** Holds a slot for a delivery to this endpoint, or says there is none. */
   reserve(endpoint: Endpoint): boolean;
   /** Gives back `count` slots held by `reserve`. */
@@ -43,7 +44,7 @@ export function createDispatchOffer(deps: {
     },
     take(endpoint, failSince, now) {
       if (!open || !deps.reserve(endpoint)) return null;
-      const leaseEnd = now + deps.leaseMs;
+      const leaseEnd = deps.leaseEnd(endpoint, now);
       taken.push({ endpoint, failSince, leaseEnd });
       return leaseEnd;
     },

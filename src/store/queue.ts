@@ -98,6 +98,11 @@ export interface QueueRepository {
   /** Puts claimed deliveries back untried, due at `at` (null pauses them), in one transaction. */
   defer(deliveries: ClaimedDelivery[], at: number | null, now: number): Promise<void>;
   /**
+   * Extends the lease of claimed deliveries to `leaseEnd` (their endpoint's timeout outlasts
+   * the claim's lease), in one transaction; a delivery claimed again meanwhile is left alone.
+   */
+  extendLeases(deliveries: ClaimedDelivery[], leaseEnd: number): Promise<void>;
+  /**
    * Releases claims left by a process that died, due now (single-process databases only:
    * elsewhere other nodes hold claims); returns how many.
    */
@@ -268,6 +273,24 @@ export function queueRepository(db: Database, box: SecretBox): QueueRepository {
           await tx.run(
             defer.text,
             defer.bind({ next_attempt_at: at, now, msg_id: d.msgId, endpoint_id: d.endpointId }),
+          );
+        }
+      });
+    },
+
+    async extendLeases(deliveries: ClaimedDelivery[], leaseEnd: number): Promise<void> {
+      if (deliveries.length === 0) return;
+      const extend = sql['extend-lease'];
+      await db.transaction(async (tx) => {
+        for (const d of deliveries) {
+          await tx.run(
+            extend.text,
+            extend.bind({
+              lease_end: leaseEnd,
+              msg_id: d.msgId,
+              endpoint_id: d.endpointId,
+              seen_count: d.attemptCount,
+            }),
           );
         }
       });

@@ -15,6 +15,7 @@ import type { DialectName, SqlValue } from '../database.ts';
 export const statementNames = [
   'claim-deliveries',
   'defer-delivery',
+  'extend-lease',
   'release-claims',
   'next-due-at',
   'pause-endpoint-deliveries',
