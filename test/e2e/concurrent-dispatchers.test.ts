@@ -9,6 +9,7 @@ import { fakeClock, systemRandom } from '../../src/domain/clock.ts';
 import { createIdGenerator } from '../../src/domain/ids.ts';
 import { MessageStatus } from '../../src/domain/message.ts';
 import { createHttpClient, type HttpClient } from '../../src/outbound/http-client.ts';
+import { notifyChannel } from '../../src/store/postgres/postgres-database.ts';
 import { openDatabase, openStore, type Store } from '../../src/store/store.ts';
 import { endpointRecord } from '../helpers/fixtures.ts';
 import { type InProcessHerald, startInProcessHerald } from '../helpers/herald-process.ts';
@@ -167,8 +168,8 @@ test("a message published through one node's API wakes another node's idle worke
     await waitFor('the worker listens for notifications', async () => {
       const row = await observer.get<{ n: number }>(
         `SELECT COUNT(*)::int AS n FROM pg_stat_activity
-         WHERE application_name = ? AND query = 'LISTEN herald_deliveries' AND state = 'idle'`,
-        [listenerName],
+         WHERE application_name = ? AND query = ? AND state = 'idle'`,
+        [listenerName, `LISTEN "${notifyChannel(schema)}"`],
       );
       return row?.n === 1;
     });

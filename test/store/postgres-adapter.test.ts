@@ -13,7 +13,11 @@ import { createIdGenerator } from '../../src/domain/ids.ts';
 import { MessageStatus, TriggerType } from '../../src/domain/message.ts';
 import type { Database } from '../../src/store/database.ts';
 import { observeDatabase } from '../../src/store/observed-database.ts';
-import { openPostgresDatabase, toPositional } from '../../src/store/postgres/postgres-database.ts';
+import {
+  notifyChannel,
+  openPostgresDatabase,
+  toPositional,
+} from '../../src/store/postgres/postgres-database.ts';
 import type { AttemptRecord } from '../../src/store/queue.ts';
 import { jsonBatchRecordNames, loadStatements } from '../../src/store/sql/statements.ts';
 import { createStore, type Store } from '../../src/store/store.ts';
@@ -255,6 +259,36 @@ describe('PostgreSQL adapter', () => {
     }
   });
 
+  test("another installation's notifications (another schema) wake no one here", async () => {
+    const other = openPostgresDatabase(postgresUrl, { schema: `${schema}_other` });
+    let heard = 0;
+    const unsubscribe = dbB.onNotify(() => {
+      heard++;
+    });
+    try {
+      // LISTEN is set up in the background: notify until this schema's own is heard.
+      const deadline = Date.now() + 5000;
+      while (heard === 0 && Date.now() < deadline) {
+        await dbA.notify();
+        await sleep(50);
+      }
+      assert.ok(heard > 0, 'its own notification was heard');
+      await sleep(100);
+      const before = heard;
+      // Notifications arrive in commit order: had the other schema's woken it, they would
+      // have come before this schema's next one.
+      for (let i = 0; i < 20; i++) await other.notify();
+      await dbA.notify();
+      const until = Date.now() + 5000;
+      while (heard === before && Date.now() < until) await sleep(20);
+      await sleep(100);
+      assert.equal(heard - before, 1, 'only its own notification woke it');
+    } finally {
+      unsubscribe();
+      await other.close();
+    }
+  });
+
   test('notifications sent at the same time share NOTIFYs and all resolve', async () => {
     // One connection, so every NOTIFY it sends carries its backend's pid; a listener of our
     // own counts them (other files may notify on the same channel meanwhile).
@@ -265,13 +299,13 @@ describe('PostgreSQL adapter', () => {
       await listener.connect();
       const heard: string[] = [];
       listener.on('notification', (n) => {
-        if (n.processId === pid && n.channel === 'herald_deliveries') heard.push(n.payload ?? '');
+        if (n.processId === pid && n.channel === notifyChannel(schema)) heard.push(n.payload ?? '');
       });
-      await listener.query('LISTEN herald_deliveries');
+      await listener.query(`LISTEN "${notifyChannel(schema)}"`);
       // Notifications arrive in commit order: a marker sent after the calls resolved comes
       // after every NOTIFY they sent.
       const mark = async (name: string) => {
-        await db.get("SELECT pg_notify('herald_deliveries', ?)", [name]);
+        await db.get('SELECT pg_notify(?, ?)', [notifyChannel(schema), name]);
         const deadline = Date.now() + 5000;
         while (!heard.includes(name) && Date.now() < deadline) await sleep(20);
         assert.ok(heard.includes(name), `the marker ${name} arrived`);

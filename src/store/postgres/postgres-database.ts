@@ -9,7 +9,11 @@ import type { Capabilities, Database, RunResult, SqlExecutor, SqlValue } from '.
 import { withRiders } from '../riders.ts';
 
 const migrationsDir = join(import.meta.dirname, '..', 'migrations', 'postgres');
-const channel = 'herald_deliveries';
+/**
+ * The channel of one installation: a database may hold several, one per schema, and
+ * deliveries queued in one must not wake the workers of another.
+ */
+export const notifyChannel = (schema: string) => `herald_deliveries.${schema}`;
 // Any number fits: the advisory lock that serialises migrations across nodes.
 const migrationLock = 7_203_551_990;
 
@@ -69,6 +73,8 @@ export function openPostgresDatabase(
   const schema = options.schema ?? 'public';
   if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema))
     throw new Error(`not a valid schema name: ${schema}`);
+  // Quoted: the name holds a dot; the schema's characters are checked above.
+  const channel = `"${notifyChannel(schema)}"`;
   const config: pg.PoolConfig = {
     connectionString: url,
     max: options.max ?? 10,
