@@ -76,7 +76,7 @@ export type Herald = {
 };
 
 export async function createHerald(config: Config, deps: HeraldDeps): Promise<Herald> {
-  const { clock, random } = deps;
+  const { clock } = deps;
   const metrics = createMetrics({ clock, processMetrics: deps.processMetrics ?? false });
   const store = await openStore(config.databaseUrl, {
     schema: config.databaseSchema,
@@ -85,13 +85,25 @@ export async function createHerald(config: Config, deps: HeraldDeps): Promise<He
     onError: () => metrics.storeError(),
   });
   try {
-    // Values written before encryption, or sealed with a previous main secret, are sealed with
-    // the current one (a no-op scan once done). An unknown key stops the start here.
-    await store.sealedColumns.reseal();
+    return await assemble(config, deps, store, metrics);
   } catch (error) {
+    // Nothing started yet would close it: a failed start leaves no connection or file open.
     await store.close();
     throw error;
   }
+}
+
+/** Herald's parts over an open store. */
+async function assemble(
+  config: Config,
+  deps: HeraldDeps,
+  store: Store,
+  metrics: Metrics,
+): Promise<Herald> {
+  const { clock, random } = deps;
+  // Values written before encryption, or sealed with a previous main secret, are sealed with
+  // the current one (a no-op scan once done). An unknown key stops the start here.
+  await store.sealedColumns.reseal();
   const newId = createIdGenerator(clock, random);
   const admin = await ensureAdminToken(store, config.adminToken, random);
   const authenticator = createAuthenticator({
