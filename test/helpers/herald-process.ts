@@ -15,6 +15,30 @@ import type { Config } from '../../src/config/config.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 
+/**
+ * Every `herald serve` child still running. A parent killed by a signal (a benchmark run
+ * stopped midway, a test file past its timeout) takes them with it: left alone they would
+ * outlive it and keep working through their queues, slowing whatever runs next.
+ */
+const running = new Set<ChildProcess>();
+let reaperInstalled = false;
+
+function track(child: ChildProcess): void {
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  if (reaperInstalled) return;
+  reaperInstalled = true;
+  process.once('exit', () => {
+    for (const c of running) c.kill('SIGKILL');
+  });
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(signal, () => {
+      for (const c of running) c.kill('SIGKILL');
+      process.kill(process.pid, signal);
+    });
+  }
+}
+
 /** The heap limits of `npm start`, read from its script so the two cannot drift apart. */
 export const heapFlags: string[] = (
   JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts.start as string
@@ -54,6 +78,7 @@ export async function startHerald(
     env: { PATH: process.env.PATH, HERALD_LOG_LEVEL: 'warn', ...env, HERALD_PORT: port },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  track(child);
   let output = '';
   child.stdout?.on('data', (c: Buffer) => {
     output += c.toString();
@@ -154,6 +179,7 @@ async function launch(
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  track(child);
   let output = '';
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
     output += chunk;
