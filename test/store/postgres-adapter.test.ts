@@ -241,19 +241,23 @@ describe('PostgreSQL adapter', () => {
     assert.equal(results.filter((r) => r.state === 'in-progress').length, 9);
   });
 
+  /** LISTEN is set up in the background: node A notifies until node B has heard it. */
+  const untilHeard = async (heard: () => number) => {
+    const deadline = Date.now() + 5000;
+    while (heard() === 0 && Date.now() < deadline) {
+      await dbA.notify();
+      await sleep(50);
+    }
+    assert.ok(heard() > 0, "node B heard node A's notification");
+  };
+
   test('a notification from one node reaches the listeners of another', async () => {
     let heard = 0;
     const unsubscribe = dbB.onNotify(() => {
       heard++;
     });
     try {
-      // LISTEN is set up in the background: notify until it is heard.
-      const deadline = Date.now() + 5000;
-      while (heard === 0 && Date.now() < deadline) {
-        await dbA.notify();
-        await sleep(50);
-      }
-      assert.ok(heard > 0, 'the other node heard the notification');
+      await untilHeard(() => heard);
     } finally {
       unsubscribe();
     }
@@ -266,13 +270,7 @@ describe('PostgreSQL adapter', () => {
       heard++;
     });
     try {
-      // LISTEN is set up in the background: notify until this schema's own is heard.
-      const deadline = Date.now() + 5000;
-      while (heard === 0 && Date.now() < deadline) {
-        await dbA.notify();
-        await sleep(50);
-      }
-      assert.ok(heard > 0, 'its own notification was heard');
+      await untilHeard(() => heard);
       await sleep(100);
       const before = heard;
       // Notifications arrive in commit order: had the other schema's woken it, they would
