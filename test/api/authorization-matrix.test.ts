@@ -4,7 +4,7 @@
 // fails the first test.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { type Api, client } from '../helpers/client.ts';
+import { type Api, client, type Method } from '../helpers/client.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
 /**
@@ -283,20 +283,20 @@ test('each route answers each caller as its row says', async () => {
     for (const caller of callers) {
       if (caller === 'expired') t.clock.advance(61_000);
       const token = tokens[caller];
-      const response = await t.app.inject({
-        method: method as 'GET',
+      const response = await client(t).call({
+        method: method as Method,
         url: path,
-        headers: token ? { authorization: `Bearer ${token}` } : {},
-        ...(route in bodies ? { payload: bodies[route] as Record<string, unknown> } : {}),
+        token,
+        ...(route in bodies ? { body: bodies[route] } : {}),
       });
       if (caller === 'expired') t.clock.advance(-61_000);
-      const status = response.statusCode;
+      const { status } = response;
       const want = refusal(route, rule, caller);
-      const shown = `${route} as ${caller}: ${status} ${response.body.slice(0, 120)}`;
+      const shown = `${route} as ${caller}: ${status} ${response.text.slice(0, 120)}`;
       if (status >= 500) failures.push(shown);
       else if (want === null && (status === 401 || status === 403)) failures.push(shown);
       else if (want !== null) {
-        const code = (JSON.parse(response.body || '{}') as { code?: unknown }).code;
+        const code = (response.body as { code?: unknown } | null)?.code;
         if (status !== want || typeof code !== 'string') failures.push(`${shown} (want ${want})`);
       }
     }

@@ -2,23 +2,13 @@
 // operator token; with HERALD_METRICS_TOKEN set, everyone gives that token (or the operator's).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { client } from '../helpers/client.ts';
 import { adminToken, createTestApp, type TestApp } from '../helpers/test-app.ts';
 
 const metricsToken = 'metrics_token_0123456789abcdef';
 
-async function scrape(t: TestApp, remoteAddress: string, token?: string) {
-  const response = await t.app.inject({
-    method: 'GET',
-    url: '/metrics',
-    remoteAddress,
-    headers: token ? { authorization: `Bearer ${token}` } : {},
-  });
-  return {
-    status: response.statusCode,
-    body: response.body,
-    type: response.headers['content-type'],
-  };
-}
+const scrape = (t: TestApp, remoteAddress: string, token?: string) =>
+  client(t).call({ url: '/metrics', remoteAddress, token: token ?? null, expect: 'text' });
 
 describe('without a metrics token', () => {
   let t: TestApp;
@@ -31,15 +21,15 @@ describe('without a metrics token', () => {
     for (const address of ['127.0.0.1', '::1', '::ffff:127.0.0.1']) {
       const r = await scrape(t, address);
       assert.equal(r.status, 200, address);
-      assert.match(String(r.type), /^text\/plain; version=0\.0\.4/);
-      assert.match(r.body, /^# HELP herald_attempts_total /m);
+      assert.match(String(r.headers['content-type']), /^text\/plain; version=0\.0\.4/);
+      assert.match(r.text, /^# HELP herald_attempts_total /m);
     }
   });
 
   test('other callers need the operator token', async () => {
     const refused = await scrape(t, '10.1.2.3');
     assert.equal(refused.status, 401);
-    assert.equal(JSON.parse(refused.body).code, 'authentication_failed');
+    assert.equal(refused.body.code, 'authentication_failed');
     assert.equal((await scrape(t, '10.1.2.3', 'not_a_real_token_012345')).status, 401);
     assert.equal((await scrape(t, '10.1.2.3', adminToken)).status, 200);
   });
@@ -61,11 +51,10 @@ describe('with HERALD_METRICS_TOKEN', () => {
   });
 
   test('the metrics token opens nothing else', async () => {
-    const r = await t.app.inject({
-      method: 'GET',
-      url: '/api/v1/app',
-      headers: { authorization: `Bearer ${metricsToken}` },
-    });
-    assert.equal(r.statusCode, 401);
+    await client(t).expectError(
+      { url: '/api/v1/app', token: metricsToken },
+      401,
+      'authentication_failed',
+    );
   });
 });

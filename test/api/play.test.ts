@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { prepareSigner, signStandardWebhook } from '../../src/domain/signing.ts';
-import { type Api, client } from '../helpers/client.ts';
+import { type Api, type Call, client } from '../helpers/client.ts';
 import { freePort } from '../helpers/herald-process.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
@@ -24,6 +24,7 @@ type PlayRequest = {
 type Attempt = { status: number; responseStatusCode: number; response: string };
 
 let t: TestApp;
+let c: ReturnType<typeof client>;
 let api: Api;
 let origin: string;
 
@@ -33,7 +34,8 @@ before(async () => {
     allowedSubnets: [],
     config: { playMaxRequests: 3, playMaxBodyBytes: 2048, playInboxTtlSeconds: 600 },
   });
-  api = client(t).api;
+  c = client(t);
+  api = c.api;
   await t.app.listen({ host: '127.0.0.1', port: 0 });
   origin = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
   t.play.addOwnOrigin(origin);
@@ -75,18 +77,8 @@ describe('creating and reading inboxes', () => {
     const scoped = await createInbox(`Bearer ${access.token}`);
     assert.notEqual(scoped.id, inbox.id);
     // No body, an empty JSON body and `{}` are all the same request.
-    for (const extra of [
-      {},
-      { headers: { ...t.admin, 'content-type': 'application/json' }, payload: '' },
-      { payload: {} },
-    ]) {
-      const response = await t.app.inject({
-        method: 'POST',
-        url: '/api/v1/play/inbox',
-        headers: t.admin,
-        ...extra,
-      });
-      assert.equal(response.statusCode, 201, response.body);
+    for (const extra of [{}, { raw: '' }, { body: {} }] satisfies Partial<Call>[]) {
+      await c.ok({ method: 'POST', url: '/api/v1/play/inbox', ...extra }, 201);
     }
   });
 
@@ -140,12 +132,16 @@ describe('recording requests', () => {
       body: '{"broken":',
     });
     assert.equal(broken.status, 204);
-    const untyped = await t.app.inject({
-      method: 'PATCH',
-      url: `/play/in/${other.id}`,
-      payload: Buffer.from('raw bytes'),
-    });
-    assert.equal(untyped.statusCode, 204, untyped.body);
+    await c.ok(
+      {
+        method: 'PATCH',
+        url: `/play/in/${other.id}`,
+        token: null,
+        raw: Buffer.from('raw bytes'),
+        contentType: null,
+      },
+      204,
+    );
     assert.deepEqual(
       (await requests(other)).map((r) => [r.method, r.body]),
       [
@@ -166,14 +162,16 @@ describe('recording requests', () => {
   });
 
   test('the API keeps parsing JSON: the inbox parser is scoped to the inbox address', async () => {
-    const response = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/app',
-      headers: { ...t.admin, 'content-type': 'application/octet-stream' },
-      payload: '{"name":"x"}',
-    });
-    assert.equal(response.statusCode, 415);
-    assert.equal(response.json().code, 'unsupported_media_type');
+    await c.expectError(
+      {
+        method: 'POST',
+        url: '/api/v1/app',
+        raw: '{"name":"x"}',
+        contentType: 'application/octet-stream',
+      },
+      415,
+      'unsupported_media_type',
+    );
   });
 
   test('an inbox keeps its last requests only, and the first bytes of a large body', async () => {

@@ -11,6 +11,7 @@ import { MessageStatus } from '../../src/domain/message.ts';
 import { createHttpClient, type HttpClient } from '../../src/outbound/http-client.ts';
 import { notifyChannel } from '../../src/store/postgres/postgres-database.ts';
 import { openDatabase, openStore, type Store } from '../../src/store/store.ts';
+import { client } from '../helpers/client.ts';
 import { endpointRecord } from '../helpers/fixtures.ts';
 import { type InProcessHerald, startInProcessHerald } from '../helpers/herald-process.ts';
 import { dropSchema, freshSchema, postgresUrl } from '../helpers/postgres.ts';
@@ -175,27 +176,25 @@ test("a message published through one node's API wakes another node's idle worke
     });
     // An idle worker's round takes milliseconds: one that has not gone round for 300 ms sleeps.
     await waitFor('the worker goes idle', async () => {
-      const health = await worker.app.inject({
-        url: '/api/v1/health',
-        headers: { authorization: `Bearer ${worker.token}` },
-      });
-      const lastTickAt = (health.json() as { dispatcher: { lastTickAt: string | null } }).dispatcher
+      const health = await client(worker).call({ url: '/api/v1/health' });
+      const lastTickAt = (health.body as { dispatcher: { lastTickAt: string | null } }).dispatcher
         .lastTickAt;
       return lastTickAt !== null && Date.now() - Date.parse(lastTickAt) >= 300;
     });
     const before = receiver.requests.length;
-    const published = await apiNode.app.inject({
-      method: 'POST',
-      url: `/api/v1/app/${appId}/msg`,
-      headers: { authorization: `Bearer ${apiNode.token}` },
-      payload: { eventType: 'load.test', payload: { woken: true } },
-    });
-    assert.equal(published.statusCode, 202, published.body);
+    const published = await client(apiNode).ok(
+      {
+        method: 'POST',
+        url: `/api/v1/app/${appId}/msg`,
+        body: { eventType: 'load.test', payload: { woken: true } },
+      },
+      202,
+    );
     const started = Date.now();
     await waitFor('the woken worker delivers', () => receiver.requests.length > before);
     assert.ok(Date.now() - started < 5000);
     assert.equal(receiver.requests.length, before + 1);
-    assert.equal(receiver.requests.at(-1)?.headers['webhook-id'], published.json().id);
+    assert.equal(receiver.requests.at(-1)?.headers['webhook-id'], published.id);
   } finally {
     await observer.close();
     await apiNode?.close();

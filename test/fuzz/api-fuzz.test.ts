@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import fc from 'fast-check';
 import { errorCatalog } from '../../src/domain/errors.ts';
+import { client, type Response } from '../helpers/client.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 import {
   badUnicode,
@@ -47,6 +48,8 @@ type Ref = { id: string; uid: string };
 type World = {
   store: 'sqlite' | 'postgres';
   t: TestApp;
+  /** The tests' client, whose checks hold for every answer here too. */
+  c: ReturnType<typeof client>;
   refs: Record<RefKind, Ref>;
   /** What the reads in `snapshot` answered after the last change the fuzzer made. */
   baseline: Record<string, unknown>;
@@ -57,24 +60,25 @@ type World = {
 
 type Answer = { status: number; body: string; contentType: string };
 
-async function call(w: World, method: string, url: string, body?: unknown): Promise<Answer> {
-  const response = await w.t.app.inject({
-    method: method as 'GET',
-    url,
-    headers: w.t.admin,
-    ...(body === undefined ? {} : { payload: body as object }),
-  });
-  return {
-    status: response.statusCode,
-    body: response.body,
-    contentType: String(response.headers['content-type'] ?? ''),
-  };
+const answerOf = (response: Response): Answer => ({
+  status: response.status,
+  body: response.text,
+  contentType: String(response.headers['content-type'] ?? ''),
+});
+
+async function call(
+  w: World,
+  method: FuzzRequest['method'],
+  url: string,
+  body?: unknown,
+): Promise<Answer> {
+  return answerOf(await w.c.call({ method, url, body }));
 }
 
 /** Calls the API as the operator and insists on a 2xx; returns the parsed body. */
 async function ok<T = Record<string, unknown>>(
   w: World,
-  method: string,
+  method: FuzzRequest['method'],
   url: string,
   body?: unknown,
 ): Promise<T> {
@@ -238,7 +242,7 @@ async function openWorld(store: World['store']): Promise<World> {
     allowedSubnets: [],
     lookup: (_host, _options, callback) => callback(null, [{ address: '10.0.0.1', family: 4 }]),
   });
-  const w = { store, t, refs: {}, baseline: {}, kept: {}, keptAtStart: {} } as World;
+  const w = { store, t, c: client(t), refs: {}, baseline: {}, kept: {}, keptAtStart: {} } as World;
   await ok(w, 'POST', '/api/v1/event-type', seededEventType);
   await ok(w, 'POST', '/api/v1/event-type', { name: 'fuzz.other', description: 'other' });
   await ok(w, 'POST', '/api/v1/event-type', { name: 'fuzz.kept', description: 'never named' });
@@ -418,18 +422,23 @@ async function send(w: World, request: FuzzRequest): Promise<Answer> {
           'latin1',
         )
       : request.body;
-  const response = await w.t.app.inject({
-    method: request.method,
-    url,
-    headers: { ...w.t.admin, ...request.headers },
-    ...(body ? { payload: body } : {}),
-  });
-  await w.t.backgroundTasks.idle();
-  return {
-    status: response.statusCode,
-    body: response.body,
-    contentType: String(response.headers['content-type'] ?? ''),
-  };
+  try {
+    // The request's own headers, content type included (or none), as generated.
+    const response = await w.c.call({
+      method: request.method,
+      url,
+      headers: request.headers,
+      ...(body ? { raw: body, contentType: null } : {}),
+    });
+    return answerOf(response);
+  } catch (error) {
+    // The client's checks name the call only: say which store and what was sent.
+    throw new Error(`${w.store}: ${(error as Error).message}\nto ${shown(request)}`, {
+      cause: error,
+    });
+  } finally {
+    await w.t.backgroundTasks.idle();
+  }
 }
 
 /** The work's result, or a failure saying `what` once `ms` have passed without one. */

@@ -1,9 +1,13 @@
 // The one inject() client of the tests, with the checks every API response must pass: no
-// 4xx/5xx without a JSON body in Svix's error shape, and no non-204 2xx without a JSON body.
+// 4xx/5xx without a JSON body in Svix's error shape, and no non-204 2xx without a JSON body
+// (or, where a call expects text, without a body that is not JSON). Herald answers every
+// refusal, on pages and Play's inbox address too, in that error shape; the one 5xx that is
+// no refusal is the health report's 503, which is the report itself.
 // `api` and `apiCall` are the same calls in the shapes older tests and the examples use.
 import assert from 'node:assert/strict';
 import type { ApiCall } from '../../examples/api.ts';
-import { adminToken, type TestApp } from './test-app.ts';
+import type { HeraldApp } from '../../src/api/build-app.ts';
+import { adminToken } from './test-app.ts';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -11,27 +15,58 @@ export type Call = {
   method?: Method;
   url: string;
   body?: unknown;
-  /** A raw request body, sent as application/json. */
-  raw?: string;
+  /** A raw request body, sent as it is with `contentType`. */
+  raw?: string | Buffer;
+  /** The raw body's content type: application/json when absent, none when null. */
+  contentType?: string | null;
+  /** Sent last: they override the token's authorization and the content type. */
   headers?: Record<string, string>;
-  /** A bearer token; the operator's when absent, none when null. */
+  /** A bearer token; the target's own (else the test operator's) when absent, none when null. */
   token?: string | null;
+  /** The caller's address (loopback when absent). */
+  remoteAddress?: string;
+  /** What a non-204 2xx answer must be: JSON (parsed into `body`), or text that is not JSON. */
+  expect?: 'json' | 'text';
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are checked field by field.
 export type Json = any;
 
-export type Response = { status: number; body: Json; headers: Record<string, unknown> };
+export type Response = {
+  status: number;
+  /** The parsed JSON answer; null for a 204 and for text. */
+  body: Json;
+  /** The answer as it came. */
+  text: string;
+  headers: Record<string, unknown>;
+};
 
-export function client(t: TestApp) {
-  async function call({ method = 'GET', url, body, raw, headers = {}, token }: Call) {
-    const auth = token === null ? {} : { authorization: `Bearer ${token ?? adminToken}` };
+/** What the client calls: a test app, or a running Herald with its own operator token. */
+export type Target = { app: HeraldApp; token?: string };
+
+/** The health report answers 503 with the report when the node is not ready. */
+const isUnreadyReport = (url: string, status: number) =>
+  status === 503 && url.split('?')[0] === '/api/v1/health';
+
+export function client(t: Target) {
+  async function call({
+    method = 'GET',
+    url,
+    body,
+    raw,
+    contentType = 'application/json',
+    headers = {},
+    token,
+    remoteAddress,
+    expect = 'json',
+  }: Call): Promise<Response> {
+    const bearer = token === undefined ? (t.token ?? adminToken) : token;
     const response = await t.app.inject({
       method,
       url,
       headers: {
-        ...auth,
-        ...(raw !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(bearer === null ? {} : { authorization: `Bearer ${bearer}` }),
+        ...(raw !== undefined && contentType !== null ? { 'content-type': contentType } : {}),
         ...headers,
       },
       ...(raw !== undefined
@@ -39,23 +74,34 @@ export function client(t: TestApp) {
         : body !== undefined
           ? { payload: body as object }
           : {}),
+      ...(remoteAddress !== undefined ? { remoteAddress } : {}),
     });
-    const where = `${method} ${url} answered ${response.statusCode}`;
+    const status = response.statusCode;
+    const where = `${method} ${url} answered ${status}`;
+    const type = String(response.headers['content-type'] ?? '');
     let parsed: Json = null;
-    if (response.statusCode === 204) {
+    if (status === 204) {
       assert.equal(response.body, '', `${where} with a body`);
     } else {
       assert.ok(response.body.length > 0, `${where} with an empty body`);
-      assert.match(String(response.headers['content-type']), /application\/json/, where);
-      parsed = JSON.parse(response.body);
+      if (expect === 'text' && status < 300) {
+        assert.doesNotMatch(type, /application\/json/, `${where} with JSON, not text`);
+      } else {
+        assert.match(type, /application\/json/, `${where} with ${type || 'no type'}, not JSON`);
+        try {
+          parsed = JSON.parse(response.body);
+        } catch {
+          assert.fail(`${where} with a body that does not parse: ${response.body.slice(0, 300)}`);
+        }
+      }
     }
-    if (response.statusCode >= 400) {
+    if (status >= 400 && !isUnreadyReport(url, status)) {
       const shaped =
         (typeof parsed?.code === 'string' && typeof parsed?.detail === 'string') ||
-        (response.statusCode === 422 && Array.isArray(parsed?.detail));
+        (status === 422 && Array.isArray(parsed?.detail));
       assert.ok(shaped, `${where} with a body outside Svix's error shape: ${response.body}`);
     }
-    return { status: response.statusCode, body: parsed, headers: response.headers } as Response;
+    return { status, body: parsed, text: response.body, headers: response.headers };
   }
 
   /** Calls and insists on a status; returns the body. */
