@@ -5,6 +5,7 @@ import type { Database, SqlExecutor } from './database.ts';
 import { parseJson, toJson } from './json-columns.ts';
 import { type Page, type PageQuery, paginate } from './pagination.ts';
 import type { SecretBox } from './secret-box.ts';
+import { openUrlPassword, sealUrlPassword } from './url-password.ts';
 
 type Row = {
   id: string;
@@ -66,7 +67,7 @@ export const endpointReader =
     id: r.id,
     appId: r.app_id,
     uid: r.uid,
-    url: r.url,
+    url: openUrlPassword(box, r.url),
     description: r.description,
     version: Number(r.version),
     rateLimit: r.rate_limit === null ? null : Number(r.rate_limit),
@@ -85,7 +86,7 @@ export type EndpointRow = Row;
 
 const columns = (box: SecretBox, e: Endpoint) => [
   e.uid,
-  e.url,
+  sealUrlPassword(box, e.url),
   e.description,
   e.version,
   e.rateLimit,

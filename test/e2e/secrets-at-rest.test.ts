@@ -1,8 +1,9 @@
-// Secrets at rest: endpoint signing secrets, secret-looking custom headers and portal tokens
-// (kept in the idempotency cache, since the SDKs send an Idempotency-Key on every call) are
-// sealed in the database. A real `herald serve` runs a full round; then its database files
-// and its whole log are scanned for them. Values from before encryption are sealed at the
-// next start, and `herald rotate-key` seals everything with a new main secret.
+// Secrets at rest: endpoint signing secrets, endpoint URL passwords, secret-looking custom
+// headers and portal tokens (kept in the idempotency cache, since the SDKs send an
+// Idempotency-Key on every call) are sealed in the database. A real `herald serve` runs a full
+// round; then its database files and its whole log are scanned for them. Values from before
+// encryption are sealed at the next start, and `herald rotate-key` seals everything with a
+// new main secret.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -11,12 +12,16 @@ import { DatabaseSync } from 'node:sqlite';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Webhook } from 'standardwebhooks';
+import { createSecretBox } from '../../src/store/secret-box.ts';
+import { openUrlPassword } from '../../src/store/url-password.ts';
 import { heraldTestToken, startHeraldChild } from '../helpers/herald-process.ts';
 import { startReceiver } from '../helpers/receiver.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const endpointSecret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const headerSecret = 'Bearer sk_live_do_not_store_me_4242';
+const urlPassword = 'url-pw-do-not-store-4242';
+const urlWithPassword = `https://hook:${urlPassword}@example.com/hook`;
 
 const api = (base: string) => async (method: string, path: string, body?: unknown) => {
   const response = await fetch(`${base}/api/v1${path}`, {
@@ -135,27 +140,47 @@ test('values from before encryption are sealed at start, and rotate-key reseals 
     const call = api(herald.url);
     const app = await call('POST', '/app', { name: 'Older' });
     const endpoint = await call('POST', `/app/${app.body.id}/endpoint`, {
-      url: 'https://example.com/hook',
+      url: urlWithPassword,
       secret: endpointSecret,
     });
     await herald.kill('SIGTERM');
 
-    // As a version before encryption left it: the secrets column in plain JSON.
+    // As a version before encryption left it: the secrets column in plain JSON, the URL with
+    // its password in plain text.
     const path = join(herald.dataDir, 'herald.db');
-    const sealedColumn = () => {
+    const stored = () => {
       const db = new DatabaseSync(path);
       try {
-        const row = db.prepare('SELECT secrets FROM endpoints WHERE id = ?').get(endpoint.body.id);
-        return String(row?.secrets);
+        const row = db
+          .prepare('SELECT secrets, url FROM endpoints WHERE id = ?')
+          .get(endpoint.body.id);
+        return { secrets: String(row?.secrets), url: String(row?.url) };
       } finally {
         db.close();
       }
     };
+    const sealedColumn = () => stored().secrets;
+    /** The stored URL opened with the data directory's main secret (its first line). */
+    const storedUrl = () =>
+      openUrlPassword(
+        createSecretBox(
+          readFileSync(join(herald.dataDir, 'main-secret'), 'utf8')
+            .split('\n')
+            .map((line) => line.trim())
+            .filter(Boolean),
+        ),
+        stored().url,
+      );
+    /** The sealed password's key id (sealed values read `hsb1.<key id>.…`). */
+    const urlKeyId = () => /:hsb1\.([^.]+)\./.exec(stored().url)?.[1];
     const original = sealedColumn();
     assert.match(original, /^hsb1\./);
+    assert.equal(stored().url.includes(urlPassword), false, 'the URL password is sealed');
+    assert.match(stored().url, /^https:\/\/hook:hsb1\..+@example\.com\/hook$/);
     const db = new DatabaseSync(path);
-    db.prepare('UPDATE endpoints SET secrets = ? WHERE id = ?').run(
+    db.prepare('UPDATE endpoints SET secrets = ?, url = ? WHERE id = ?').run(
       JSON.stringify([{ key: endpointSecret, expiresAt: null }]),
+      urlWithPassword,
       endpoint.body.id,
     );
     db.close();
@@ -167,11 +192,16 @@ test('values from before encryption are sealed at start, and rotate-key reseals 
       `/app/${app.body.id}/endpoint/${endpoint.body.id}/secret`,
     );
     assert.equal(read.body.key, endpointSecret);
+    const shown = await api(herald.url)('GET', `/app/${app.body.id}/endpoint/${endpoint.body.id}`);
+    assert.equal(shown.body.url, 'https://hook:***@example.com/hook', 'shown masked, as ever');
     await herald.kill('SIGTERM');
     const migrated = sealedColumn();
     assert.match(migrated, /^hsb1\./, 'sealed at start');
+    assert.equal(stored().url.includes(urlPassword), false, 'the URL password sealed at start');
     const keyId = (value: string) => value.split('.')[1];
     assert.equal(keyId(migrated), keyId(original));
+    assert.equal(urlKeyId(), keyId(original));
+    assert.equal(storedUrl(), urlWithPassword, 'the main secret opens it to the URL given');
 
     const keyFile = join(herald.dataDir, 'main-secret');
     const keyBefore = readFileSync(keyFile, 'utf8');
@@ -184,6 +214,7 @@ test('values from before encryption are sealed at start, and rotate-key reseals 
     assert.match(rotated.stdout, /Sealed \d+ rows with the new main secret/);
     assert.notEqual(readFileSync(keyFile, 'utf8'), keyBefore);
     assert.notEqual(keyId(sealedColumn()), keyId(migrated), 'sealed with the new key');
+    assert.notEqual(urlKeyId(), keyId(migrated), 'the URL password too');
 
     herald = await herald.restart('SIGTERM');
     const after = await api(herald.url)(
@@ -191,6 +222,7 @@ test('values from before encryption are sealed at start, and rotate-key reseals 
       `/app/${app.body.id}/endpoint/${endpoint.body.id}/secret`,
     );
     assert.equal(after.body.key, endpointSecret);
+    assert.equal(storedUrl(), urlWithPassword, 'the new main secret opens it');
   } finally {
     await herald.cleanup();
   }
