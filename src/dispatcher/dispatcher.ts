@@ -142,6 +142,7 @@ export function createDispatcher(deps: DispatcherDeps) {
    * skipped deliveries for nothing.
    */
   let fruitless: string | null = null;
+  let fruitlessUntil = 0;
   /** The last sleep was ended by room freed, not by the clock or new work. */
   let resumed = false;
   /** When the last claim looked for due deliveries. */
@@ -182,10 +183,18 @@ export function createDispatcher(deps: DispatcherDeps) {
       skip.endpointIds?.length || skip.appIds?.length
         ? `${skip.endpointIds?.join(',')}|${skip.appIds?.join(',')}`
         : null;
-    if (skipKey !== null && skipKey === fruitless) return 0;
+    if (skipKey !== null && skipKey === fruitless) {
+      // Whatever fell due meanwhile is claimed once the hold is over.
+      due.dueBy(fruitlessUntil);
+      return 0;
+    }
+    const claimStarted = performance.now();
     const claimed = await store.queue.claim(now, leaseEnd, room, skip);
     if (claimed.length === 0) {
       fruitless = skipKey;
+      // It read past the whole skipped backlog: the clock alone does not repeat that for a while.
+      const tookMs = performance.now() - claimStarted;
+      fruitlessUntil = clock.now() + Math.min(5000, Math.max(250, 10 * tookMs));
       return 0;
     }
     const [messages, endpoints] = await Promise.all([
@@ -370,7 +379,7 @@ export function createDispatcher(deps: DispatcherDeps) {
           await due.sleep();
           full = false;
           // Woken by the clock: whatever fell due meanwhile is worth a claim.
-          if (!resumed) fruitless = null;
+          if (!resumed && clock.now() >= fruitlessUntil) fruitless = null;
         }
       } catch (error) {
         failures++;
