@@ -10,7 +10,7 @@ import type { DeliveryPolicy, PolicyLimits, ServerDefaults } from '../domain/del
 import type { Endpoint } from '../domain/endpoint.ts';
 import type { IdGenerator } from '../domain/ids.ts';
 import type { HttpClient } from '../outbound/request.ts';
-import type { ClaimedDelivery, ClaimSkip, LoadedEndpoint, QueuedMessage } from '../store/queue.ts';
+import type { ClaimedDelivery, LoadedEndpoint, QueuedMessage } from '../store/queue.ts';
 import type { Store } from '../store/store.ts';
 import { createAttempter } from './attempt.ts';
 import { createCapacity } from './capacity.ts';
@@ -20,6 +20,7 @@ import { createEndpointHealth, type OperationalEventSink } from './endpoint-heal
 import type { DispatcherObserver, DispatcherState } from './observer.ts';
 import { createDispatchOffer, type DispatchOffer } from './offer.ts';
 import { createRequestBuilder } from './prepare-request.ts';
+import { createSkipList } from './skip-list.ts';
 
 export type DispatcherSettings = {
   retrySchedule: readonly number[];
@@ -99,6 +100,7 @@ export function createDispatcher(deps: DispatcherDeps) {
     now + Math.max(leaseMs, leaseMsFor(requests.policyOf(endpoint, appPolicy).timeoutSeconds));
 
   const capacity = createCapacity({ maxInFlight, maxInFlightBytes });
+  const skips = createSkipList({ gate, capacity, now: () => clock.now() });
   const running = new Set<Promise<void>>();
   /**
    * Attempts whose exchange is over and whose record is not yet committed, that gave their
@@ -136,31 +138,16 @@ export function createDispatcher(deps: DispatcherDeps) {
   let loopDone: Promise<void> | null = null;
   let unsubscribe = () => {};
   let lastTickAt: number | null = null;
-  /**
-   * The skip list of the last claim that found nothing, while nothing can have fallen due
-   * since but what it skipped: claiming with it again would read past the same backlog of
-   * skipped deliveries for nothing.
-   */
-  let fruitless: string | null = null;
-  let fruitlessUntil = 0;
   /** The last sleep was ended by room freed, not by the clock or new work. */
   let resumed = false;
   /** When the last claim looked for due deliveries. */
   let lastClaimAt = Number.MIN_SAFE_INTEGER;
-  /**
-   * What the last claim left in the queue for want of room: an attempt of theirs ending
-   * wakes the loop to claim again.
-   */
-  let skipped: { endpointIds: Set<string>; appIds: Set<string> } = {
-    endpointIds: new Set(),
-    appIds: new Set(),
-  };
   let claimErrors = 0;
   let consecutiveClaimErrors = 0;
 
   /** Work may have been queued (a publish, another node): claim again. */
   function wake(): void {
-    fruitless = null;
+    skips.newWork();
     resume();
   }
 
@@ -178,23 +165,15 @@ export function createDispatcher(deps: DispatcherDeps) {
     const room = capacity.room(batchSize);
     if (room === 0) return 0;
     const leaseEnd = now + leaseMs;
-    const skip = noRoomFor();
-    const skipKey =
-      skip.endpointIds?.length || skip.appIds?.length
-        ? `${skip.endpointIds?.join(',')}|${skip.appIds?.join(',')}`
-        : null;
-    if (skipKey !== null && skipKey === fruitless) {
-      // Whatever fell due meanwhile is claimed once the hold is over.
-      due.dueBy(fruitlessUntil);
+    const round = skips.next();
+    if (round === null) {
+      due.dueBy(skips.holdEndsAt());
       return 0;
     }
     const claimStarted = performance.now();
-    const claimed = await store.queue.claim(now, leaseEnd, room, skip);
+    const claimed = await store.queue.claim(now, leaseEnd, room, round.skip);
     if (claimed.length === 0) {
-      fruitless = skipKey;
-      // It read past the whole skipped backlog: the clock alone does not repeat that for a while.
-      const tookMs = performance.now() - claimStarted;
-      fruitlessUntil = clock.now() + Math.min(5000, Math.max(250, 10 * tookMs));
+      skips.foundNothing(round.key, performance.now() - claimStarted);
       return 0;
     }
     const [messages, endpoints] = await Promise.all([
@@ -261,14 +240,6 @@ export function createDispatcher(deps: DispatcherDeps) {
     return claimed.length;
   }
 
-  /** The endpoints and applications with no room for more now, remembered for wake-ups. */
-  function noRoomFor(): ClaimSkip {
-    const endpointIds = gate.fullEndpoints();
-    const appIds = capacity.appsWithoutRoom();
-    skipped = { endpointIds: new Set(endpointIds), appIds: new Set(appIds) };
-    return { endpointIds, appIds };
-  }
-
   /** Starts one claimed delivery, leased until `leaseEnd`. */
   function start(
     delivery: ClaimedDelivery,
@@ -291,7 +262,7 @@ export function createDispatcher(deps: DispatcherDeps) {
       // A full dispatcher claims again once half its capacity is free, not after every
       // single attempt; deliveries left in the queue for want of room are claimed again
       // once their endpoint or application has some.
-      if (full ? capacity.halfFree() : skippedRoomFreed(endpointId, delivery.appId)) resume();
+      if (full ? capacity.halfFree() : skips.roomFreed(endpointId, delivery.appId)) resume();
     };
     let recordingFree = false;
     const task = (async () => {
@@ -339,14 +310,6 @@ export function createDispatcher(deps: DispatcherDeps) {
     running.add(task);
   }
 
-  /** An attempt ended whose endpoint or application the last claim skipped, and has room now. */
-  function skippedRoomFreed(endpointId: string, appId: string): boolean {
-    return (
-      (skipped.endpointIds.has(endpointId) && !gate.full(endpointId)) ||
-      (skipped.appIds.has(appId) && capacity.hasRoom(appId))
-    );
-  }
-
   async function loop(): Promise<void> {
     let failures = 0;
     await store.recoverClaims(clock.now());
@@ -379,7 +342,7 @@ export function createDispatcher(deps: DispatcherDeps) {
           await due.sleep();
           full = false;
           // Woken by the clock: whatever fell due meanwhile is worth a claim.
-          if (!resumed && clock.now() >= fruitlessUntil) fruitless = null;
+          if (!resumed) skips.clockWoke();
         }
       } catch (error) {
         failures++;

@@ -2,17 +2,13 @@
 // is a job. Workers claim due rows in batches under a lease and record what happened.
 import type { DeliveryPolicy } from '../domain/delivery-policy.ts';
 import type { Endpoint } from '../domain/endpoint.ts';
-import { type MessageAttempt, type MessageStatus, TriggerType } from '../domain/message.ts';
-import type { Database, SqlExecutor } from './database.ts';
+import type { MessageAttempt, MessageStatus, TriggerType } from '../domain/message.ts';
+import { attemptRecordWriter } from './attempt-records.ts';
+import type { Database } from './database.ts';
 import { type EndpointRow, endpointReader } from './endpoints.ts';
 import { parseJson } from './json-columns.ts';
 import type { SecretBox } from './secret-box.ts';
-import {
-  jsonBatchRecordNames,
-  loadStatements,
-  rowRecordNames,
-  type Statement,
-} from './sql/statements.ts';
+import { loadStatements } from './sql/statements.ts';
 
 export type ClaimedDelivery = {
   msgId: string;
@@ -159,9 +155,7 @@ export function queueRepository(db: Database, box: SecretBox): QueueRepository {
    * Writes attempts and moves their deliveries on: two prepared statements per row
    * (`rowAtATime`), or one statement over JSON arrays.
    */
-  const writeRecords = db.capabilities.rowAtATime
-    ? rowRecords(loadStatements(db.capabilities.dialect, rowRecordNames))
-    : batchRecords(loadStatements(db.capabilities.dialect, jsonBatchRecordNames));
+  const writeRecords = attemptRecordWriter(db.capabilities);
 
   return {
     async claim(
@@ -388,76 +382,5 @@ export function queueRepository(db: Database, box: SecretBox): QueueRepository {
         disabled: Boolean(row.disabled),
       };
     },
-  };
-}
-
-type WriteRecords = (tx: SqlExecutor, records: AttemptRecord[], now: number) => Promise<void>;
-
-/** Scheduled attempts count towards the retry schedule; manual ones do not. */
-const counted = (d: ClaimedDelivery) => (d.triggerType === TriggerType.scheduled ? 1 : 0);
-
-function rowRecords(sql: Record<(typeof rowRecordNames)[number], Statement>): WriteRecords {
-  const record = sql['record-attempt'];
-  const finish = sql['finish-attempt'];
-  return async (tx, records, now) => {
-    for (const { attempt: a, delivery: d, status, nextAttemptAt } of records) {
-      await tx.run(
-        record.text,
-        record.bind({
-          id: a.id,
-          msg_id: a.msgId,
-          endpoint_id: a.endpointId,
-          app_id: a.appId,
-          url: a.url,
-          status: a.status,
-          response_status_code: a.responseStatusCode,
-          response: a.response,
-          response_duration_ms: a.responseDurationMs,
-          trigger_type: a.triggerType,
-          created_at: a.createdAt,
-          request_headers: a.requestHeaders === null ? null : JSON.stringify(a.requestHeaders),
-          private_destination: a.privateDestination ? 1 : 0,
-        }),
-      );
-      await tx.run(
-        finish.text,
-        finish.bind({
-          status,
-          next_attempt_at: nextAttemptAt,
-          add: counted(d),
-          now,
-          msg_id: d.msgId,
-          endpoint_id: d.endpointId,
-          seen_count: d.attemptCount,
-        }),
-      );
-    }
-  };
-}
-
-function batchRecords(sql: Record<(typeof jsonBatchRecordNames)[number], Statement>): WriteRecords {
-  return async (tx, records, now) => {
-    // The headers go in as JSON text: the column keeps them in the order they were sent.
-    const attempts = JSON.stringify(
-      records.map(({ attempt: a }) => ({
-        ...a,
-        requestHeaders: a.requestHeaders === null ? null : JSON.stringify(a.requestHeaders),
-        privateDestination: a.privateDestination ? 1 : 0,
-      })),
-    );
-    const moves = JSON.stringify(
-      records.map(({ delivery, status, nextAttemptAt }) => ({
-        msgId: delivery.msgId,
-        endpointId: delivery.endpointId,
-        seenCount: delivery.attemptCount,
-        status,
-        nextAttemptAt,
-        add: counted(delivery),
-      })),
-    );
-    await tx.run(
-      sql['record-attempts'].text,
-      sql['record-attempts'].bind({ attempts, moves, now }),
-    );
   };
 }
